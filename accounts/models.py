@@ -1,0 +1,68 @@
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from .validators import username_format_validator, validate_not_reserved
+
+
+class UserManager(DjangoUserManager):
+    def get_by_natural_key(self, username):
+        return self.get(username__iexact=username)
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        """Create a superuser whose email address counts as verified, so that it can sign in at once."""
+        user = super().create_superuser(username, email, password, **extra_fields)
+        if user.email:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.update_or_create(
+                user=user, email=user.email.lower(), defaults={"verified": True, "primary": True}
+            )
+        return user
+
+
+def avatar_upload_to(instance, filename):
+    return f"avatars/{instance.pk or 'new'}/{filename}"
+
+
+class User(AbstractUser):
+    username = models.CharField(
+        "username",
+        max_length=30,
+        unique=True,
+        help_text="Your blog's address: /@username/. Letters, digits, hyphens and underscores; 3 to 30 characters.",
+        validators=[username_format_validator, validate_not_reserved],
+        error_messages={"unique": "That username is already taken."},
+    )
+    display_name = models.CharField(max_length=80, blank=True)
+    bio = models.TextField(blank=True, max_length=2000, help_text="A few words about you, shown on your profile.")
+    avatar = models.ImageField(upload_to=avatar_upload_to, blank=True)
+    notify_on_comment = models.BooleanField("email me about comments on my posts", default=True)
+    notify_on_reply = models.BooleanField("email me about replies to my comments", default=True)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.username
+
+    def get_absolute_url(self):
+        return reverse("accounts:about", kwargs={"username": self.username})
+
+    @classmethod
+    def normalize_username(cls, username):
+        # Usernames are addresses (`/@name/`), so they are unique regardless of case; storing them in
+        # lower case keeps one spelling of each address.
+        return super().normalize_username(username).lower()
+
+    @property
+    def name(self) -> str:
+        """The name shown beside the user's posts and comments."""
+        return self.display_name or self.username

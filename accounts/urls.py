@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("accounts/profile/", views.profile_edit, name="profile"),
+    path("@<str:username>/about/", views.about, name="about"),
+]

@@ -1,0 +1,143 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+# How the reply tree is stored: a materialized path.
+#
+# Each comment's `path` is its parent's path followed by its own id as a fixed-width, zero-padded base-36
+# segment of PATH_SEGMENT_WIDTH characters. Sorting a post's comments by `path` therefore lists every
+# thread depth-first, each reply under its parent and siblings in the order they were written, so a
+# post's whole tree (or a page of its threads, as a range of paths) loads in display order with one
+# indexed query and no recursion. An adjacency list alone would need a recursive query or one query per
+# level; nested sets would rewrite half the table on every reply; django-treebeard would add a package
+# for what is one column here. `parent` is kept as well, for integrity and for simple questions.
+PATH_SEGMENT_WIDTH = 8
+PATH_MAX_DEPTH = 60
+
+
+def path_segment(pk: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while pk:
+        pk, rem = divmod(pk, 36)
+        out = digits[rem] + out
+    return out.rjust(PATH_SEGMENT_WIDTH, "0")
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def in_display_order(self):
+        """Depth-first thread order: replies under their parents, siblings oldest first."""
+        return self.order_by("path")
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting moderation"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="comments")
+    # A reader with an account; empty for a guest (comments brought in by an import) or a deleted account.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    guest_name = models.CharField(max_length=100, blank=True)
+    guest_email = models.EmailField(blank=True)
+    guest_url = models.URLField(blank=True)
+    # Replies outlive a removed parent (it stays as a placeholder): a parent row cannot be deleted on its
+    # own, only together with its whole post.
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.RESTRICT, related_name="replies")
+    path = models.CharField(max_length=PATH_SEGMENT_WIDTH * PATH_MAX_DEPTH, blank=True, db_index=True)
+    depth = models.PositiveSmallIntegerField(default=0)
+    body = models.TextField(max_length=10_000)
+    body_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # For moderators only; never shown on public pages or in feeds.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "spam", "removed"]),
+                name="comments_comment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, depth=0) | Q(parent__isnull=False, depth__gt=0),
+                name="comments_comment_depth_matches_parent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["post", "path"], name="comments_post_path"),
+            models.Index(fields=["post", "status", "depth"], name="comments_post_status_depth"),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name} on {self.post_id}: {self.body[:40]}"
+
+    def get_absolute_url(self):
+        return f"{self.post.get_absolute_url()}#c{self.pk}"
+
+    @property
+    def author_name(self) -> str:
+        if self.author_id:
+            return self.author.name
+        return self.guest_name or "Anonymous"
+
+    @property
+    def is_guest(self) -> bool:
+        return self.author_id is None
+
+
+class ModerationEvent(models.Model):
+    """One moderation decision: who did what to which comment or user, and when."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        SPAM = "spam", "Marked as spam"
+        REMOVE = "remove", "Removed"
+        RESTORE = "restore", "Restored"
+        BAN = "ban", "Banned user"
+        UNBAN = "unban", "Unbanned user"
+        PUBLISH = "publish", "Published post"
+        UNPUBLISH = "unpublish", "Unpublished post"
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", "Admin"
+        DASHBOARD = "dashboard", "Dashboard"
+        SYSTEM = "system", "System"
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="moderation_events"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.ADMIN)
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_events"
+    )
+    post = models.ForeignKey(
+        "posts.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_events"
+    )
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.moderator} {self.get_action_display().lower()} at {self.created_at:%Y-%m-%d %H:%M}"

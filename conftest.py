@@ -1,0 +1,48 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from accounts.tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(username="karen", display_name="Karen")
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory(username="sp", display_name="sp")
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(username="moderator", is_staff=True)
+
+
+@pytest.fixture
+def unverified_user(db):
+    user = UserFactory(username="newcomer")
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    return user

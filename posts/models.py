@@ -1,0 +1,160 @@
+import math
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Blog(models.Model):
+    """A blogger's blog: one per user, made the first time they write or change its settings."""
+
+    class CommentPolicy(models.TextChoices):
+        HOLD_ALL = "hold_all", "Hold every comment for my approval"
+        HOLD_FIRST = "hold_first", "Hold a commenter's first comment; after one is approved, theirs appear at once"
+        OPEN = "open", "Publish comments at once"
+
+    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blog")
+    title = models.CharField(max_length=120, blank=True, help_text="Shown at the top of your blog.")
+    description = models.CharField(max_length=300, blank=True)
+    comment_policy = models.CharField(max_length=20, choices=CommentPolicy.choices, default=CommentPolicy.HOLD_FIRST)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(comment_policy__in=["hold_all", "hold_first", "open"]),
+                name="posts_blog_comment_policy_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_title
+
+    def get_absolute_url(self):
+        return reverse("posts:blog", kwargs={"username": self.owner.username})
+
+    @property
+    def display_title(self) -> str:
+        return self.title or f"{self.owner.name}'s blog"
+
+
+class Label(models.Model):
+    """A label (Blogger's word for a tag). Labels are shared by all blogs; each blog lists its own."""
+
+    name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """Posts the public may see: published, or scheduled and due. Costs no query of its own."""
+        return self.filter(
+            status__in=[Post.Status.PUBLISHED, Post.Status.SCHEDULED],
+            published_at__lte=timezone.now(),
+        )
+
+    def by(self, user):
+        return self.filter(author=user)
+
+    def for_listing(self):
+        """Posts with what a list shows: author, labels and approved-comment count, in two queries."""
+        return (
+            self.select_related("author")
+            .prefetch_related("labels")
+            .annotate(approved_comment_count=models.Count("comments", filter=Q(comments__status="approved")))
+        )
+
+
+def cover_upload_to(instance, filename):
+    return f"covers/{instance.author_id}/{filename}"
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts")
+    title = models.CharField(max_length=200)
+    # Fixed at first publication so that permalinks never break; free to follow the title until then.
+    slug = models.SlugField(max_length=200, allow_unicode=True)
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(editable=False, blank=True)
+    excerpt = models.TextField(
+        blank=True, max_length=1000, help_text="A short summary for lists and feeds; the first paragraph if empty."
+    )
+    cover = models.ImageField(upload_to=cover_upload_to, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # When a scheduled post should appear; kept as the author typed it.
+    publish_at = models.DateTimeField(null=True, blank=True)
+    # First publication (or, while scheduled, the time it will appear): the permalink's year and month.
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    labels = models.ManyToManyField(Label, blank=True, related_name="posts")
+    comments_enabled = models.BooleanField("allow comments", default=True)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "slug"], name="posts_post_unique_slug_per_author"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "scheduled", "published"]), name="posts_post_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="posts_post_published_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["author", "status", "-published_at"], name="posts_post_author_listing"),
+            models.Index(fields=["status", "-published_at"], name="posts_post_listing"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("posts:detail", kwargs=self.permalink_kwargs())
+
+    def get_edit_url(self):
+        return reverse("posts:edit", kwargs=self.permalink_kwargs())
+
+    def permalink_kwargs(self) -> dict:
+        """The permalink's parts: the year and month of first publication (of creation for drafts)."""
+        when = timezone.localtime(self.published_at or self.created_at)
+        return {
+            "username": self.author.username,
+            "year": when.year,
+            "month": f"{when.month:02d}",
+            "slug": self.slug,
+        }
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def reading_time(self) -> int:
+        """Minutes to read, at about 230 words a minute; at least one."""
+        return max(1, math.ceil(self.word_count / 230))
+
+    def can_edit(self, user) -> bool:
+        return user.is_authenticated and (user.pk == self.author_id or user.is_staff)

@@ -1,0 +1,1 @@
+// Progressive enhancements for Blogsite. Every page works without this file.
