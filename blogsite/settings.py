@@ -198,6 +198,9 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and SECURE_S
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG and SECURE_SSL_REDIRECT)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+if not SECURE_HSTS_PRELOAD:
+    # Submitting a domain to the browsers' HSTS preload list is the operator's decision, not a default.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 SITE_NAME = env("SITE_NAME", "Blogsite")
 
