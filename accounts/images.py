@@ -1,0 +1,160 @@
+"""Checking and re-encoding uploaded images (avatars here; post covers reuse it).
+
+Only `process_upload` is public. It never trusts the file name or the browser's content type: it reads the
+bytes, lets Pillow identify them, checks the pixel count from the header *before* decoding anything, then
+decodes, applies the EXIF orientation, and re-encodes the pixels into a fresh image, so no metadata (EXIF with
+GPS position, XMP, comments, ICC profiles) survives. Every problem becomes a `ValidationError` whose message
+can be shown to the person who uploaded the file as it is.
+"""
+
+import logging
+import secrets
+import warnings
+from io import BytesIO
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
+
+MiB = 1024 * 1024
+DEFAULT_MAX_BYTES = 5 * MiB
+# 25 megapixels: a 6000 × 4000 camera photo passes; decoding one costs at most ~100 MB of memory.
+DEFAULT_MAX_PIXELS = 25_000_000
+ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
+ALLOWED_CONTENT_TYPES = "image/jpeg,image/png,image/gif,image/webp"
+"""For an `<input type="file" accept="…">`: a hint to browsers, never a check."""
+
+_FORMAT_NAMES = "JPEG, PNG, GIF or WebP"
+
+
+def process_upload(
+    upload,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    size: int | tuple[int, int] = 256,
+    square: bool = True,
+    quality: int = 85,
+) -> ContentFile:
+    """Check an uploaded image and return a clean, re-encoded copy of it, ready to assign to a FileField.
+
+    `upload` is any file-like object (a Django `UploadedFile`, a `File`, an open binary file). `size` is the
+    output box in pixels, an int for a square box or `(width, height)`. With `square=True` the picture is
+    scaled and centre-cropped to fill the box exactly (an avatar: 256 × 256 by default); with
+    `square=False` it is scaled down, keeping its proportions, to fit inside the box, and never scaled up (a
+    post cover: e.g. `size=(1600, 1600), square=False`).
+
+    The result is a JPEG (quality `quality`) or, when the picture has transparency, a PNG. Its name is random
+    (`<16 hex digits>.jpg` or `.png`), so that a replaced picture gets a new URL; the field's `upload_to`
+    decides the folder. Only the first frame of an animated GIF or WebP is kept.
+
+    Raises `django.core.exceptions.ValidationError` (codes `too_large`, `invalid_image`, `unsupported_format`,
+    `too_many_pixels`) with a message fit for the user when the file is larger than `max_bytes`, is not an
+    image Pillow can read, is not JPEG/PNG/GIF/WebP (SVG is refused), has more than `max_pixels` pixels (a
+    decompression bomb is refused from its header, never decoded), or is truncated or corrupt.
+    """
+    data = _read_at_most(upload, max_bytes)
+    width, height = (size, size) if isinstance(size, int) else size
+    with warnings.catch_warnings():
+        # Pillow warns (rather than fails) between MAX_IMAGE_PIXELS and twice that; refuse those too.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(BytesIO(data)) as image:
+                _check_header(image, max_pixels)
+                if image.format == "JPEG":
+                    # Lets the JPEG decoder produce a smaller picture directly (1/2, 1/4, 1/8 scale).
+                    image.draft("RGB", (width, height))
+                image.load()
+                picture = _clean_pixels(image)
+        except ValidationError:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _too_many_pixels(max_pixels) from None
+        except UnidentifiedImageError:
+            raise ValidationError(
+                f"This file is not an image we can read. Please upload a {_FORMAT_NAMES} picture.",
+                code="invalid_image",
+            ) from None
+        except Exception:
+            # Truncated or corrupt files raise OSError, SyntaxError, ValueError, EOFError, struct.error… from
+            # deep inside the decoders; whatever it is, the upload is unusable, and the user should hear so.
+            logger.info("Refused an unreadable image upload", exc_info=True)
+            raise ValidationError(
+                "This image appears to be damaged or incomplete. Please try another file.", code="invalid_image"
+            ) from None
+
+    if square:
+        picture = ImageOps.fit(picture, (width, height), Image.Resampling.LANCZOS, centering=(0.5, 0.5))
+    else:
+        picture.thumbnail((width, height), Image.Resampling.LANCZOS)
+    return _encode(picture, quality)
+
+
+def _read_at_most(upload, max_bytes: int) -> bytes:
+    too_large = ValidationError(
+        f"This file is larger than {_human_size(max_bytes)}. Please upload a smaller picture.", code="too_large"
+    )
+    declared = getattr(upload, "size", None)
+    if declared is not None and declared > max_bytes:
+        raise too_large
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise too_large
+    if not data:
+        raise ValidationError("This file is empty. Please upload a picture.", code="invalid_image")
+    return data
+
+
+def _check_header(image: Image.Image, max_pixels: int) -> None:
+    if image.format not in ALLOWED_FORMATS:
+        raise ValidationError(
+            f"{image.format or 'This'} files are not accepted. Please upload a {_FORMAT_NAMES} picture.",
+            code="unsupported_format",
+        )
+    width, height = image.size
+    if width < 1 or height < 1:
+        raise ValidationError("This image has no pixels. Please try another file.", code="invalid_image")
+    if width * height > max_pixels:
+        raise _too_many_pixels(max_pixels)
+
+
+def _too_many_pixels(max_pixels: int) -> ValidationError:
+    return ValidationError(
+        f"This image has too many pixels (at most {max_pixels / 1_000_000:g} megapixels). "
+        "Please upload a smaller picture.",
+        code="too_many_pixels",
+    )
+
+
+def _clean_pixels(image: Image.Image) -> Image.Image:
+    """The decoded picture, turned upright, as a new RGB or RGBA image carrying no metadata at all."""
+    image = ImageOps.exif_transpose(image)
+    has_alpha = image.mode in {"RGBA", "LA", "PA"} or (image.mode == "P" and "transparency" in image.info)
+    mode = "RGBA" if has_alpha else "RGB"
+    if image.mode in {"I;16", "I;16B", "I;16L", "I", "F"}:
+        # 16-bit and float greyscale do not convert to RGB directly.
+        image = image.convert("L")
+    converted = image.convert(mode)
+    # Copying raw pixels into a new image leaves `info` (exif, icc_profile, xmp, comment…) behind.
+    return Image.frombytes(mode, converted.size, converted.tobytes())
+
+
+def _encode(picture: Image.Image, quality: int) -> ContentFile:
+    buffer = BytesIO()
+    if picture.mode == "RGBA":
+        picture.save(buffer, format="PNG", optimize=True)
+        extension = "png"
+    else:
+        picture.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=True)
+        extension = "jpg"
+    return ContentFile(buffer.getvalue(), name=f"{secrets.token_hex(8)}.{extension}")
+
+
+def _human_size(num_bytes: int) -> str:
+    if num_bytes >= MiB:
+        return f"{num_bytes / MiB:g} MB"
+    return f"{num_bytes / 1024:g} KB"
