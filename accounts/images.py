@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 MiB = 1024 * 1024
 DEFAULT_MAX_BYTES = 5 * MiB
-# 25 megapixels: a 6000 × 4000 camera photo passes; decoding one costs at most ~100 MB of memory.
+# 25 megapixels: a 6000 x 4000 camera photo passes; decoding one costs at most ~100 MB of memory.
 DEFAULT_MAX_PIXELS = 25_000_000
 ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
 ALLOWED_CONTENT_TYPES = "image/jpeg,image/png,image/gif,image/webp"
@@ -42,7 +42,7 @@ def process_upload(
 
     `upload` is any file-like object (a Django `UploadedFile`, a `File`, an open binary file). `size` is the
     output box in pixels, an int for a square box or `(width, height)`. With `square=True` the picture is
-    scaled and centre-cropped to fill the box exactly (an avatar: 256 × 256 by default); with
+    scaled and centre-cropped to fill the box exactly (an avatar: 256 x 256 by default); with
     `square=False` it is scaled down, keeping its proportions, to fit inside the box, and never scaled up (a
     post cover: e.g. `size=(1600, 1600), square=False`).
 

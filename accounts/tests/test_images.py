@@ -52,7 +52,7 @@ def test_centre_crop_keeps_the_middle_of_a_wide_picture():
 
     image = _open(process_upload(upload(buffer.getvalue(), name="wide.png")))
 
-    r, g, b = image.getpixel((128, 128))
+    r, _g, b = image.getpixel((128, 128))
     assert b > 200 and r < 50
 
 
@@ -77,7 +77,7 @@ def test_gps_and_camera_exif_are_stripped():
 
 
 def test_exif_orientation_is_applied_before_it_is_stripped():
-    # Orientation 6 means "rotate 90° clockwise to display": a 400×200 picture shows as 200×400.
+    # Orientation 6 means "rotate 90° clockwise to display": a 400x200 picture shows as 200x400.
     image = _open(process_upload(upload(jpeg_with_orientation((400, 200))), size=1000, square=False))
 
     assert image.size == (200, 400)
