@@ -46,3 +46,11 @@ def unverified_user(db):
     user = UserFactory(username="newcomer")
     EmailAddress.objects.filter(user=user).update(verified=False)
     return user
+
+
+@pytest.fixture
+def post(user):
+    """A published post on `user`'s blog."""
+    from posts.tests.factories import PostFactory
+
+    return PostFactory(author=user, title="A first post")

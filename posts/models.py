@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from .markup import count_words, extract_excerpt, html_to_text, render_markdown
+
 
 class Blog(models.Model):
     """A blogger's blog: one per user, made the first time they write or change its settings."""
@@ -127,11 +129,26 @@ class Post(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # The stored HTML is always the sanitized rendering of the stored Markdown, whoever saves the row.
+        self.body_html = render_markdown(self.body)
+        self.word_count = count_words(html_to_text(self.body_html))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "word_count"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("posts:detail", kwargs=self.permalink_kwargs())
 
     def get_edit_url(self):
         return reverse("posts:edit", kwargs=self.permalink_kwargs())
+
+    def get_delete_url(self):
+        return reverse("posts:delete", kwargs=self.permalink_kwargs())
+
+    def get_comments_feed_url(self):
+        # Served by the comments app at this fixed address (CONTRACT.md), below the permalink.
+        return f"{self.get_absolute_url()}comments/feed/"
 
     def permalink_kwargs(self) -> dict:
         """The permalink's parts: the year and month of first publication (of creation for drafts)."""
@@ -150,6 +167,11 @@ class Post(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def summary(self) -> str:
+        """What lists and feeds show: the written excerpt, else the first paragraph as plain text."""
+        return self.excerpt or extract_excerpt(self.body_html)
 
     @property
     def reading_time(self) -> int:

@@ -1,0 +1,273 @@
+"""Writing posts: creating, changing, deleting and publishing them, with their labels and slugs.
+
+These functions trust their caller to have checked permission (`post.can_edit(user)`,
+`accounts.permissions.can_write(user)`); they validate the content itself and raise `ValidationError`
+with a message a writer can act on.
+"""
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import Blog, Label, Post
+from .signals import post_published
+
+TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length
+BODY_MAX_LENGTH = 100_000
+EXCERPT_MAX_LENGTH = Post._meta.get_field("excerpt").max_length
+LABEL_MAX_LENGTH = Label._meta.get_field("name").max_length
+MAX_LABELS = 20
+SLUG_BASE_MAX_LENGTH = 80
+
+_UNCHANGED = object()
+
+
+def parse_labels(text: str | Iterable[str]) -> list[str]:
+    """Label names from comma-separated text (or a list of names): trimmed, blank ones dropped, duplicates
+    (same slug) kept once in first-seen order. Raises `ValidationError` for too many or too long labels."""
+    names = text.split(",") if isinstance(text, str) else list(text)
+    result: list[str] = []
+    seen: set[str] = set()
+    for raw in names:
+        name = " ".join(str(raw).split())
+        if not name:
+            continue
+        if len(name) > LABEL_MAX_LENGTH:
+            raise ValidationError(
+                f"The label “{name[:20]}…” is too long: labels have at most {LABEL_MAX_LENGTH} characters.",
+                code="label_too_long",
+            )
+        key = label_slug(name)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append(name)
+    if len(result) > MAX_LABELS:
+        raise ValidationError(
+            f"A post can have at most {MAX_LABELS} labels; this one has {len(result)}.", code="too_many_labels"
+        )
+    return result
+
+
+def label_slug(name: str) -> str:
+    """The label's address part: a unicode slug, or (for names made only of symbols) a stable hash."""
+    slug = slugify(name, allow_unicode=True)[:80].strip("-")
+    if slug:
+        return slug
+    return "label-" + hashlib.sha1(name.casefold().encode(), usedforsecurity=False).hexdigest()[:10]
+
+
+def get_or_create_labels(names: Iterable[str]) -> list[Label]:
+    """Label rows for these names (already parsed), created when new; the first spelling of a name wins."""
+    labels = []
+    for name in names:
+        label, _ = Label.objects.get_or_create(slug=label_slug(name), defaults={"name": name})
+        labels.append(label)
+    return labels
+
+
+def _slug_base(title: str) -> str:
+    base = slugify(title, allow_unicode=True)[:SLUG_BASE_MAX_LENGTH].strip("-")
+    return base or "post"
+
+
+def _unique_slug(*, author, title: str, exclude_pk: int | None) -> str:
+    base = _slug_base(title)
+    taken = set(
+        Post.objects.filter(author=author, slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _was_public(post: Post, now: datetime) -> bool:
+    """Whether the post has been public: published, or scheduled and come due, at least once. Its slug and
+    date are then fixed. (A draft keeps `published_at` only if it was public before; see `_apply_status`.)"""
+    return post.pk is not None and post.published_at is not None and post.published_at <= now
+
+
+def _validate(*, title: str, body: str, status: str, publish_at: datetime | None, excerpt: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = ["Please give the post a title."]
+    elif len(title) > TITLE_MAX_LENGTH:
+        errors["title"] = [f"Titles have at most {TITLE_MAX_LENGTH} characters (this one has {len(title)})."]
+    if len(body) > BODY_MAX_LENGTH:
+        errors["body"] = [f"Posts have at most {BODY_MAX_LENGTH:,} characters (this one has {len(body):,})."]
+    if status not in Post.Status.values:
+        errors["status"] = ["Choose draft, scheduled or published."]
+    elif status == Post.Status.SCHEDULED and publish_at is None:
+        errors["publish_at"] = ["Give the date and time at which the post should appear."]
+    if len(excerpt) > EXCERPT_MAX_LENGTH:
+        errors["excerpt"] = [f"Excerpts have at most {EXCERPT_MAX_LENGTH} characters."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply_status(post: Post, *, status: str, publish_at: datetime | None, now: datetime, published_at=None) -> bool:
+    """Set status, publish_at and published_at; returns whether the post must be announced as newly public."""
+    if _was_public(post, now):
+        # A scheduled post that came due but was not switched yet is announced when it is switched.
+        unannounced = post.status == Post.Status.SCHEDULED
+        if status == Post.Status.SCHEDULED:
+            if publish_at is not None and publish_at != post.publish_at:
+                raise ValidationError(
+                    {"status": ["This post has already been published. To hide it, make it a draft."]}
+                )
+            status = Post.Status.PUBLISHED
+        post.status = status
+        return unannounced and status == Post.Status.PUBLISHED
+    post.status = status
+    if status == Post.Status.PUBLISHED:
+        post.publish_at = None
+        post.published_at = published_at or now
+        return True
+    if status == Post.Status.SCHEDULED:
+        post.publish_at = publish_at
+        post.published_at = publish_at
+    else:
+        post.publish_at = None
+        post.published_at = None
+    return False
+
+
+@transaction.atomic
+def create_post(
+    *,
+    author,
+    title: str,
+    body: str,
+    labels: str | Iterable[str] = "",
+    status: str = Post.Status.DRAFT,
+    publish_at: datetime | None = None,
+    cover=None,
+    excerpt: str = "",
+    comments_enabled: bool = True,
+    published_at: datetime | None = None,
+) -> Post:
+    """A new post by `author` (whose blog is made if needed), rendered, slugged and labelled.
+
+    `published_at` is for imports: the first-publication time of a post published elsewhere (with
+    `status="published"`); otherwise publishing means now. Raises `ValidationError` on invalid content."""
+    title = title.strip()
+    _validate(title=title, body=body, status=status, publish_at=publish_at, excerpt=excerpt)
+    label_names = parse_labels(labels)
+    now = timezone.now()
+    Blog.objects.get_or_create(owner=author)
+    post = Post(
+        author=author,
+        title=title,
+        body=body,
+        excerpt=excerpt.strip(),
+        comments_enabled=comments_enabled,
+    )
+    if cover:
+        post.cover = cover
+    becomes_public = _apply_status(post, status=status, publish_at=publish_at, now=now, published_at=published_at)
+    _save_with_unique_slug(post, exclude_pk=None)
+    post.labels.set(get_or_create_labels(label_names))
+    if becomes_public:
+        _announce(post)
+    return post
+
+
+@transaction.atomic
+def update_post(
+    *,
+    post: Post,
+    title=_UNCHANGED,
+    body=_UNCHANGED,
+    labels=_UNCHANGED,
+    status=_UNCHANGED,
+    publish_at=_UNCHANGED,
+    cover=_UNCHANGED,
+    excerpt=_UNCHANGED,
+    comments_enabled=_UNCHANGED,
+) -> Post:
+    """Change what is given and leave the rest. The slug follows the title until the post is first
+    public, then stays, so that its permalink never breaks. `cover=None` removes the cover."""
+    now = timezone.now()
+    new_title = post.title if title is _UNCHANGED else title.strip()
+    new_body = post.body if body is _UNCHANGED else body
+    new_status = post.status if status is _UNCHANGED else status
+    new_publish_at = post.publish_at if publish_at is _UNCHANGED else publish_at
+    new_excerpt = post.excerpt if excerpt is _UNCHANGED else excerpt.strip()
+    _validate(title=new_title, body=new_body, status=new_status, publish_at=new_publish_at, excerpt=new_excerpt)
+    label_names = None if labels is _UNCHANGED else parse_labels(labels)
+
+    post.title, post.body, post.excerpt = new_title, new_body, new_excerpt
+    if comments_enabled is not _UNCHANGED:
+        post.comments_enabled = comments_enabled
+    if cover is not _UNCHANGED:
+        if post.cover and post.cover.name:
+            post.cover.delete(save=False)
+        post.cover = cover or ""
+    status_changed = status is not _UNCHANGED or publish_at is not _UNCHANGED or post.status == Post.Status.SCHEDULED
+    becomes_public = False
+    if status_changed:
+        becomes_public = _apply_status(post, status=new_status, publish_at=new_publish_at, now=now)
+    if _was_public(post, now):
+        post.save()
+    else:
+        _save_with_unique_slug(post, exclude_pk=post.pk)
+    if label_names is not None:
+        post.labels.set(get_or_create_labels(label_names))
+    if becomes_public:
+        _announce(post)
+    return post
+
+
+def _save_with_unique_slug(post: Post, *, exclude_pk: int | None) -> None:
+    # Two saves racing for the same slug: the database's unique constraint decides, and the loser retries.
+    for _ in range(5):
+        post.slug = _unique_slug(author=post.author, title=post.title, exclude_pk=exclude_pk)
+        try:
+            with transaction.atomic():
+                post.save()
+            return
+        except IntegrityError:
+            continue
+    raise ValidationError({"title": ["Could not find a free address for this title; please change it a little."]})
+
+
+@transaction.atomic
+def delete_post(*, post: Post) -> None:
+    """Delete the post with its comments and cover file (labels stay, for other posts)."""
+    cover_name = post.cover.name if post.cover else ""
+    storage = post.cover.storage if post.cover else None
+    post.delete()
+    if cover_name:
+        transaction.on_commit(lambda: storage.delete(cover_name))
+
+
+def publish_due_posts(*, now: datetime | None = None) -> list[Post]:
+    """Mark scheduled posts whose time has come as published and announce each once; returns them.
+
+    Safe to run at any time and concurrently: each post is switched by a conditional update, so only
+    one run announces it. Public visibility does not wait for this (see `PostQuerySet.published`)."""
+    now = now or timezone.now()
+    published = []
+    due = Post.objects.filter(status=Post.Status.SCHEDULED, published_at__lte=now).select_related("author")
+    for post in due:
+        with transaction.atomic():
+            switched = Post.objects.filter(pk=post.pk, status=Post.Status.SCHEDULED).update(
+                status=Post.Status.PUBLISHED
+            )
+            if switched:
+                post.status = Post.Status.PUBLISHED
+                _announce(post)
+                published.append(post)
+    return published
+
+
+def _announce(post: Post) -> None:
+    transaction.on_commit(lambda: post_published.send(sender=Post, post=post))

@@ -1,0 +1,123 @@
+import pytest
+
+from posts.markup import (
+    COMMENT_HTML,
+    IMPORTED_HTML,
+    count_words,
+    extract_excerpt,
+    html_to_text,
+    render_markdown,
+    sanitize_html,
+)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<script>alert(1)</script>hello",
+        '<img src="x" onerror="alert(1)">',
+        "[click](javascript:alert(1))",
+        "[click](JaVaScRiPt:alert(1))",
+        "[click](  javascript:alert(1))",
+        '<a href="javascript&#58;alert(1)">x</a>',
+        '<a href="vbscript:msgbox(1)">x</a>',
+        '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+        '<svg onload="alert(1)"><circle/></svg>',
+        '<iframe src="https://evil.example/"></iframe>',
+        '<p style="background:url(javascript:alert(1))" onclick="alert(1)">x</p>',
+        '<form action="https://evil.example/"><input name="x"></form>',
+        "<style>body{display:none}</style>",
+        '<object data="https://evil.example/x.swf"></object>',
+        '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+    ],
+)
+def test_markdown_rendering_removes_scripts_handlers_and_dangerous_urls(source):
+    out = render_markdown(source).lower()
+    for needle in (
+        "<script",
+        "onerror",
+        "onload",
+        "onclick",
+        "javascript:",
+        "vbscript:",
+        "data:",
+        "<iframe",
+        "<svg",
+        "style=",
+        "<form",
+        "<input",
+        "<style",
+        "<object",
+        "alert(1)</script",
+    ):
+        assert needle not in out, (needle, out)
+
+
+def test_external_links_get_nofollow_noopener_and_internal_links_do_not():
+    out = render_markdown("[out](https://example.org/a) and [in](/@karen/) and [mail](mailto:a@example.org)")
+    assert '<a href="https://example.org/a" rel="nofollow noopener">out</a>' in out
+    assert '<a href="/@karen/">in</a>' in out
+    assert '<a href="mailto:a@example.org">mail</a>' in out
+
+
+def test_a_writers_own_rel_attribute_is_replaced():
+    out = sanitize_html('<a href="https://example.org/" rel="me dofollow">x</a>')
+    assert out == '<a href="https://example.org/" rel="nofollow noopener">x</a>'
+
+
+def test_images_keep_http_and_relative_sources_only():
+    out = render_markdown("![a](https://example.org/a.png) ![b](/media/b.png) ![c](data:image/png;base64,AAAA)")
+    assert 'src="https://example.org/a.png"' in out
+    assert 'src="/media/b.png"' in out
+    assert "data:" not in out
+
+
+def test_headings_move_below_the_page_title():
+    out = render_markdown("# Big\n\n## Smaller")
+    assert "<h2>Big</h2>" in out
+    assert "<h3>Smaller</h3>" in out
+    assert "<h1" not in out
+
+
+def test_fenced_code_tables_lists_quotes_survive():
+    source = "```python\nprint('<b>')\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n\n> quoted\n\n---\n"
+    out = render_markdown(source)
+    assert "<pre><code class=\"language-python\">print('&lt;b&gt;')" in out
+    assert "<table>" in out and "<td>1</td>" in out
+    assert "<ul>" in out and "<li>one</li>" in out
+    assert "<blockquote>" in out
+    assert "<hr>" in out
+
+
+def test_code_classes_other_than_a_language_are_dropped():
+    out = sanitize_html('<code class="language-js evil x">a</code>')
+    assert out == '<code class="language-js">a</code>'
+
+
+def test_comment_allow_list_has_no_images_or_headings_and_marks_links_ugc():
+    out = render_markdown("# Title\n\n![x](https://example.org/x.png) [l](https://example.org/)", allow=COMMENT_HTML)
+    assert "<img" not in out
+    assert "<h" not in out.replace("href", "")
+    assert 'rel="nofollow ugc noopener"' in out
+
+
+def test_imported_html_is_sanitized_too():
+    out = sanitize_html('<div class="x" onclick="a()"><span>hi</span><script>x()</script></div>', allow=IMPORTED_HTML)
+    assert out == "<div><span>hi</span></div>"
+
+
+def test_excerpt_is_the_first_paragraph_as_plain_text():
+    html = render_markdown("# Heading\n\nFirst *para* with &amp; entity.\n\nSecond one.")
+    assert extract_excerpt(html) == "First para with & entity."
+
+
+def test_long_excerpts_are_cut_at_a_word():
+    html = render_markdown("word " * 200)
+    excerpt = extract_excerpt(html, max_chars=50)
+    assert len(excerpt) <= 50
+    assert excerpt.endswith("word…")
+
+
+def test_words_are_counted_in_text_including_scripts_without_spaces():
+    assert count_words(html_to_text("<p>Hello, <em>brave</em> new-world!</p><p>Again</p>")) == 4
+    assert count_words("你好 world") == 3

@@ -1,0 +1,171 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from posts.models import Blog, Label, Post
+from posts.services import create_post, delete_post, parse_labels, publish_due_posts, update_post
+from posts.signals import post_published
+
+from .factories import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _write(author, **kwargs):
+    defaults = {"title": "Hello", "body": "Some *text*.", "labels": "", "status": "draft"}
+    return create_post(author=author, **{**defaults, **kwargs})
+
+
+def test_creating_a_post_makes_the_blog_renders_and_counts(user):
+    post = _write(user, body="Hello **there** <script>x()</script>")
+    assert Blog.objects.filter(owner=user).exists()
+    assert "<strong>there</strong>" in post.body_html
+    assert "script" not in post.body_html
+    assert post.word_count == 2
+
+
+def test_slugs_follow_the_title_and_collide_with_a_suffix_per_author(user, other_user):
+    assert _write(user, title="Hello World").slug == "hello-world"
+    assert _write(user, title="Hello, world!").slug == "hello-world-2"
+    assert _write(user, title="hello world").slug == "hello-world-3"
+    assert _write(other_user, title="Hello World").slug == "hello-world"
+
+
+def test_unicode_titles_slug_sensibly_and_symbol_titles_fall_back(user):
+    assert _write(user, title="Ünïcode Grüße").slug == "ünïcode-grüße"
+    assert _write(user, title="日本語のタイトル").slug == "日本語のタイトル"
+    assert _write(user, title="!!!").slug == "post"
+
+
+def test_draft_slug_follows_title_until_first_publication_then_stays(user):
+    post = _write(user, title="First try")
+    post = update_post(post=post, title="Better title")
+    assert post.slug == "better-title"
+    post = update_post(post=post, status="published")
+    assert post.published_at is not None
+    published_at = post.published_at
+    post = update_post(post=post, title="Renamed after publication")
+    assert post.slug == "better-title"
+    assert post.published_at == published_at
+
+
+def test_unpublishing_keeps_the_first_publication_time_and_slug(user):
+    post = _write(user, status="published")
+    first = post.published_at
+    post = update_post(post=post, status="draft", title="Other")
+    assert post.status == "draft" and post.published_at == first and post.slug == "hello"
+    post = update_post(post=post, status="published")
+    assert post.published_at == first
+
+
+def test_a_scheduled_post_gets_its_publication_time_and_is_hidden_until_then(user):
+    when = timezone.now() + datetime.timedelta(hours=2)
+    post = _write(user, status="scheduled", publish_at=when)
+    assert post.published_at == when
+    assert not Post.objects.published().filter(pk=post.pk).exists()
+    post.published_at = timezone.now() - datetime.timedelta(seconds=1)
+    post.save()
+    assert Post.objects.published().filter(pk=post.pk).exists()
+
+
+def test_scheduling_needs_a_time(user):
+    with pytest.raises(ValidationError) as excinfo:
+        _write(user, status="scheduled")
+    assert "publish_at" in excinfo.value.message_dict
+
+
+def test_a_published_post_cannot_be_scheduled_again(user):
+    post = _write(user, status="published")
+    with pytest.raises(ValidationError):
+        update_post(post=post, status="scheduled", publish_at=timezone.now() + datetime.timedelta(days=1))
+
+
+def test_unscheduling_clears_the_publication_time(user):
+    post = _write(user, status="scheduled", publish_at=timezone.now() + datetime.timedelta(days=1))
+    post = update_post(post=post, status="draft")
+    assert post.published_at is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"title": "   "}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"body": "x" * 1_000_000}, "body"),
+        ({"status": "bogus"}, "status"),
+    ],
+)
+def test_invalid_content_is_refused_with_a_message(user, kwargs, field):
+    with pytest.raises(ValidationError) as excinfo:
+        _write(user, **kwargs)
+    assert field in excinfo.value.message_dict
+    assert not Post.objects.exists()
+
+
+def test_labels_are_parsed_deduplicated_and_stored_as_rows(user):
+    post = _write(user, labels=" Django, python ,django,, Ünïcode ,  日本 ")
+    assert sorted(label.slug for label in post.labels.all()) == sorted(["django", "python", "ünïcode", "日本"])
+    assert Label.objects.get(slug="django").name == "Django"
+    other = _write(user, labels="DJANGO")
+    assert list(other.labels.all()) == [Label.objects.get(slug="django")]
+
+
+def test_symbol_only_labels_get_a_stable_slug(user):
+    post = _write(user, labels="+++, C++")
+    slugs = {label.slug for label in post.labels.all()}
+    assert len(slugs) == 2
+    assert "c" in slugs
+    assert all(slugs)
+
+
+def test_too_many_or_too_long_labels_are_refused():
+    with pytest.raises(ValidationError, match="at most 20 labels"):
+        parse_labels(",".join(f"l{n}" for n in range(21)))
+    with pytest.raises(ValidationError, match="too long"):
+        parse_labels("x" * 61)
+
+
+def test_publishing_announces_once_after_commit(user, django_capture_on_commit_callbacks):
+    seen = []
+
+    def receiver(sender, post, **kwargs):
+        seen.append(post.pk)
+
+    post_published.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            post = _write(user, status="published")
+            update_post(post=post, title="Changed")
+        assert seen == [post.pk]
+    finally:
+        post_published.disconnect(receiver)
+
+
+def test_publish_due_posts_switches_due_scheduled_posts_once(user, django_capture_on_commit_callbacks):
+    due = PostFactory(author=user, status="scheduled", published_at=timezone.now() - datetime.timedelta(minutes=1))
+    later = PostFactory(author=user, status="scheduled", published_at=timezone.now() + datetime.timedelta(hours=1))
+    seen = []
+
+    def receiver(sender, post, **kwargs):
+        seen.append(post.pk)
+
+    post_published.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert [p.pk for p in publish_due_posts()] == [due.pk]
+            assert publish_due_posts() == []
+    finally:
+        post_published.disconnect(receiver)
+    assert seen == [due.pk]
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert due.status == "published"
+    assert later.status == "scheduled"
+
+
+def test_deleting_a_post_removes_it(user):
+    post = _write(user)
+    delete_post(post=post)
+    assert not Post.objects.exists()
