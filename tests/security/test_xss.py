@@ -1,0 +1,201 @@
+"""The XSS corpus goes through every field a user writes, and every page and feed that shows it stays inert.
+
+Fields: display name and bio (profile), post title, body and labels (/write/), comment body (the post
+page's comment form), and imported WXR content (`import_blog`). Each payload is also fed alone to the
+sanitizers (through the models that store `*_html`), so a failure names the payload that got through.
+"""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from comments.models import Comment
+from posts.models import Post
+
+from .htmlcheck import assert_safe_feed, assert_safe_html, html_problems
+from .xss_payloads import PAYLOADS, SHORT_PAYLOADS, TEMPLATE_MARKER
+
+pytestmark = pytest.mark.django_db
+
+# Hostile names for the people whose names appear beside posts and comments.
+HOSTILE_NAME = '"><script>alert("name")</script>'
+
+
+def check_page(client, url, *, status=200):
+    response = client.get(url)
+    assert response.status_code == status, f"{url} answered {response.status_code}"
+    body = response.content.decode()
+    assert_safe_html(body, context=f"at {url}")
+    assert TEMPLATE_MARKER not in body, f"{url} evaluated a template expression in user text"
+    assert len(settings.SECRET_KEY) < 16 or settings.SECRET_KEY not in body
+    return body
+
+
+def check_feed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    assert_safe_feed(response.content, context=f"at {url}")
+    assert TEMPLATE_MARKER.encode() not in response.content
+
+
+def batches(items, size):
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def corpus_chunks(limit):
+    """The whole corpus as texts of at most `limit` characters, each payload behind a numbered canary."""
+    chunks, current = [], ""
+    for payload in PAYLOADS:
+        piece = f"canary {payload.id}\n\n{payload.text}\n\n"
+        if current and len(current) + len(piece) > limit:
+            chunks.append(current)
+            current = ""
+        current += piece
+    return [*chunks, current]
+
+
+# Profile ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("payload", SHORT_PAYLOADS, ids=str)
+def test_a_hostile_display_name_renders_inert_on_profile_and_blog_pages(client, owner, payload):
+    client.force_login(owner)
+    response = client.post("/accounts/profile/", {"display_name": payload.text, "bio": payload.text})
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        # Refused with a form error: the form shows the text back, and that page must be inert too.
+        assert_safe_html(response.content.decode(), context="on the refused profile form")
+        return
+    anonymous = Client()
+    check_page(anonymous, "/@owner/about/")
+    check_page(anonymous, "/@owner/")
+    check_page(client, "/accounts/profile/")
+
+
+def test_a_bio_holding_the_whole_corpus_renders_inert(client, owner):
+    anonymous = Client()
+    client.force_login(owner)
+    for chunk in corpus_chunks(2000):
+        response = client.post("/accounts/profile/", {"display_name": "Olive", "bio": chunk.replace("\x00", "")})
+        assert response.status_code == 302, response.content[:300]
+        body = check_page(anonymous, "/@owner/about/")
+        assert "canary" in body
+        check_page(client, "/accounts/profile/")
+
+
+# Posts -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=str)
+def test_the_post_body_sanitizer_neutralises_each_payload(site, owner, payload):
+    site.require_posts()
+    post = Post.objects.create(
+        author=owner,
+        title=f"Post {payload.id}",
+        slug=payload.id,
+        body=f"{payload.text}\n\ncanary {payload.id}",
+        status=Post.Status.DRAFT,
+    )
+    post.refresh_from_db()
+    assert f"canary {payload.id}" in post.body_html, "saving a post did not render its body_html"
+    assert html_problems(post.body_html, user_content=True) == []
+    assert TEMPLATE_MARKER not in post.body_html
+
+
+def test_a_post_body_holding_the_whole_corpus_renders_inert_on_every_page_and_feed(site, owner):
+    site.require_posts()
+    body = "".join(corpus_chunks(10**6)).replace("\x00", "")
+    post = site.published_post(title="Everything at once", body=body, labels="corpus")
+    anonymous = Client()
+    page = check_page(anonymous, post.get_absolute_url())
+    assert "canary template-8" in page, "the body did not reach the page"
+    for url in site.pages_showing(post):
+        check_page(anonymous, url)
+    check_page(site.client, "/dashboard/")
+    check_page(site.client, post.get_edit_url())
+    check_page(anonymous, "/search/?q=canary")
+    site.require_feeds()
+    for url in site.feeds_showing(post):
+        check_feed(anonymous, url)
+
+
+@pytest.mark.parametrize("group", batches(SHORT_PAYLOADS, 8), ids=lambda g: f"{g[0].id}..{g[-1].id}")
+def test_hostile_titles_labels_and_excerpts_render_inert_on_every_page_and_feed(site, owner, group):
+    site.require_posts()
+    anonymous = Client()
+    posts = []
+    for payload in group:
+        response, post = site.write_post(
+            title=payload.text, labels=f"{payload.text}, plain", body=f"{payload.text}\n\nMore words."
+        )
+        if post is None:
+            # Refused: the form shows the author's text back, and must do so inertly.
+            assert response.status_code == 200, f"{payload.id}: /write/ answered {response.status_code}"
+            assert_safe_html(response.content.decode(), context=f"on the refused form for {payload.id}")
+            continue
+        posts.append(post)
+        check_page(anonymous, post.get_absolute_url())
+        check_page(site.client, post.get_edit_url())
+        for label in post.labels.all():
+            check_page(anonymous, f"/@owner/label/{label.slug}/")
+    assert posts or all("\x00" in p.text for p in group), "every hostile title was refused"
+    if posts:
+        for url in site.pages_showing(posts[0]):
+            check_page(anonymous, url)
+        check_page(site.client, "/dashboard/")
+        check_page(anonymous, "/search/?q=words")
+        site.require_feeds()
+        for url in site.feeds_showing(posts[0]):
+            check_feed(anonymous, url)
+
+
+# Comments --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def commented_post(site, owner, reader):
+    site.require_posts()
+    for person in (owner, reader):
+        person.display_name = HOSTILE_NAME
+        person.save()
+    return site.published_post(title="Talk to me", body="Say something.")
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=str)
+def test_the_comment_sanitizer_neutralises_each_payload(site, commented_post, reader, payload):
+    site.comment_form(commented_post)  # skips until comments have landed
+    comment = Comment.objects.create(
+        post=commented_post, author=reader, body=f"{payload.text}\n\ncanary {payload.id}", status="approved"
+    )
+    comment.refresh_from_db()
+    assert f"canary {payload.id}" in comment.body_html, "saving a comment did not render its body_html"
+    assert html_problems(comment.body_html, user_content=True) == []
+
+
+def test_comments_holding_the_whole_corpus_render_inert_on_the_post_page_dashboard_and_feed(
+    site, commented_post, reader, owner
+):
+    reader_client = Client()
+    reader_client.force_login(reader)
+    chunks = corpus_chunks(4000)
+    for chunk in chunks:
+        response = site.post_comment(reader_client, commented_post, chunk.replace("\x00", ""))
+        assert response.status_code in (200, 302), response.status_code
+    comments = Comment.objects.filter(post=commented_post)
+    assert comments.count() == len(chunks), "not every comment was accepted"
+    # Held comments show to the owner on the dashboard (and to staff in the admin) before anyone approves.
+    check_page(site.client, "/dashboard/")
+    admin = Client()
+    admin.force_login(type(owner).objects.create_superuser("xssadmin", "xssadmin@example.com", "pw-xss-admin"))
+    check_page(admin, "/admin/comments/comment/")
+    comments.update(status="approved")
+    first = comments.order_by("pk").first()
+    reply = site.post_comment(reader_client, commented_post, "[reply](javascript:alert(1)) <b>ok</b>", first.pk)
+    assert reply.status_code in (200, 302)
+    comments.update(status="approved")
+    anonymous = Client()
+    page = check_page(anonymous, commented_post.get_absolute_url())
+    assert "canary template-8" in page
+    check_page(reader_client, commented_post.get_absolute_url())
+    check_page(anonymous, "/")
+    check_feed(anonymous, site.comments_feed(commented_post))
