@@ -31,6 +31,14 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
 
+    def awaiting_moderation_by(self, owner):
+        """Comments awaiting moderation on `owner`'s posts, oldest first, with what a queue shows."""
+        return (
+            self.filter(status=Comment.Status.PENDING, post__author=owner)
+            .select_related("author", "post", "post__author", "parent", "parent__author")
+            .order_by("created_at", "pk")
+        )
+
     def in_display_order(self):
         """Depth-first thread order: replies under their parents, siblings oldest first."""
         return self.order_by("path")

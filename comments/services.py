@@ -1,0 +1,262 @@
+"""Writing comments: posting, editing and deleting them, with the blog's moderation policy and the spam rules.
+
+Each service runs in one transaction and sends its email only after that transaction commits.
+"""
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from posts.models import Blog, Post
+
+from . import notifications
+from .markup import count_links, render_comment
+from .models import PATH_MAX_DEPTH, Comment, ModerationEvent, path_segment
+from .moderation import moderate_comments
+
+logger = logging.getLogger(__name__)
+
+# More links than this in one comment holds it for moderation, whatever the blog's policy.
+MAX_LINKS_BEFORE_HOLD = 2
+# The same text by the same reader on the same post within this time is refused as a duplicate.
+DUPLICATE_WINDOW = timedelta(minutes=10)
+# A double submit: the second of two identical submissions within this many seconds.
+DOUBLE_SUBMIT_SECONDS = 30
+
+
+class CommentRefused(Exception):
+    """A comment that cannot be posted; `message` says why, in words for the reader."""
+
+    status_code = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class CommentsClosed(CommentRefused):
+    status_code = 403
+
+
+class InvalidParent(CommentRefused):
+    pass
+
+
+class RateLimited(CommentRefused):
+    status_code = 429
+
+
+class DuplicateComment(CommentRefused):
+    """The same text was already posted; `existing` is that comment when it is already saved."""
+
+    status_code = 409
+
+    def __init__(self, message: str, existing: Comment | None = None):
+        super().__init__(message)
+        self.existing = existing
+
+
+def comments_are_open(post: Post) -> bool:
+    """Whether the post takes new comments: enabled on the post, public, and not past the site's limit."""
+    if not post.comments_enabled or not post.is_public:
+        return False
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    return not (days and post.published_at < timezone.now() - timedelta(days=days))
+
+
+def normalized_body(body: str) -> str:
+    return " ".join(body.split())
+
+
+def comment_policy(post: Post) -> str:
+    """The post's blog's comment policy (one query); blogs not yet set up use the default."""
+    policy = Blog.objects.filter(owner_id=post.author_id).values_list("comment_policy", flat=True).first()
+    return policy or Blog.CommentPolicy.HOLD_FIRST
+
+
+def initial_status(*, post: Post, author, body: str) -> str:
+    """Whether a new comment appears at once or waits for the blog owner's approval."""
+    if author.pk == post.author_id or author.is_staff:
+        return Comment.Status.APPROVED
+    if count_links(body) > MAX_LINKS_BEFORE_HOLD:
+        return Comment.Status.PENDING
+    policy = comment_policy(post)
+    if policy == Blog.CommentPolicy.OPEN:
+        return Comment.Status.APPROVED
+    if policy == Blog.CommentPolicy.HOLD_FIRST:
+        # Trust is earned per blog: a comment approved on this blog lets the next ones through at once.
+        trusted = Comment.objects.filter(
+            author=author, post__author_id=post.author_id, status=Comment.Status.APPROVED
+        ).exists()
+        if trusted:
+            return Comment.Status.APPROVED
+    return Comment.Status.PENDING
+
+
+def check_parent(*, post: Post, parent: Comment | None) -> Comment | None:
+    """The comment a reply goes under, or InvalidParent when it cannot be replied to."""
+    if parent is None:
+        return None
+    if parent.post_id != post.pk:
+        raise InvalidParent("That comment belongs to another post.")
+    if parent.status != Comment.Status.APPROVED:
+        raise InvalidParent("That comment can't be replied to: it is awaiting moderation or was removed.")
+    # Beyond the deepest level the tree stores, a reply joins its parent's siblings.
+    if parent.depth + 1 >= PATH_MAX_DEPTH and parent.parent_id:
+        return check_parent(post=post, parent=parent.parent)
+    return parent
+
+
+def _rate_limit_keys(author, ip_address) -> list[str]:
+    minute = int(timezone.now().timestamp() // 60)
+    keys = [f"comments:rate:user:{author.pk}:{minute}"]
+    if ip_address:
+        keys.append(f"comments:rate:ip:{ip_address}:{minute}")
+    return keys
+
+
+def check_rate_limit(*, author, ip_address=None) -> None:
+    """Count this comment against the reader's and the address's limits; RateLimited when over either."""
+    limit = settings.COMMENTS_RATE_PER_MINUTE
+    if limit <= 0:
+        return
+    for key in _rate_limit_keys(author, ip_address):
+        cache.add(key, 0, timeout=120)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            # The key expired between add and incr.
+            cache.set(key, 1, timeout=120)
+            count = 1
+        if count > limit:
+            raise RateLimited("You're commenting too quickly. Please wait a minute and try again.")
+
+
+def _double_submit_key(*, post: Post, author, body: str) -> str:
+    digest = hashlib.sha256(normalized_body(body).encode()).hexdigest()[:32]
+    return f"comments:submit:{post.pk}:{author.pk}:{digest}"
+
+
+def find_duplicate(*, post: Post, author, body: str) -> Comment | None:
+    """The reader's comment on this post with the same text, written within the duplicate window."""
+    text = normalized_body(body)
+    recent = Comment.objects.filter(
+        post=post, author=author, created_at__gte=timezone.now() - DUPLICATE_WINDOW
+    ).order_by("-created_at")
+    for comment in recent.only("pk", "body", "status", "post_id", "path"):
+        if normalized_body(comment.body) == text:
+            return comment
+    return None
+
+
+def post_comment(
+    *,
+    post: Post,
+    author,
+    body: str,
+    parent: Comment | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    base_url: str = "",
+) -> Comment:
+    """Save a reader's comment (or reply) with its place in the thread, and notify the people concerned.
+
+    Raises a CommentRefused subclass when the post is closed, the parent can't take replies, the text
+    was just posted, or the reader is over the rate limit. Returns the comment, approved or pending.
+    """
+    if not comments_are_open(post):
+        raise CommentsClosed("Comments on this post are closed.")
+    if not normalized_body(body):
+        raise CommentRefused("Please write something before posting.")
+    parent = check_parent(post=post, parent=parent)
+
+    existing = find_duplicate(post=post, author=author, body=body)
+    if existing is not None:
+        raise DuplicateComment("You already posted this comment.", existing=existing)
+    # Two identical submissions racing each other: only the first one gets through.
+    if not cache.add(_double_submit_key(post=post, author=author, body=body), 1, timeout=DOUBLE_SUBMIT_SECONDS):
+        raise DuplicateComment(
+            "You already posted this comment.", existing=find_duplicate(post=post, author=author, body=body)
+        )
+    check_rate_limit(author=author, ip_address=ip_address)
+
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            post=post,
+            author=author,
+            parent=parent,
+            depth=parent.depth + 1 if parent else 0,
+            body=body,
+            body_html=render_comment(body),
+            status=initial_status(post=post, author=author, body=body),
+            ip_address=ip_address or None,
+            user_agent=(user_agent or "")[:300],
+        )
+        # The path needs the new row's id, so it is written right after the insert, in the same
+        # transaction: no reader ever sees a comment without its place in the tree.
+        comment.path = (parent.path if parent else "") + path_segment(comment.pk)
+        Comment.objects.filter(pk=comment.pk).update(path=comment.path)
+        transaction.on_commit(lambda: notifications.notify_new_comment(comment, base_url=base_url))
+    return comment
+
+
+def edit_comment(*, comment: Comment, user, body: str) -> Comment:
+    """Change a comment's text (its author only) and mark it edited.
+
+    A comment that now carries more links than allowed goes back to moderation.
+    """
+    if not user.is_authenticated or comment.author_id != user.pk:
+        raise PermissionDenied("Only a comment's author can edit it.")
+    if comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING):
+        raise CommentRefused("This comment was removed and can't be edited.")
+    if not normalized_body(body):
+        raise CommentRefused("Please write something before saving.")
+    with transaction.atomic():
+        comment.body = body
+        comment.body_html = render_comment(body)
+        comment.edited_at = timezone.now()
+        fields = ["body", "body_html", "edited_at"]
+        is_owner = user.pk == comment.post.author_id or user.is_staff
+        if comment.status == Comment.Status.APPROVED and not is_owner and count_links(body) > MAX_LINKS_BEFORE_HOLD:
+            comment.status = Comment.Status.PENDING
+            fields.append("status")
+        comment.save(update_fields=fields)
+    return comment
+
+
+def can_remove(comment: Comment, user) -> bool:
+    """Whether the user may remove the comment: its author, the post's author, or staff."""
+    if not user.is_authenticated:
+        return False
+    return user.pk in (comment.author_id, comment.post.author_id) or user.is_staff
+
+
+def delete_comment(*, comment: Comment, user) -> bool:
+    """Remove a comment. Returns True when the row is gone, False when it stays as a placeholder.
+
+    Its author deletes it: without replies it disappears, with replies it stays as a placeholder so
+    that the thread survives. The post's author and staff remove it as a recorded moderation decision.
+    """
+    if not can_remove(comment, user):
+        raise PermissionDenied("You can't remove this comment.")
+    with transaction.atomic():
+        if user.pk == comment.author_id:
+            if comment.replies.exists():
+                comment.status = Comment.Status.REMOVED
+                comment.save(update_fields=["status"])
+                return False
+            comment.delete()
+            return True
+        moderate_comments(
+            comments=[comment],
+            action=ModerationEvent.Action.REMOVE,
+            moderator=user,
+            source=ModerationEvent.Source.DASHBOARD,
+        )
+    return False

@@ -1,0 +1,77 @@
+import factory
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from comments.models import Comment, path_segment
+from posts.models import Post
+
+
+class PublishedPostFactory(factory.django.DjangoModelFactory):
+    """A published post, for comment tests that need one and nothing more."""
+
+    class Meta:
+        model = Post
+
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"A post worth discussing {n}")
+    slug = factory.Sequence(lambda n: f"post-{n}")
+    body = "Some thoughts."
+    body_html = "<p>Some thoughts.</p>"
+    status = Post.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An approved comment by a registered reader, with its path set as `post_comment` would."""
+
+    class Meta:
+        model = Comment
+        skip_postgeneration_save = True
+
+    post = factory.SubFactory(PublishedPostFactory)
+    author = factory.SubFactory(UserFactory)
+    parent = None
+    depth = factory.LazyAttribute(lambda c: c.parent.depth + 1 if c.parent else 0)
+    body = factory.Sequence(lambda n: f"A thoughtful remark, number {n}.")
+    body_html = factory.LazyAttribute(lambda c: f"<p>{c.body}</p>")
+    status = Comment.Status.APPROVED
+
+    @factory.post_generation
+    def set_path(obj, create, extracted, **kwargs):
+        obj.path = (obj.parent.path if obj.parent else "") + path_segment(obj.pk)
+        if create:
+            Comment.objects.filter(pk=obj.pk).update(path=obj.path)
+
+
+def bulk_threads(post, *, threads: int, replies: int = 0, authors=None, start_pk: int | None = None) -> int:
+    """Insert `threads` approved top-level comments, each with a chain of `replies` nested replies, in
+    bulk with explicit ids (so that paths are known before the insert). Returns how many were made.
+    """
+    authors = authors or [UserFactory()]
+    if start_pk is None:
+        last = Comment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        start_pk = last + 1
+    now = timezone.now()
+    rows = []
+    pk = start_pk
+    for t in range(threads):
+        parent = None
+        for level in range(replies + 1):
+            path = (parent.path if parent else "") + path_segment(pk)
+            comment = Comment(
+                pk=pk,
+                post=post,
+                author=authors[(t + level) % len(authors)],
+                parent=parent,
+                path=path,
+                depth=level,
+                body=f"Comment {pk}",
+                body_html=f"<p>Comment {pk}</p>",
+                status=Comment.Status.APPROVED,
+                created_at=now,
+            )
+            rows.append(comment)
+            parent = comment
+            pk += 1
+    Comment.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
