@@ -1,9 +1,55 @@
 from django import template
 
+from accounts.permissions import can_comment
+
+from ..forms import CommentForm
+from ..models import Comment
+from ..services import comments_are_open
+from ..tree import load_thread
+from ..views import create_url, feed_url
+
 register = template.Library()
 
 
 @register.inclusion_tag("comments/_thread.html", takes_context=True)
 def comment_thread(context, post):
-    """The comments section under a post."""
-    return {"post": post, "request": context.get("request"), "user": context.get("user")}
+    """The comments section under a post: one page of its threads, and the comment form.
+
+    Three queries for the thread whatever its size (see comments.tree), plus one to check that a
+    signed-in reader may comment. `?cpage=<n>` picks a page of threads and `?comment=<pk>` the page
+    that holds that comment.
+    """
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    params = request.GET if request is not None else {}
+    thread = load_thread(post, viewer=user, page=params.get("cpage"), comment_pk=params.get("comment"))
+    is_open = comments_are_open(post)
+    return {
+        "post": post,
+        "thread": thread,
+        "request": request,
+        "user": user,
+        "comments_open": is_open,
+        "can_comment": bool(user is not None and is_open and can_comment(user)),
+        "form": CommentForm(post=post),
+        "parent": None,
+        "form_action": create_url(post),
+        "feed_url": feed_url(post),
+    }
+
+
+@register.inclusion_tag("comments/_moderation_queue.html", takes_context=True)
+def comment_moderation_queue(context, limit=20):
+    """The signed-in blogger's comments awaiting moderation, for the dashboard (two queries)."""
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"pending": [], "pending_count": 0}
+    pending = Comment.objects.awaiting_moderation_by(user)
+    return {
+        "pending": list(pending[:limit]),
+        "pending_count": pending.count(),
+        "request": request,
+        "next": request.get_full_path() if request is not None else "",
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,112 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
+from django import forms
+
+from .models import Comment
+
+BODY_MAX_LENGTH = 10_000
+BODY_HELP = "Markdown works: *emphasis*, **bold**, [a link](https://example.com), > quotes, `code`. No images or HTML."
+
+
+class CommentForm(forms.Form):
+    """A new comment or reply. `parent` is the id of the comment replied to, empty for a top-level one."""
+
+    body = forms.CharField(
+        label="Your comment",
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=BODY_HELP,
+        error_messages={
+            "required": "Please write something before posting.",
+            "max_length": "Comments can be at most %(limit_value)d characters long (this one has %(show_value)d).",
+        },
+    )
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A honeypot: hidden from people by CSS, filled in by robots that fill in everything.
+    homepage = forms.CharField(required=False, label="Leave this field empty")
+
+    def __init__(self, *args, post=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.post = post
+        self.parent_comment = None
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        # The templates carry the CSRF token beside the form tag.
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field("body"),
+            Field("parent"),
+            Field("homepage", wrapper_class="comment-hp", tabindex="-1", autocomplete="off"),
+        )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError("Please write something before posting.")
+        return body
+
+    def clean(self):
+        data = super().clean()
+        if data.get("homepage"):
+            self.add_error(None, "This comment looks automated and was not posted.")
+        raw = (self.data.get(self.add_prefix("parent")) or "").strip()
+        if raw:
+            parent = None
+            if raw.isdigit() and len(raw) < 19:
+                parent = Comment.objects.filter(pk=int(raw)).select_related("author").first()
+            if parent is None or (self.post is not None and parent.post_id != self.post.pk):
+                self.add_error(None, "The comment you're replying to doesn't exist on this post.")
+            elif parent.status != Comment.Status.APPROVED:
+                self.add_error(None, "The comment you're replying to is awaiting moderation or was removed.")
+            else:
+                self.parent_comment = parent
+        return data
+
+
+class CommentEditForm(forms.Form):
+    body = CommentForm.base_fields["body"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        # The templates carry the CSRF token beside the form tag.
+        self.helper.disable_csrf = True
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError("Please write something before saving.")
+        return body
+
+
+class ModerationForm(forms.Form):
+    """The dashboard's moderation: one action on the ticked comments, or one comment's own button."""
+
+    ACTIONS = [("approve", "Approve"), ("spam", "Mark as spam"), ("remove", "Remove")]
+
+    action = forms.ChoiceField(choices=ACTIONS, required=False)
+    comments = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+    # A single comment's button sends "<action>:<id>".
+    one = forms.CharField(required=False)
+
+    def __init__(self, *args, queue=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.queue = {c.pk: c for c in queue or []}
+        self.fields["comments"].choices = [(pk, pk) for pk in self.queue]
+
+    def clean(self):
+        data = super().clean()
+        one = data.get("one")
+        if one:
+            action, _, pk = one.partition(":")
+            if action not in dict(self.ACTIONS) or not pk.isdigit() or int(pk) not in self.queue:
+                raise forms.ValidationError("That comment is no longer waiting for moderation.")
+            data["action"], data["selected"] = action, [self.queue[int(pk)]]
+            return data
+        if not data.get("action"):
+            raise forms.ValidationError("Choose what to do with the selected comments.")
+        if not data.get("comments"):
+            raise forms.ValidationError("Select at least one comment.")
+        data["selected"] = [self.queue[pk] for pk in data["comments"]]
+        return data

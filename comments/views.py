@@ -1,0 +1,317 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.permissions import can_comment
+from posts.models import Post
+
+from . import notifications, services
+from .forms import CommentEditForm, CommentForm, ModerationForm
+from .models import Comment, ModerationEvent
+from .moderation import moderate_comments
+
+QUEUE_PAGE_SIZE = 100
+
+
+def get_public_post(username, year, month, slug) -> Post:
+    """The published post at a permalink, with its author (one query), or 404."""
+    return get_object_or_404(
+        Post.objects.published().select_related("author"),
+        author__username__iexact=username,
+        published_at__year=int(year),
+        published_at__month=int(month),
+        slug=slug,
+    )
+
+
+def get_public_comment(pk) -> Comment:
+    """A comment on a public post, with its post and the post's author, or 404."""
+    comment = get_object_or_404(Comment.objects.select_related("author", "post", "post__author"), pk=pk)
+    if not comment.post.is_public:
+        raise Http404("No such comment.")
+    return comment
+
+
+def comment_url(comment: Comment) -> str:
+    """Where a comment shows: its post's page that holds it, scrolled to it."""
+    query = urlencode({"comment": comment.pk})
+    return f"{comment.post.get_absolute_url()}?{query}#c{comment.pk}"
+
+
+def create_url(post: Post) -> str:
+    return reverse("comments:create", kwargs=post.permalink_kwargs())
+
+
+def feed_url(post: Post) -> str:
+    return reverse("comments:feed", kwargs=post.permalink_kwargs())
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _form_page(request, *, post, form, parent=None, status=400, error=None):
+    if error:
+        form.add_error(None, error)
+    return render(
+        request,
+        "comments/comment_form.html",
+        {
+            "post": post,
+            "form": form,
+            "parent": parent,
+            "can_comment": True,
+            "comments_open": True,
+            "form_action": create_url(post),
+        },
+        status=status,
+    )
+
+
+def _refuse_unless_commenter(request, next_url):
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url)
+    if not can_comment(request.user):
+        return render(request, "comments/cannot_comment.html", status=403)
+    return None
+
+
+@require_POST
+def create(request, username, year, month, slug):
+    """Post a comment or a reply to the post at this permalink."""
+    post = get_public_post(username, year, month, slug)
+    refusal = _refuse_unless_commenter(request, post.get_absolute_url())
+    if refusal:
+        return refusal
+    form = CommentForm(request.POST, post=post)
+    if not form.is_valid():
+        return _form_page(request, post=post, form=form, parent=form.parent_comment)
+    try:
+        comment = services.post_comment(
+            post=post,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            parent=form.parent_comment,
+            ip_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+            base_url=request.build_absolute_uri("/"),
+        )
+    except services.DuplicateComment as refusal:
+        if refusal.existing is not None:
+            messages.info(request, "You already posted that comment; here it is.")
+            refusal.existing.post = post
+            return redirect(comment_url(refusal.existing))
+        return _form_page(request, post=post, form=form, parent=form.parent_comment, status=409, error=refusal.message)
+    except services.CommentRefused as refusal:
+        return _form_page(
+            request,
+            post=post,
+            form=form,
+            parent=form.parent_comment,
+            status=refusal.status_code,
+            error=refusal.message,
+        )
+    if comment.status == Comment.Status.PENDING:
+        messages.success(request, "Thank you! Your comment will appear once the blog's author approves it.")
+    else:
+        messages.success(request, "Your comment is published.")
+    return redirect(comment_url(comment))
+
+
+def reply(request, pk):
+    """A page to reply to one comment, for readers without JavaScript: the comment quoted, then the form."""
+    parent = get_public_comment(pk)
+    if parent.status != Comment.Status.APPROVED:
+        raise Http404("That comment can't be replied to.")
+    post = parent.post
+    form = CommentForm(initial={"parent": parent.pk}, post=post)
+    return render(
+        request,
+        "comments/comment_form.html",
+        {
+            "post": post,
+            "form": form,
+            "parent": parent,
+            "can_comment": can_comment(request.user),
+            "comments_open": services.comments_are_open(post),
+            "form_action": create_url(post),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    """Edit one's own comment."""
+    comment = get_public_comment(pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if comment.author_id != request.user.pk or comment.status not in (
+        Comment.Status.APPROVED,
+        Comment.Status.PENDING,
+    ):
+        raise PermissionDenied("Only a comment's author can edit it.")
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.edit_comment(comment=comment, user=request.user, body=form.cleaned_data["body"])
+            except services.CommentRefused as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                if comment.status == Comment.Status.PENDING:
+                    messages.success(request, "Your comment is saved and awaits the blog author's approval.")
+                else:
+                    messages.success(request, "Your comment is saved.")
+                return redirect(comment_url(comment))
+        status = 400
+    return render(request, "comments/comment_edit.html", {"comment": comment, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request, pk):
+    """Remove a comment: its author, the post's author or staff. GET asks for confirmation."""
+    comment = get_public_comment(pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if comment.status in (Comment.Status.REMOVED, Comment.Status.SPAM):
+        raise Http404("That comment was already removed.")
+    if not services.can_remove(comment, request.user):
+        raise PermissionDenied("You can't remove this comment.")
+    if request.method == "POST":
+        services.delete_comment(comment=comment, user=request.user)
+        messages.success(request, "The comment was removed.")
+        return redirect(comment.post.get_absolute_url() + "#comments")
+    return render(request, "comments/comment_confirm_delete.html", {"comment": comment})
+
+
+def locate(request, pk):
+    """Send the reader to the page of threads that holds a comment, scrolled to it."""
+    comment = get_public_comment(pk)
+    user = request.user
+    own_pending = comment.status == Comment.Status.PENDING and user.is_authenticated and user.pk == comment.author_id
+    placeholder = comment.status != Comment.Status.APPROVED and comment.replies.approved().exists()
+    if comment.status != Comment.Status.APPROVED and not own_pending and not placeholder:
+        raise Http404("No such comment.")
+    return redirect(comment_url(comment))
+
+
+class PostCommentsFeed(Feed):
+    """A post's approved comments, newest first, as Atom."""
+
+    feed_type = Atom1Feed
+    limit = 50
+
+    def get_object(self, request, username, year, month, slug):
+        return get_public_post(username, year, month, slug)
+
+    def title(self, post):
+        return f"Comments on “{post.title}”"
+
+    def link(self, post):
+        return post.get_absolute_url() + "#comments"
+
+    def feed_url(self, post):
+        return feed_url(post)
+
+    def subtitle(self, post):
+        return f"Readers' comments on {post.author.name}'s post “{post.title}”."
+
+    def items(self, post):
+        comments = list(post.comments.approved().select_related("author").order_by("-created_at", "-pk")[: self.limit])
+        for comment in comments:
+            comment.post = post
+        return comments
+
+    def item_title(self, comment):
+        return f"{comment.author_name} on “{comment.post.title}”"
+
+    def item_description(self, comment):
+        return comment.body_html
+
+    def item_link(self, comment):
+        return comment.get_absolute_url()
+
+    def item_guid(self, comment):
+        return comment.get_absolute_url()
+
+    def item_author_name(self, comment):
+        return comment.author_name
+
+    def item_pubdate(self, comment):
+        return comment.created_at
+
+    def item_updateddate(self, comment):
+        return comment.edited_at or comment.created_at
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """Stop one kind of notification email. GET shows a confirm button; POST (also RFC 8058's) does it.
+
+    The signed token is the credential, so mail clients may POST without a CSRF token.
+    """
+    found = notifications.read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
+    user, kind = found
+    done = False
+    if request.method == "POST":
+        notifications.unsubscribe(user, kind)
+        done = True
+    return render(request, "comments/unsubscribe.html", {"kind": kind, "done": done, "recipient": user})
+
+
+@require_http_methods(["GET", "POST"])
+def queue(request):
+    """The signed-in blogger's comments awaiting moderation; POST approves, marks spam or removes them."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.method == "POST":
+        ids = [v for v in request.POST.getlist("comments") if v.isdigit()]
+        one = request.POST.get("one", "")
+        if one.partition(":")[2].isdigit():
+            ids.append(one.partition(":")[2])
+        candidates = list(Comment.objects.awaiting_moderation_by(request.user).filter(pk__in=ids))
+        form = ModerationForm(request.POST, queue=candidates)
+        if form.is_valid():
+            action = form.cleaned_data["action"]
+            selected = form.cleaned_data["selected"]
+            changed = moderate_comments(
+                comments=selected, action=action, moderator=request.user, source=ModerationEvent.Source.DASHBOARD
+            )
+            if action == ModerationEvent.Action.APPROVE:
+                approved = [c for c in selected if c.status == Comment.Status.APPROVED]
+                base_url = request.build_absolute_uri("/")
+                transaction.on_commit(lambda: notifications.notify_replies_approved(approved, base_url=base_url))
+            verb = dict(ModerationForm.ACTIONS)[action].lower()
+            messages.success(request, f"{changed} comment{'s' if changed != 1 else ''}: {verb}.")
+        else:
+            for error in form.non_field_errors():
+                messages.error(request, error)
+        return redirect(_safe_next(request) or reverse("comments:queue"))
+    pending = Comment.objects.awaiting_moderation_by(request.user)
+    return render(
+        request,
+        "comments/moderation_queue.html",
+        {"pending": pending[:QUEUE_PAGE_SIZE], "pending_count": pending.count()},
+    )
+
+
+def _safe_next(request) -> str | None:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return None
