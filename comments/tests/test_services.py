@@ -187,7 +187,9 @@ def test_reader_cannot_edit_someone_elses_comment(post, other_user, user):
 
 def test_editing_links_into_an_approved_comment_sends_it_back_to_moderation(post, other_user):
     comment = CommentFactory(post=post, author=other_user)
-    services.edit_comment(comment=comment, user=other_user, body="https://a.example https://b.example https://c.example")
+    services.edit_comment(
+        comment=comment, user=other_user, body="https://a.example https://b.example https://c.example"
+    )
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
 
