@@ -23,7 +23,12 @@ run: $(BIN)/.installed
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(BIN)/.installed-test
+# axe-core for the browser tests' accessibility checks, from package-lock.json; needs node and npm.
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: axe-core not installed, the browser tests' accessibility checks will fail"; fi
+
+test: $(BIN)/.installed-test node_modules/.installed
 	SECRET_KEY=$${SECRET_KEY:-tests-only-not-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed-test
@@ -33,6 +38,11 @@ lint: $(BIN)/.installed-test
 format: $(BIN)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# PNGs of the main pages, desktop and phone, light and dark, into docs/screenshots/ (needs Chromium).
+screenshots: $(BIN)/.installed-test node_modules/.installed
+	SECRET_KEY=$${SECRET_KEY:-tests-only-not-secret} $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  tests/browser/screenshots.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
