@@ -1,9 +1,72 @@
+from allauth.account import app_settings as account_settings
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from crispy_bootstrap5.bootstrap5 import Switch
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
+from .images import ALLOWED_CONTENT_TYPES, process_upload
 from .models import User
 
 
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form, whose one field takes a username or an email address, and says so."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or email"
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form, with a honeypot field that needs no inline style to stay out of sight."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.honeypot_field_name = account_settings.SIGNUP_FORM_HONEYPOT_FIELD
+        if self.honeypot_field_name:
+            field = self.fields[self.honeypot_field_name]
+            field.label = "Leave this field empty"
+            field.widget.attrs = {"tabindex": "-1", "autocomplete": "off"}
+        self.fields["username"].help_text = User._meta.get_field("username").help_text
+
+
+class AvatarInput(forms.ClearableFileInput):
+    clear_checkbox_label = "Remove my picture"
+
+
 class ProfileForm(forms.ModelForm):
+    avatar = forms.FileField(
+        required=False,
+        label="Picture",
+        help_text="JPEG, PNG, GIF or WebP, at most 5 MB. It is cropped to a square; photo location data is removed.",
+        widget=AvatarInput(attrs={"accept": ALLOWED_CONTENT_TYPES}),
+    )
+
     class Meta:
         model = User
         fields = ["display_name", "bio", "avatar", "notify_on_comment", "notify_on_reply"]
+        labels = {"display_name": "Display name", "bio": "About you"}
+        help_texts = {"display_name": "Shown beside your posts and comments. Leave empty to use your username."}
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field("display_name", autocomplete="name"),
+            "bio",
+            "avatar",
+            Fieldset("Email notifications", Switch("notify_on_comment"), Switch("notify_on_reply")),
+        )
+
+    def clean_avatar(self):
+        avatar = self.cleaned_data.get("avatar")
+        # A new upload is checked and replaced by its clean re-encoding; the current file (unchanged) and
+        # False (the "remove" box) pass through.
+        if isinstance(avatar, UploadedFile):
+            return process_upload(avatar)
+        return avatar

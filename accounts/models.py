@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from .validators import username_format_validator, validate_not_reserved
+from .validators import username_format_validator
 
 
 class UserManager(DjangoUserManager):
@@ -33,7 +33,9 @@ class User(AbstractUser):
         max_length=30,
         unique=True,
         help_text="Your blog's address: /@username/. Letters, digits, hyphens and underscores; 3 to 30 characters.",
-        validators=[username_format_validator, validate_not_reserved],
+        # Reserved names are refused at sign-up (AccountAdapter.clean_username), not here: an operator may
+        # still name a staff account `admin` with createsuperuser.
+        validators=[username_format_validator],
         error_messages={"unique": "That username is already taken."},
     )
     display_name = models.CharField(max_length=80, blank=True)
