@@ -1,9 +1,14 @@
-"""Moderation decisions on comments, from a blog owner's dashboard or from the admin, each one recorded."""
+"""Moderation decisions, from a blog owner's dashboard or from the admin, each one recorded as a ModerationEvent:
+comments (approve, spam, remove, restore), posts (publish, unpublish) and users (ban, unban)."""
 
+import re
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+
+from posts.models import Post
 
 from .models import Comment, ModerationEvent
 
@@ -46,3 +51,191 @@ def moderate_comments(
         for c in changed:
             c.status = new_status
     return len(changed)
+
+
+# How the events written by a ban tie back to it, so that an unban can undo exactly what the ban did:
+# each comment removal or post unpublication that a ban causes carries this note.
+BAN_NOTE = "With ban #{ban_id}; was {status}"
+BAN_NOTE_RE = re.compile(r"^With ban #(?P<ban_id>\d+); was (?P<status>[a-z]+)$")
+
+
+def can_ban(moderator, user) -> bool:
+    """Whether `moderator` may ban (or unban) `user`: never themselves; staff and superusers only by a superuser."""
+    if user.pk == moderator.pk:
+        return False
+    if user.is_staff or user.is_superuser:
+        return moderator.is_superuser
+    return True
+
+
+def ban_user(*, user, moderator, remove_all_comments: bool = False, unpublish_posts: bool = False) -> ModerationEvent:
+    """Deactivate `user` and remove their pending comments (or every visible comment), and optionally unpublish
+    their posts. Returns the recorded ban event.
+
+    Deactivation ends the user's sessions at once: authentication backends refuse inactive users. Each removal
+    and unpublication is recorded with a note naming the ban and the previous status, which `unban_user` reads
+    to undo exactly this. A constant number of queries plus one save per unpublished post.
+    """
+    if not can_ban(moderator, user):
+        raise PermissionDenied("Only a superuser may ban a staff account, and nobody may ban themselves.")
+    with transaction.atomic():
+        if user.is_active:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+        options = []
+        if remove_all_comments:
+            options.append("all comments removed")
+        if unpublish_posts:
+            options.append("posts unpublished")
+        ban = ModerationEvent.objects.create(
+            moderator=moderator,
+            action=ModerationEvent.Action.BAN,
+            source=ModerationEvent.Source.ADMIN,
+            target_user=user,
+            note="; ".join(options) or "pending comments removed",
+        )
+        removable = [Comment.Status.PENDING]
+        if remove_all_comments:
+            removable.append(Comment.Status.APPROVED)
+        comments = list(Comment.objects.filter(author=user, status__in=removable).only("pk", "post_id", "status"))
+        Comment.objects.filter(pk__in=[c.pk for c in comments]).update(status=Comment.Status.REMOVED)
+        ModerationEvent.objects.bulk_create(
+            ModerationEvent(
+                moderator=moderator,
+                action=ModerationEvent.Action.REMOVE,
+                source=ModerationEvent.Source.ADMIN,
+                comment_id=c.pk,
+                post_id=c.post_id,
+                target_user=user,
+                note=BAN_NOTE.format(ban_id=ban.pk, status=c.status),
+                created_at=ban.created_at,
+            )
+            for c in comments
+        )
+        if unpublish_posts:
+            posts = Post.objects.filter(author=user).exclude(status=Post.Status.DRAFT)
+            _change_posts(
+                posts=posts,
+                moderator=moderator,
+                action=ModerationEvent.Action.UNPUBLISH,
+                source=ModerationEvent.Source.ADMIN,
+                note=lambda post: BAN_NOTE.format(ban_id=ban.pk, status=post.status),
+            )
+    return ban
+
+
+def unban_user(*, user, moderator) -> ModerationEvent:
+    """Reactivate `user` and undo what their bans since the last unban removed or unpublished, where nobody
+    has changed it since. Returns the recorded unban event. A constant number of queries plus one save per
+    republished post."""
+    if not can_ban(moderator, user):
+        raise PermissionDenied("Only a superuser may unban a staff account.")
+    with transaction.atomic():
+        last_unban = (
+            ModerationEvent.objects.filter(target_user=user, action=ModerationEvent.Action.UNBAN)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        bans = ModerationEvent.objects.filter(target_user=user, action=ModerationEvent.Action.BAN)
+        if last_unban:
+            bans = bans.filter(pk__gt=last_unban)
+        ban_ids = {str(pk) for pk in bans.values_list("pk", flat=True)}
+        if not user.is_active:
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+        unban = ModerationEvent.objects.create(
+            moderator=moderator,
+            action=ModerationEvent.Action.UNBAN,
+            source=ModerationEvent.Source.ADMIN,
+            target_user=user,
+            note=f"Undoes ban #{', #'.join(sorted(ban_ids, key=int))}" if ban_ids else "",
+        )
+        caused = ModerationEvent.objects.filter(
+            target_user=user,
+            action__in=[ModerationEvent.Action.REMOVE, ModerationEvent.Action.UNPUBLISH],
+            note__startswith="With ban #",
+        ).values_list("action", "comment_id", "post_id", "note")
+        comment_status, post_status = {}, {}
+        for action, comment_id, post_id, note in caused:
+            match = BAN_NOTE_RE.match(note)
+            if not match or match["ban_id"] not in ban_ids:
+                continue
+            if action == ModerationEvent.Action.REMOVE and comment_id:
+                comment_status[comment_id] = match["status"]
+            elif action == ModerationEvent.Action.UNPUBLISH and post_id:
+                post_status[post_id] = match["status"]
+        # Only what is still as the ban left it: a later decision by a moderator stands.
+        comments = list(
+            Comment.objects.filter(pk__in=comment_status, status=Comment.Status.REMOVED).only("pk", "post_id")
+        )
+        for status in {comment_status[c.pk] for c in comments}:
+            Comment.objects.filter(pk__in=[c.pk for c in comments if comment_status[c.pk] == status]).update(
+                status=status
+            )
+        ModerationEvent.objects.bulk_create(
+            ModerationEvent(
+                moderator=moderator,
+                action=ModerationEvent.Action.RESTORE,
+                source=ModerationEvent.Source.ADMIN,
+                comment_id=c.pk,
+                post_id=c.post_id,
+                target_user=user,
+                note=f"With unban #{unban.pk}; back to {comment_status[c.pk]}",
+                created_at=unban.created_at,
+            )
+            for c in comments
+        )
+        for post in Post.objects.filter(pk__in=post_status, status=Post.Status.DRAFT):
+            _set_post_status(post, post_status[post.pk])
+            ModerationEvent.objects.create(
+                moderator=moderator,
+                action=ModerationEvent.Action.PUBLISH,
+                source=ModerationEvent.Source.ADMIN,
+                post=post,
+                target_user=user,
+                note=f"With unban #{unban.pk}; back to {post.status}",
+            )
+    return unban
+
+
+def publish_posts(*, posts: Iterable[Post], moderator, source: str = ModerationEvent.Source.ADMIN) -> int:
+    """Publish each post that is not already published (a post never published before gets today's date;
+    one published before keeps its first date, so its permalink does not change). Records one event per
+    change and returns how many changed. One save and one insert per changed post."""
+    return _change_posts(posts=posts, moderator=moderator, action=ModerationEvent.Action.PUBLISH, source=source)
+
+
+def unpublish_posts(*, posts: Iterable[Post], moderator, source: str = ModerationEvent.Source.ADMIN) -> int:
+    """Turn each published or scheduled post back into a draft, keeping its first publication date for a
+    later republication. Records one event per change and returns how many changed."""
+    return _change_posts(posts=posts, moderator=moderator, action=ModerationEvent.Action.UNPUBLISH, source=source)
+
+
+def _set_post_status(post: Post, status: str) -> None:
+    now = timezone.now()
+    post.status = status
+    if status == Post.Status.PUBLISHED and (post.published_at is None or post.published_at > now):
+        post.published_at = now
+    post.save(update_fields=["status", "published_at", "updated_at"])
+
+
+def _change_posts(*, posts, moderator, action, source, note=None) -> int:
+    target = Post.Status.PUBLISHED if action == ModerationEvent.Action.PUBLISH else Post.Status.DRAFT
+    changed = 0
+    with transaction.atomic():
+        for post in posts:
+            if post.status == target:
+                continue
+            event_note = note(post) if note else ""
+            _set_post_status(post, target)
+            ModerationEvent.objects.create(
+                moderator=moderator,
+                action=action,
+                source=source,
+                post=post,
+                target_user_id=post.author_id,
+                note=event_note,
+            )
+            changed += 1
+    return changed
