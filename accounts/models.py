@@ -48,6 +48,7 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["username"]
+        permissions = [("ban_user", "Can ban and unban users")]
         constraints = [
             models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
         ]
