@@ -1,0 +1,341 @@
+"""Staff moderation in the admin: the comment queue, the moderation log, and the moderation parts of the
+user and post admins (ban and unban, publish and unpublish, a post's comments), which need this app."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from accounts.admin import UserAdmin
+from accounts.models import User
+from posts.admin import PostAdmin
+from posts.models import Post
+
+from .models import Comment, ModerationEvent
+from .moderation import ban_user, can_ban, moderate_comments, publish_posts, unban_user, unpublish_posts
+
+EXCERPT_CHARS = 80
+# How many of a post's comments its admin page shows; the rest are one link away, in the queue.
+POST_PAGE_COMMENTS = 20
+
+
+def comment_changelist_url(**filters) -> str:
+    query = "&".join(f"{key}={value}" for key, value in filters.items())
+    return reverse("admin:comments_comment_changelist") + (f"?{query}" if query else "")
+
+
+def _report(modeladmin, request, count: int, did: str, noun: str = "comment") -> None:
+    plural = noun if count == 1 else f"{noun}s"
+    level = messages.SUCCESS if count else messages.WARNING
+    modeladmin.message_user(request, f"{count} {plural} {did}.", level)
+
+
+def _author_label(comment) -> str:
+    if comment.author_id:
+        return comment.author.username
+    return f"{comment.guest_name or 'Anonymous'} (guest)"
+
+
+class CommentModerationForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label="Moderation decision",
+        required=False,
+        choices=[
+            ("", "No change"),
+            (ModerationEvent.Action.APPROVE, "Approve"),
+            (ModerationEvent.Action.SPAM, "Mark as spam"),
+            (ModerationEvent.Action.REMOVE, "Remove"),
+            (ModerationEvent.Action.RESTORE, "Restore"),
+        ],
+        help_text="Recorded in the moderation log.",
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["decision"]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """The moderation queue: comments awaiting moderation first, then the newest."""
+
+    form = CommentModerationForm
+    list_display = ("excerpt", "status", "post_title", "author_label", "ip_address", "created_at", "permalink")
+    list_filter = ("status",)
+    list_select_related = ("post__author", "author")
+    date_hierarchy = "created_at"
+    search_fields = ("body", "author__username", "author__display_name", "guest_name", "guest_email", "=ip_address")
+    ordering = (Case(When(status=Comment.Status.PENDING, then=Value(0)), default=Value(1)).asc(), "-created_at")
+    actions = ("approve", "mark_spam", "remove", "restore")
+    fieldsets = (
+        (None, {"fields": ("status", "decision")}),
+        ("Comment", {"fields": ("post", "parent", "author", "guest_name", "guest_email", "guest_url", "body")}),
+        ("Record", {"fields": ("ip_address", "user_agent", "created_at", "edited_at", "permalink")}),
+    )
+    readonly_fields = (
+        "status",
+        "post",
+        "parent",
+        "author",
+        "guest_name",
+        "guest_email",
+        "guest_url",
+        "body",
+        "ip_address",
+        "user_agent",
+        "created_at",
+        "edited_at",
+        "permalink",
+    )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Deleting would tear replies out of their thread; "remove" keeps the thread and is recorded.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="comment")
+    def excerpt(self, obj):
+        return Truncator(obj.body).chars(EXCERPT_CHARS)
+
+    @admin.display(description="post", ordering="post__title")
+    def post_title(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', comment_changelist_url(post__id__exact=obj.post_id), Truncator(obj.post).chars(60)
+        )
+
+    @admin.display(description="author", ordering="author__username")
+    def author_label(self, obj):
+        return _author_label(obj)
+
+    @admin.display(description="on the site")
+    def permalink(self, obj):
+        return format_html('<a href="{}">#c{}</a>', obj.get_absolute_url(), obj.pk)
+
+    def save_model(self, request, obj, form, change):
+        # Every field is read-only but the decision, which is applied and recorded like the list's actions.
+        decision = form.cleaned_data.get("decision")
+        if decision:
+            current = Comment.objects.get(pk=obj.pk)
+            if not moderate_comments(comments=[current], action=decision, moderator=request.user):
+                self.message_user(request, "The comment's status was already that.", messages.WARNING)
+
+    def _moderate(self, request, queryset, action, did):
+        count = moderate_comments(
+            comments=queryset.only("pk", "post_id", "author_id", "status"), action=action, moderator=request.user
+        )
+        _report(self, request, count, did)
+
+    @admin.action(permissions=["change"], description="Approve selected comments")
+    def approve(self, request, queryset):
+        self._moderate(request, queryset, ModerationEvent.Action.APPROVE, "approved")
+
+    @admin.action(permissions=["change"], description="Mark selected comments as spam")
+    def mark_spam(self, request, queryset):
+        self._moderate(request, queryset, ModerationEvent.Action.SPAM, "marked as spam")
+
+    @admin.action(permissions=["change"], description="Remove selected comments")
+    def remove(self, request, queryset):
+        self._moderate(request, queryset, ModerationEvent.Action.REMOVE, "removed")
+
+    @admin.action(permissions=["change"], description="Restore selected comments")
+    def restore(self, request, queryset):
+        self._moderate(request, queryset, ModerationEvent.Action.RESTORE, "restored")
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    """The moderation log: read-only; only a superuser may delete entries."""
+
+    list_display = ("created_at", "moderator", "action", "source", "comment_link", "post", "target_user", "note")
+    list_filter = ("action", "source")
+    list_select_related = ("moderator", "post", "target_user")
+    date_hierarchy = "created_at"
+    search_fields = ("moderator__username", "target_user__username", "post__title", "note")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description="comment")
+    def comment_link(self, obj):
+        if not obj.comment_id:
+            return "—"
+        url = reverse("admin:comments_comment_change", args=[obj.comment_id])
+        return format_html('<a href="{}">#{}</a>', url, obj.comment_id)
+
+
+class PostCommentsFormSet(forms.BaseInlineFormSet):
+    def get_queryset(self):
+        # Only the newest comments: a post with thousands would make a page nobody can load.
+        if not hasattr(self, "_queryset"):
+            self._queryset = super().get_queryset().order_by("-created_at")[:POST_PAGE_COMMENTS]
+        return self._queryset
+
+
+class PostCommentInline(admin.TabularInline):
+    model = Comment
+    formset = PostCommentsFormSet
+    fields = ("excerpt", "author_label", "status", "created_at", "moderate")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    verbose_name_plural = f"newest comments (up to {POST_PAGE_COMMENTS})"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="comment")
+    def excerpt(self, obj):
+        return Truncator(obj.body).chars(EXCERPT_CHARS)
+
+    @admin.display(description="author")
+    def author_label(self, obj):
+        return _author_label(obj)
+
+    @admin.display(description="")
+    def moderate(self, obj):
+        return format_html('<a href="{}">moderate</a>', reverse("admin:comments_comment_change", args=[obj.pk]))
+
+
+class ModeratedPostAdmin(PostAdmin):
+    inlines = [PostCommentInline]
+    actions = ("publish", "unpublish")
+    readonly_fields = (*PostAdmin.readonly_fields, "all_comments")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return (*fieldsets, ("Comments", {"fields": ("all_comments",)}))
+
+    @admin.display(description="all comments")
+    def all_comments(self, obj):
+        return format_html(
+            '<a href="{}">{} comment{}, {} awaiting moderation, in the moderation queue</a>',
+            comment_changelist_url(post__id__exact=obj.pk),
+            obj.comment_count,
+            "" if obj.comment_count == 1 else "s",
+            obj.pending_count,
+        )
+
+    @admin.action(permissions=["change"], description="Publish selected posts")
+    def publish(self, request, queryset):
+        count = publish_posts(posts=queryset.select_related("author"), moderator=request.user)
+        _report(self, request, count, "published", noun="post")
+
+    @admin.action(permissions=["change"], description="Unpublish selected posts (back to drafts)")
+    def unpublish(self, request, queryset):
+        count = unpublish_posts(posts=queryset.select_related("author"), moderator=request.user)
+        _report(self, request, count, "unpublished", noun="post")
+
+
+class BanForm(forms.Form):
+    remove_all_comments = forms.BooleanField(
+        required=False, label="Also remove all their approved comments (their pending ones are removed anyway)"
+    )
+    unpublish_posts = forms.BooleanField(required=False, label="Also unpublish their posts")
+
+
+def _count(model, field):
+    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
+
+
+class ModeratedUserAdmin(UserAdmin):
+    list_display = (*UserAdmin.list_display[:4], "post_count", "comment_count", *UserAdmin.list_display[4:])
+    actions = ("ban", "unban")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(post_count=_count(Post, "author"), comment_count=_count(Comment, "author"))
+        )
+
+    def has_ban_permission(self, request):
+        return request.user.has_perm("accounts.ban_user")
+
+    @admin.display(description="posts", ordering="post_count")
+    def post_count(self, obj):
+        return obj.post_count
+
+    @admin.display(description="comments", ordering="comment_count")
+    def comment_count(self, obj):
+        return format_html('<a href="{}">{}</a>', comment_changelist_url(author__id__exact=obj.pk), obj.comment_count)
+
+    def _split_bannable(self, request, queryset):
+        users = list(queryset)
+        allowed = [u for u in users if can_ban(request.user, u)]
+        refused = len(users) - len(allowed)
+        if refused:
+            self.message_user(
+                request,
+                f"{refused} account{'s' if refused != 1 else ''} left alone: nobody may ban themselves, "
+                "and only a superuser may ban or unban a staff account.",
+                messages.WARNING,
+            )
+        return allowed
+
+    @admin.action(permissions=["ban"], description="Ban selected users…")
+    def ban(self, request, queryset):
+        """Ask which extra steps to take, then deactivate and remove; the confirmation posts back here."""
+        form = BanForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            users = self._split_bannable(request, queryset)
+            for user in users:
+                try:
+                    ban_user(user=user, moderator=request.user, **form.cleaned_data)
+                except PermissionDenied:  # pragma: no cover - _split_bannable filtered these out
+                    continue
+            _report(self, request, len(users), "banned", noun="user")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Ban users",
+            "opts": self.opts,
+            "form": form,
+            "users": [(user, can_ban(request.user, user)) for user in queryset],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "admin/accounts/user/ban_confirmation.html", context)
+
+    @admin.action(permissions=["ban"], description="Unban selected users (restore what the ban removed)")
+    def unban(self, request, queryset):
+        users = self._split_bannable(request, queryset)
+        for user in users:
+            unban_user(user=user, moderator=request.user)
+        _report(self, request, len(users), "unbanned", noun="user")
+
+
+def _replace(model, admin_class):
+    admin.site.unregister(model)
+    admin.site.register(model, admin_class)
+
+
+_replace(Post, ModeratedPostAdmin)
+_replace(User, ModeratedUserAdmin)

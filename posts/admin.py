@@ -1,0 +1,102 @@
+"""The admin for blogs, labels and posts.
+
+Publishing and unpublishing, which are recorded moderation decisions, and a post's comments are added by
+`comments/admin.py`, which may import comments.
+"""
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.html import format_html
+
+from .models import Blog, Label, Post
+
+
+@admin.register(Blog)
+class BlogAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "owner", "comment_policy", "post_count", "created_at")
+    list_filter = ("comment_policy",)
+    list_select_related = ("owner",)
+    search_fields = ("title", "owner__username", "owner__display_name")
+    autocomplete_fields = ("owner",)
+    readonly_fields = ("created_at", "updated_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=Count("owner__posts"))
+
+    @admin.display(description="posts", ordering="post_count")
+    def post_count(self, obj):
+        return obj.post_count
+
+
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "post_count")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=Count("posts"))
+
+    @admin.display(description="posts", ordering="post_count")
+    def post_count(self, obj):
+        return obj.post_count
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ("title", "author", "status", "published_at", "comment_count", "pending_count", "on_site")
+    list_filter = ("status", ("author", admin.RelatedOnlyFieldListFilter), "comments_enabled")
+    list_select_related = ("author",)
+    date_hierarchy = "published_at"
+    search_fields = ("title", "author__username", "author__display_name")
+    autocomplete_fields = ("author", "labels")
+    prepopulated_fields = {"slug": ("title",)}
+    fieldsets = (
+        (None, {"fields": ("author", "title", "slug", "body", "excerpt", "cover", "labels", "comments_enabled")}),
+        (
+            "Publication",
+            {
+                "description": "Publish and unpublish with the actions on the list of posts; each one is recorded.",
+                "fields": ("status", "publish_at", "published_at"),
+            },
+        ),
+        ("Record", {"fields": ("word_count", "created_at", "updated_at")}),
+    )
+    # Status changes go through the recorded publish and unpublish actions, not through the form.
+    readonly_fields = ("status", "publish_at", "published_at", "word_count", "created_at", "updated_at")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                comment_count=Count("comments"),
+                pending_count=Count("comments", filter=Q(comments__status="pending")),
+            )
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.published_at is not None:
+            # A published post's slug is part of its permalink, which must not break.
+            readonly += ("slug",)
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and obj.published_at is not None:
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    @admin.display(description="comments", ordering="comment_count")
+    def comment_count(self, obj):
+        return obj.comment_count
+
+    @admin.display(description="pending", ordering="pending_count")
+    def pending_count(self, obj):
+        return obj.pending_count
+
+    @admin.display(description="on the site")
+    def on_site(self, obj):
+        if not obj.is_public:
+            return "—"
+        return format_html('<a href="{}">view</a>', obj.get_absolute_url())
