@@ -3,12 +3,14 @@ comments (approve, spam, remove, restore), posts (publish, unpublish) and users 
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from posts.models import Post
+from posts.services import update_post
 
 from .models import Comment, ModerationEvent
 
@@ -56,7 +58,15 @@ def moderate_comments(
 # How the events written by a ban tie back to it, so that an unban can undo exactly what the ban did:
 # each comment removal or post unpublication that a ban causes carries this note.
 BAN_NOTE = "With ban #{ban_id}; was {status}"
-BAN_NOTE_RE = re.compile(r"^With ban #(?P<ban_id>\d+); was (?P<status>[a-z]+)$")
+BAN_NOTE_RE = re.compile(r"^With ban #(?P<ban_id>\d+); was (?P<status>[a-z]+)(?: for (?P<publish_at>\S+))?$")
+
+
+def _ban_note(ban_id: int, obj) -> str:
+    note = BAN_NOTE.format(ban_id=ban_id, status=obj.status)
+    if isinstance(obj, Post) and obj.status == Post.Status.SCHEDULED and obj.publish_at:
+        # Unpublishing forgets when a scheduled post was to appear; the unban needs it back.
+        note += f" for {obj.publish_at.isoformat()}"
+    return note
 
 
 def can_ban(moderator, user) -> bool:
@@ -107,19 +117,19 @@ def ban_user(*, user, moderator, remove_all_comments: bool = False, unpublish_po
                 comment_id=c.pk,
                 post_id=c.post_id,
                 target_user=user,
-                note=BAN_NOTE.format(ban_id=ban.pk, status=c.status),
+                note=_ban_note(ban.pk, c),
                 created_at=ban.created_at,
             )
             for c in comments
         )
         if unpublish_posts:
-            posts = Post.objects.filter(author=user).exclude(status=Post.Status.DRAFT)
+            posts = Post.objects.filter(author=user).exclude(status=Post.Status.DRAFT).select_related("author")
             _change_posts(
                 posts=posts,
                 moderator=moderator,
                 action=ModerationEvent.Action.UNPUBLISH,
                 source=ModerationEvent.Source.ADMIN,
-                note=lambda post: BAN_NOTE.format(ban_id=ban.pk, status=post.status),
+                note=lambda post: _ban_note(ban.pk, post),
             )
     return ban
 
@@ -164,7 +174,8 @@ def unban_user(*, user, moderator) -> ModerationEvent:
             if action == ModerationEvent.Action.REMOVE and comment_id:
                 comment_status[comment_id] = match["status"]
             elif action == ModerationEvent.Action.UNPUBLISH and post_id:
-                post_status[post_id] = match["status"]
+                publish_at = datetime.fromisoformat(match["publish_at"]) if match["publish_at"] else None
+                post_status[post_id] = (match["status"], publish_at)
         # Only what is still as the ban left it: a later decision by a moderator stands.
         comments = list(
             Comment.objects.filter(pk__in=comment_status, status=Comment.Status.REMOVED).only("pk", "post_id")
@@ -186,8 +197,10 @@ def unban_user(*, user, moderator) -> ModerationEvent:
             )
             for c in comments
         )
-        for post in Post.objects.filter(pk__in=post_status, status=Post.Status.DRAFT):
-            _set_post_status(post, post_status[post.pk])
+        for post in Post.objects.filter(pk__in=post_status, status=Post.Status.DRAFT).select_related("author"):
+            status, publish_at = post_status[post.pk]
+            if not _set_post_status(post, status, publish_at=publish_at):
+                continue
             ModerationEvent.objects.create(
                 moderator=moderator,
                 action=ModerationEvent.Action.PUBLISH,
@@ -200,24 +213,28 @@ def unban_user(*, user, moderator) -> ModerationEvent:
 
 
 def publish_posts(*, posts: Iterable[Post], moderator, source: str = ModerationEvent.Source.ADMIN) -> int:
-    """Publish each post that is not already published (a post never published before gets today's date;
-    one published before keeps its first date, so its permalink does not change). Records one event per
-    change and returns how many changed. One save and one insert per changed post."""
+    """Publish each post that is not already published, by the posts app's rules (a post never public gets
+    today's date and is announced; one public before keeps its date, so its permalink does not change).
+    Records one event per change and returns how many changed. A few queries per changed post."""
     return _change_posts(posts=posts, moderator=moderator, action=ModerationEvent.Action.PUBLISH, source=source)
 
 
 def unpublish_posts(*, posts: Iterable[Post], moderator, source: str = ModerationEvent.Source.ADMIN) -> int:
-    """Turn each published or scheduled post back into a draft, keeping its first publication date for a
-    later republication. Records one event per change and returns how many changed."""
+    """Turn each published or scheduled post back into a draft (one public before keeps its first date for a
+    later republication). Records one event per change and returns how many changed."""
     return _change_posts(posts=posts, moderator=moderator, action=ModerationEvent.Action.UNPUBLISH, source=source)
 
 
-def _set_post_status(post: Post, status: str) -> None:
-    now = timezone.now()
-    post.status = status
-    if status == Post.Status.PUBLISHED and (post.published_at is None or post.published_at > now):
-        post.published_at = now
-    post.save(update_fields=["status", "published_at", "updated_at"])
+def _set_post_status(post: Post, status: str, publish_at: datetime | None = None) -> bool:
+    """Change the post's status through the posts app's own rules; False if they refuse."""
+    changes = {"status": status}
+    if status == Post.Status.SCHEDULED:
+        changes["publish_at"] = publish_at or post.publish_at
+    try:
+        update_post(post=post, **changes)
+    except ValidationError:
+        return False
+    return True
 
 
 def _change_posts(*, posts, moderator, action, source, note=None) -> int:
@@ -228,7 +245,8 @@ def _change_posts(*, posts, moderator, action, source, note=None) -> int:
             if post.status == target:
                 continue
             event_note = note(post) if note else ""
-            _set_post_status(post, target)
+            if not _set_post_status(post, target):
+                continue
             ModerationEvent.objects.create(
                 moderator=moderator,
                 action=action,
