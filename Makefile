@@ -31,6 +31,12 @@ node_modules/.installed: package-lock.json
 test: $(BIN)/.installed-test node_modules/.installed
 	SECRET_KEY=$${SECRET_KEY:-tests-only-not-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Production-like: DEBUG=0 (so SECRET_KEY must be set), hashed and compressed static files, gunicorn.
+serve: $(BIN)/.installed
+	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DEBUG=0 BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
