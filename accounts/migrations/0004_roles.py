@@ -50,7 +50,7 @@ def delete_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_user_ban_permission"),
+        ("accounts", "0003_user_ban_permission"),
         ("posts", "0001_initial"),
         ("comments", "0001_initial"),
         ("account", "0009_emailaddress_unique_primary_email"),
