@@ -4,6 +4,7 @@ from accounts.permissions import can_comment
 
 from ..forms import CommentForm
 from ..models import Comment
+from ..rendering import render_items
 from ..services import comments_are_open
 from ..tree import load_thread
 from ..views import create_url, feed_url
@@ -27,6 +28,7 @@ def comment_thread(context, post):
     return {
         "post": post,
         "thread": thread,
+        "thread_html": render_items(thread.items, comments_open=is_open),
         "request": request,
         "user": user,
         "comments_open": is_open,

@@ -3,22 +3,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from comments.models import Comment, path_segment
-from posts.models import Post
-
-
-class PublishedPostFactory(factory.django.DjangoModelFactory):
-    """A published post, for comment tests that need one and nothing more."""
-
-    class Meta:
-        model = Post
-
-    author = factory.SubFactory(UserFactory)
-    title = factory.Sequence(lambda n: f"A post worth discussing {n}")
-    slug = factory.Sequence(lambda n: f"post-{n}")
-    body = "Some thoughts."
-    body_html = "<p>Some thoughts.</p>"
-    status = Post.Status.PUBLISHED
-    published_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
+from posts.tests.factories import PostFactory
 
 
 class CommentFactory(factory.django.DjangoModelFactory):
@@ -28,7 +13,7 @@ class CommentFactory(factory.django.DjangoModelFactory):
         model = Comment
         skip_postgeneration_save = True
 
-    post = factory.SubFactory(PublishedPostFactory)
+    post = factory.SubFactory(PostFactory)
     author = factory.SubFactory(UserFactory)
     parent = None
     depth = factory.LazyAttribute(lambda c: c.parent.depth + 1 if c.parent else 0)

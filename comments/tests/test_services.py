@@ -9,8 +9,9 @@ from accounts.tests.factories import UserFactory
 from comments import services
 from comments.models import Comment, ModerationEvent, path_segment
 from posts.models import Blog
+from posts.tests.factories import PostFactory
 
-from .factories import CommentFactory, PublishedPostFactory
+from .factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -150,8 +151,8 @@ def test_comments_on_a_post_with_comments_disabled_are_refused(post, other_user)
 
 def test_comments_close_after_the_configured_number_of_days(other_user, settings):
     settings.COMMENTS_CLOSE_AFTER_DAYS = 30
-    old = PublishedPostFactory(published_at=timezone.now() - timedelta(days=31))
-    recent = PublishedPostFactory(published_at=timezone.now() - timedelta(days=29))
+    old = PostFactory(published_at=timezone.now() - timedelta(days=31))
+    recent = PostFactory(published_at=timezone.now() - timedelta(days=29))
     with pytest.raises(services.CommentsClosed):
         services.post_comment(post=old, author=other_user, body="Late to the party")
     services.post_comment(post=recent, author=other_user, body="Just in time")

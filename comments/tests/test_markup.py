@@ -1,0 +1,40 @@
+from comments.markup import count_links, render_comment
+
+
+def test_comment_markdown_renders_emphasis_quotes_and_code():
+    html = render_comment("So *true*.\n\n> quoted\n\n`x < y`")
+    assert "<em>true</em>" in html
+    assert "<blockquote>" in html
+    assert "<code>x &lt; y</code>" in html
+
+
+def test_raw_html_in_a_comment_is_shown_as_text():
+    html = render_comment('<b>bold</b> <script>alert(1)</script> <img src="x" onerror="alert(1)">')
+    assert "<b>" not in html
+    assert "<script" not in html
+    assert "<img" not in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+def test_markdown_images_are_not_rendered():
+    html = render_comment("![cat](https://example.com/cat.png)")
+    assert "<img" not in html
+
+
+def test_comment_links_are_marked_nofollow_ugc_noopener():
+    html = render_comment("[my site](https://example.com) and <https://example.org>")
+    assert html.count('rel="nofollow ugc noopener"') == 2
+
+
+def test_javascript_links_lose_their_target():
+    html = render_comment("[click](javascript:alert(1))")
+    assert "javascript:" not in html
+
+
+def test_headings_are_not_allowed_in_comments():
+    assert "<h" not in render_comment("# Big\n\ntext")
+
+
+def test_count_links_counts_web_addresses_in_any_form():
+    assert count_links("see https://a.example, www.b.example and [c](http://c.example)") == 3
+    assert count_links("no links here, just www and http") == 0

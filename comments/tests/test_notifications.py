@@ -1,0 +1,163 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from comments import notifications, services
+from comments.models import Comment
+from posts.models import Blog
+
+from .factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def open_post(post):
+    Blog.objects.update_or_create(owner=post.author, defaults={"comment_policy": Blog.CommentPolicy.OPEN})
+    return post
+
+
+def comment(django_capture_on_commit_callbacks, **kwargs):
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.post_comment(**kwargs)
+
+
+def test_post_author_hears_about_a_new_comment(open_post, other_user, django_capture_on_commit_callbacks):
+    comment(django_capture_on_commit_callbacks, post=open_post, author=other_user, body="Lovely post")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [open_post.author.email]
+    assert "sp commented" in message.subject
+    assert "Lovely post" in message.body
+
+
+def test_post_author_hears_about_a_comment_awaiting_moderation(post, other_user, django_capture_on_commit_callbacks):
+    comment(django_capture_on_commit_callbacks, post=post, author=other_user, body="First time")
+    assert len(mail.outbox) == 1
+    assert "awaits your approval" in mail.outbox[0].subject
+    assert reverse("comments:queue") in mail.outbox[0].body
+
+
+def test_no_email_is_sent_before_the_transaction_commits(open_post, other_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.post_comment(post=open_post, author=other_user, body="Pending commit")
+    assert mail.outbox == []
+    assert len(callbacks) == 1
+
+
+def test_nobody_is_notified_about_their_own_comment(open_post, django_capture_on_commit_callbacks):
+    comment(django_capture_on_commit_callbacks, post=open_post, author=open_post.author, body="Thanks all")
+    assert mail.outbox == []
+
+
+def test_comment_author_hears_about_a_reply(open_post, other_user, django_capture_on_commit_callbacks):
+    parent = CommentFactory(post=open_post, author=other_user)
+    replier = UserFactory(display_name="Marguerite")
+    comment(django_capture_on_commit_callbacks, post=open_post, author=replier, body="I agree", parent=parent)
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted([other_user.email, open_post.author.email])
+    reply_mail = next(m for m in mail.outbox if m.to == [other_user.email])
+    assert "Marguerite replied to your comment" in reply_mail.subject
+
+
+def test_post_author_replying_to_a_comment_notifies_only_the_commenter(
+    open_post, other_user, django_capture_on_commit_callbacks
+):
+    parent = CommentFactory(post=open_post, author=other_user)
+    comment(django_capture_on_commit_callbacks, post=open_post, author=open_post.author, body="Thanks!", parent=parent)
+    assert [m.to for m in mail.outbox] == [[other_user.email]]
+
+
+def test_a_held_reply_does_not_reach_the_parent_author_until_approved(
+    client, post, other_user, django_capture_on_commit_callbacks
+):
+    parent = CommentFactory(post=post, author=other_user)
+    stranger = UserFactory()
+    reply = comment(django_capture_on_commit_callbacks, post=post, author=stranger, body="Hi", parent=parent)
+    assert [m.to for m in mail.outbox] == [[post.author.email]]
+    mail.outbox.clear()
+    client.force_login(post.author)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("comments:queue"), {"one": f"approve:{reply.pk}"})
+    assert [m.to for m in mail.outbox] == [[other_user.email]]
+
+
+def test_switches_turn_each_kind_of_email_off(open_post, other_user, django_capture_on_commit_callbacks):
+    open_post.author.notify_on_comment = False
+    open_post.author.save()
+    other_user.notify_on_reply = False
+    other_user.save()
+    parent = CommentFactory(post=open_post, author=other_user)
+    comment(django_capture_on_commit_callbacks, post=open_post, author=UserFactory(), body="Hi", parent=parent)
+    assert mail.outbox == []
+
+
+def test_a_mail_failure_is_logged_and_the_comment_is_still_saved(
+    open_post, other_user, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    def broken_send(self, *args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken_send)
+    saved = comment(django_capture_on_commit_callbacks, post=open_post, author=other_user, body="Still here")
+    assert Comment.objects.filter(pk=saved.pk).exists()
+    assert "Could not send" in caplog.text
+
+
+def test_a_mail_failure_does_not_break_the_request(client, open_post, other_user, monkeypatch, settings):
+    def broken_send(self, *args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken_send)
+    client.force_login(other_user)
+    response = client.post(open_post.get_absolute_url() + "comments/", {"body": "Hello", "parent": ""})
+    assert response.status_code == 302
+
+
+def _unsubscribe_url(message) -> str:
+    return re.search(r"http://\S+/comments/unsubscribe/\S+/", message.body).group(0)
+
+
+def test_every_email_has_a_one_click_unsubscribe_header(open_post, other_user, django_capture_on_commit_callbacks):
+    comment(django_capture_on_commit_callbacks, post=open_post, author=other_user, body="Hi")
+    message = mail.outbox[0]
+    assert message.extra_headers["List-Unsubscribe"] == f"<{_unsubscribe_url(message)}>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_unsubscribe_link_asks_to_confirm_on_get_and_unsubscribes_on_post(
+    client, open_post, other_user, django_capture_on_commit_callbacks
+):
+    comment(django_capture_on_commit_callbacks, post=open_post, author=other_user, body="Hi")
+    url = _unsubscribe_url(mail.outbox[0]).removeprefix("http://testserver")
+    page = client.get(url)
+    assert page.status_code == 200
+    assert '<form method="post"' in page.content.decode()
+    open_post.author.refresh_from_db()
+    assert open_post.author.notify_on_comment is True
+    assert client.post(url).status_code == 200
+    open_post.author.refresh_from_db()
+    assert open_post.author.notify_on_comment is False
+    assert open_post.author.notify_on_reply is True
+
+
+def test_one_click_unsubscribe_post_works_without_csrf_or_session(open_post, other_user):
+    from django.test import Client
+
+    token = notifications.make_unsubscribe_token(other_user, "reply")
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("comments:unsubscribe", args=[token]), {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    other_user.refresh_from_db()
+    assert other_user.notify_on_reply is False
+
+
+def test_a_forged_unsubscribe_token_changes_nothing(client, other_user):
+    token = notifications.make_unsubscribe_token(other_user, "reply")
+    response = client.post(reverse("comments:unsubscribe", args=[token[:-2] + "xx"]))
+    assert response.status_code == 400
+    other_user.refresh_from_db()
+    assert other_user.notify_on_reply is True

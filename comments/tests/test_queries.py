@@ -1,0 +1,65 @@
+import pytest
+
+from accounts.tests.factories import UserFactory
+from comments.models import Comment
+
+from .factories import CommentFactory, bulk_threads
+from .helpers import render_thread
+
+pytestmark = pytest.mark.django_db
+
+# The thread roots, the page's comments with their authors, and the approved count.
+THREAD_QUERIES = 3
+# A signed-in reader adds one: may they comment (a verified address)?
+THREAD_QUERIES_SIGNED_IN = THREAD_QUERIES + 1
+
+
+def make_comments(post, n):
+    """`n` approved comments in threads ten deep, by a handful of readers (some with avatars)."""
+    authors = [UserFactory(), UserFactory(), UserFactory(avatar="avatars/1/face.png")]
+    threads = max(1, n // 10)
+    bulk_threads(post, threads=threads, replies=n // threads - 1, authors=authors)
+    assert Comment.objects.filter(post=post).count() == n
+
+
+@pytest.mark.parametrize("n", [10, 1_000])
+def test_thread_renders_in_the_same_queries_whatever_the_number_of_comments(post, n, django_assert_num_queries):
+    make_comments(post, n)
+    with django_assert_num_queries(THREAD_QUERIES):
+        html = render_thread(post)
+    assert html.count("<article") == min(n, 500)
+
+
+@pytest.mark.parametrize("n", [10, 1_000])
+def test_thread_for_a_signed_in_reader_renders_in_fixed_queries(post, other_user, n, django_assert_num_queries):
+    make_comments(post, n)
+    CommentFactory(post=post, author=other_user, status=Comment.Status.PENDING)
+    with django_assert_num_queries(THREAD_QUERIES_SIGNED_IN):
+        render_thread(post, other_user)
+
+
+def test_thread_with_ten_thousand_comments_renders_in_the_same_queries(post, django_assert_num_queries):
+    """Ten thousand comments in a thousand threads: one page of fifty threads, still three queries."""
+    make_comments(post, 10_000)
+    with django_assert_num_queries(THREAD_QUERIES):
+        html = render_thread(post)
+    assert html.count("<article") == 500
+    assert "?cpage=20#comments" in html
+
+
+def test_finding_a_comments_page_costs_one_more_query(post, django_assert_num_queries):
+    make_comments(post, 1_000)
+    last = Comment.objects.filter(post=post).order_by("-path").first()
+    with django_assert_num_queries(THREAD_QUERIES + 1):
+        html = render_thread(post, comment=str(last.pk))
+    assert f'id="c{last.pk}"' in html
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_moderation_queue_query_count_is_flat(client, post, n, django_assert_num_queries):
+    CommentFactory.create_batch(n, post=post, status=Comment.Status.PENDING)
+    client.force_login(post.author)
+    # Session, user, the queue's comments and their count.
+    with django_assert_num_queries(4):
+        response = client.get("/dashboard/comments/")
+    assert response.content.decode().count('name="comments"') == n
