@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "accounts",
     "posts",
     "comments",
+    "transfer",
     "demo",
 ]
 
@@ -76,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "transfer.middleware.LegacyRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "blogsite.urls"

@@ -1,0 +1,369 @@
+"""Bringing a blog in: records from a reader become posts, labels, comments and old addresses.
+
+Everything happens in one transaction, so a file that fails part-way leaves nothing behind. Each post and
+comment is recorded under its id in the source (`ImportedObject`), so importing the same file again
+creates nothing. Comments are inserted in batches with no parent, and the reply tree is linked once the
+whole file has been read, from the source's ids: a reply may come before its parent in the file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import reset_queries, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from comments.models import PATH_MAX_DEPTH, Comment, path_segment
+from posts.models import Blog, Label, Post
+
+from .content import clean_html
+from .models import ImportedObject, LegacyPath
+from .readers import CommentRecord, PostRecord, Skipped, open_reader
+
+COMMENT_BATCH = 1000
+
+User = get_user_model()
+
+
+@dataclass
+class ImportSummary:
+    format_name: str = ""
+    posts: int = 0
+    drafts: int = 0
+    labels: set[str] = field(default_factory=set)
+    new_labels: int = 0
+    comments: Counter = field(default_factory=Counter)
+    already_posts: int = 0
+    already_comments: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    notes: Counter = field(default_factory=Counter)
+
+    @property
+    def comment_count(self) -> int:
+        return sum(self.comments.values())
+
+    def lines(self) -> list[str]:
+        """The summary as a few lines for a person to read."""
+        statuses = ", ".join(f"{n} {status}" for status, n in sorted(self.comments.items()))
+        out = [
+            f"Imported from {self.format_name}:",
+            f"  posts: {self.posts} published or scheduled, {self.drafts} drafts",
+            f"  labels: {len(self.labels)} ({self.new_labels} new)",
+            f"  comments: {self.comment_count}" + (f" ({statuses})" if statuses else ""),
+        ]
+        if self.already_posts or self.already_comments:
+            out.append(
+                f"  already imported before, left as they are: {self.already_posts} posts, "
+                f"{self.already_comments} comments"
+            )
+        if self.skipped:
+            out.append(f"  skipped: {sum(self.skipped.values())}")
+            out.extend(f"    {n} {what}: {reason}" for (what, reason), n in sorted(self.skipped.items()))
+        out.extend(f"  note ({n}): {note}" for note, n in sorted(self.notes.items()))
+        return out
+
+
+ProgressCallback = Callable[[int, int, ImportSummary], None] | None
+
+
+def import_blog(*, path, author, progress: ProgressCallback = None) -> ImportSummary:
+    """Import the export file at `path` into `author`'s blog; returns what was done.
+
+    Raises `ImportFileError` (nothing imported) when the file is malformed or of an unknown kind.
+    """
+    summary = ImportSummary()
+
+    def on_bytes(done: int, total: int) -> None:
+        if progress:
+            progress(done, total, summary)
+
+    reader = open_reader(path, progress=on_bytes)
+    summary.format_name = reader.format_name
+    with transaction.atomic():
+        Blog.objects.get_or_create(owner=author)
+        _Import(author=author, reader=reader, summary=summary).run()
+    return summary
+
+
+class _Import:
+    def __init__(self, *, author, reader, summary: ImportSummary):
+        self.author = author
+        self.reader = reader
+        self.summary = summary
+        self.source = ""
+        # source id -> pk, for posts and comments of this source (earlier imports included).
+        self.posts: dict[str, int] = {}
+        self.old_comments: dict[str, int] = {}
+        # Comments inserted by this run: source id -> (pk, post pk, parent source id, created_at).
+        self.new_comments: dict[str, tuple[int, int, str, datetime | None]] = {}
+        self.queue: list[CommentRecord] = []
+        self.queued: set[str] = set()
+        self.labels: dict[str, Label] = {}
+        self.users: dict[str, int | None] = {}
+
+    def run(self) -> None:
+        for record in self.reader.posts():
+            if isinstance(record, Skipped):
+                self.skip(record)
+                continue
+            self.start(self.reader.source)
+            self.add_post(record)
+            for comment in record.comments:
+                self.add_comment(comment)
+            self.flush()
+        for record in self.reader.comments():
+            if isinstance(record, Skipped):
+                self.skip(record)
+                continue
+            self.start(self.reader.source)
+            self.add_comment(record)
+        self.flush()
+        self.link_tree()
+
+    def skip(self, record: Skipped) -> None:
+        self.summary.skipped[(record.what, record.reason)] += 1
+
+    def start(self, source: str) -> None:
+        if self.source:
+            return
+        self.source = source[:300]
+        known = ImportedObject.objects.filter(owner=self.author, source=self.source)
+        self.posts = dict(known.filter(kind=ImportedObject.Kind.POST).values_list("source_id", "post_id"))
+        self.old_comments = dict(known.filter(kind=ImportedObject.Kind.COMMENT).values_list("source_id", "comment_id"))
+
+    # Posts ----------------------------------------------------------------------------------------------
+
+    def add_post(self, record: PostRecord) -> None:
+        if record.source_id in self.posts:
+            self.summary.already_posts += 1
+            return
+        if record.note:
+            self.summary.notes[record.note] += 1
+        title = (record.title.strip() or "(untitled)")[:200]
+        body = record.body if record.body_is_markdown else clean_html(record.body)
+        post = Post(
+            author=self.author,
+            title=title,
+            slug=self.unique_slug(record.slug or title, fallback=f"post-{record.source_id}"),
+            body=body,
+            body_html=clean_html(body),
+            excerpt=_plain_excerpt(record.excerpt),
+            status=record.status,
+            published_at=record.published_at,
+            publish_at=record.publish_at,
+            comments_enabled=record.comments_enabled,
+        )
+        post.save()
+        if record.created_at:
+            Post.objects.filter(pk=post.pk).update(created_at=record.created_at)
+        labels = [label for label in (self.label(name) for name in record.labels) if label is not None]
+        if labels:
+            post.labels.add(*labels)
+        if record.legacy_paths:
+            LegacyPath.objects.bulk_create(
+                [LegacyPath(author=self.author, path=p[:500], post=post) for p in record.legacy_paths],
+                ignore_conflicts=True,
+            )
+        ImportedObject.objects.create(
+            owner=self.author, source=self.source, kind=ImportedObject.Kind.POST, source_id=record.source_id, post=post
+        )
+        self.posts[record.source_id] = post.pk
+        if record.status == Post.Status.DRAFT:
+            self.summary.drafts += 1
+        else:
+            self.summary.posts += 1
+
+    def unique_slug(self, text: str, *, fallback: str) -> str:
+        base = slugify(text, allow_unicode=True)[:190].strip("-") or slugify(fallback)
+        taken = set(Post.objects.filter(author=self.author, slug__startswith=base).values_list("slug", flat=True))
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def label(self, name: str) -> Label | None:
+        name = name.strip()[:60]
+        slug = slugify(name, allow_unicode=True)[:80]
+        if not slug:
+            return None
+        if slug not in self.labels:
+            label, created = Label.objects.get_or_create(slug=slug, defaults={"name": name})
+            self.summary.new_labels += created
+            self.labels[slug] = label
+        self.summary.labels.add(self.labels[slug].name)
+        return self.labels[slug]
+
+    # Comments -------------------------------------------------------------------------------------------
+
+    def add_comment(self, record: CommentRecord | Skipped) -> None:
+        if isinstance(record, Skipped):
+            self.skip(record)
+            return
+        if record.source_id in self.old_comments:
+            self.summary.already_comments += 1
+            return
+        if record.source_id in self.new_comments or record.source_id in self.queued:
+            self.skip(Skipped("comment", "the same comment id appears twice in the file"))
+            return
+        if record.post_source_id not in self.posts:
+            self.skip(Skipped("comment", "on a post that was not imported (a page, or a post in the trash)"))
+            return
+        self.queue.append(record)
+        self.queued.add(record.source_id)
+        if len(self.queue) >= COMMENT_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.queue:
+            return
+        # Oldest first, so that siblings (listed by id) read in the order they were written.
+        batch = sorted(self.queue, key=lambda r: r.created_at or timezone.now())
+        self.queue = []
+        self.queued = set()
+        rows = [self.comment_row(r) for r in batch]
+        Comment.objects.bulk_create(rows, batch_size=COMMENT_BATCH)
+        ImportedObject.objects.bulk_create(
+            [
+                ImportedObject(
+                    owner=self.author,
+                    source=self.source,
+                    kind=ImportedObject.Kind.COMMENT,
+                    source_id=r.source_id,
+                    comment_id=row.pk,
+                )
+                for r, row in zip(batch, rows, strict=True)
+            ],
+            batch_size=COMMENT_BATCH,
+        )
+        for r, row in zip(batch, rows, strict=True):
+            self.new_comments[r.source_id] = (row.pk, row.post_id, r.parent_source_id, r.created_at)
+            self.summary.comments[row.status] += 1
+        reset_queries()
+
+    def comment_row(self, record: CommentRecord) -> Comment:
+        user_id = self.local_user(record.author_username)
+        return Comment(
+            post_id=self.posts[record.post_source_id],
+            author_id=user_id,
+            guest_name="" if user_id else record.author_name.strip()[:100],
+            guest_email="" if user_id else _valid_email(record.author_email),
+            guest_url="" if user_id else _valid_url(record.author_url),
+            body=record.body if self.reader_is_blogsite else clean_html(record.body),
+            body_html=clean_html(record.body_html),
+            status=record.status,
+        )
+
+    @property
+    def reader_is_blogsite(self) -> bool:
+        return getattr(self.reader, "is_blogsite", False)
+
+    def local_user(self, username: str) -> int | None:
+        """A comment is tied to a local account only when a Blogsite export names it by username.
+
+        Names and email addresses in WordPress and Blogger exports were typed by whoever commented, so they
+        never make a comment someone's here.
+        """
+        if not username or not self.reader_is_blogsite:
+            return None
+        if username not in self.users:
+            self.users[username] = (
+                User.objects.filter(username__iexact=username, is_active=True).values_list("pk", flat=True).first()
+            )
+        return self.users[username]
+
+    def link_tree(self) -> None:
+        """Give every comment of this run its parent, depth, path and original date, from the source's ids."""
+        if not self.new_comments:
+            return
+        old_parent_pks = {
+            self.old_comments[parent]
+            for _, _, parent, _ in self.new_comments.values()
+            if parent and parent not in self.new_comments and parent in self.old_comments
+        }
+        # pk -> (path, depth, post pk, parent pk) for parents imported by an earlier run.
+        placed: dict[int, tuple[str, int, int, int | None]] = {
+            pk: (path, depth, post_id, parent_id)
+            for pk, path, depth, post_id, parent_id in Comment.objects.filter(pk__in=old_parent_pks).values_list(
+                "pk", "path", "depth", "post_id", "parent_id"
+            )
+        }
+        pending: list[Comment] = []
+        for source_id in self.new_comments:
+            chain: list[str] = []
+            current = source_id
+            on_chain: set[str] = set()
+            while current in self.new_comments and self.new_comments[current][0] not in placed:
+                if current in on_chain:
+                    self.summary.notes["a reply loop in the file was cut: one comment became top-level"] += 1
+                    break
+                chain.append(current)
+                on_chain.add(current)
+                current = self.new_comments[current][2]
+            for sid in reversed(chain):
+                pk, post_id, parent_sid, created_at = self.new_comments[sid]
+                parent_pk = self.new_comments[parent_sid][0] if parent_sid in self.new_comments else None
+                if parent_pk is None and parent_sid in self.old_comments:
+                    parent_pk = self.old_comments[parent_sid]
+                parent = placed.get(parent_pk) if parent_pk else None
+                if parent_sid and parent is None:
+                    self.summary.notes["a reply whose parent is not in the file was kept as a top-level comment"] += 1
+                elif parent is not None and parent[2] != post_id:
+                    self.summary.notes["a reply to a comment on another post was kept as a top-level comment"] += 1
+                    parent = None
+                if parent is not None and parent[1] + 1 >= PATH_MAX_DEPTH:
+                    # Deeper than threads go: it becomes a sibling of its parent.
+                    parent_pk = parent[3]
+                    parent = placed.get(parent_pk) if parent_pk else None
+                    self.summary.notes[f"a reply deeper than {PATH_MAX_DEPTH} levels was moved up"] += 1
+                if parent is None:
+                    parent_pk, path, depth = None, path_segment(pk), 0
+                else:
+                    path, depth = parent[0] + path_segment(pk), parent[1] + 1
+                placed[pk] = (path, depth, post_id, parent_pk)
+                row = Comment(pk=pk, parent_id=parent_pk, path=path, depth=depth)
+                row.created_at = created_at or timezone.now()
+                pending.append(row)
+                if len(pending) >= COMMENT_BATCH:
+                    self._write_tree(pending)
+                    pending = []
+        self._write_tree(pending)
+
+    @staticmethod
+    def _write_tree(rows: list[Comment]) -> None:
+        if rows:
+            Comment.objects.bulk_update(rows, ["parent", "path", "depth", "created_at"], batch_size=COMMENT_BATCH)
+            reset_queries()
+
+
+def _plain_excerpt(text: str) -> str:
+    from django.utils.html import strip_tags
+
+    return strip_tags(text or "").strip()[:1000]
+
+
+def _valid_email(value: str) -> str:
+    value = (value or "").strip()[:254]
+    try:
+        EmailValidator()(value)
+    except ValidationError:
+        return ""
+    return value
+
+
+def _valid_url(value: str) -> str:
+    value = (value or "").strip()
+    if len(value) > 200:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        return ""
+    return value

@@ -1,0 +1,70 @@
+import sys
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from transfer.importer import import_blog
+from transfer.xmlstream import ImportFileError
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a WordPress export (WXR 1.0-1.2), a Blogger export (classic Atom or Takeout feed.atom) or a "
+        "Blogsite export into a user's blog. Running it again with the same file changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the export file")
+        parser.add_argument("--author", required=True, help="username of the blog to import into")
+
+    def handle(self, *args, file, author, **options):
+        User = get_user_model()
+        try:
+            user = User.objects.get(username__iexact=author)
+        except User.DoesNotExist:
+            raise CommandError(f"no user named {author!r}") from None
+        bar = ProgressBar(self.stdout, tty=hasattr(self.stdout, "isatty") and self.stdout.isatty())
+        try:
+            summary = import_blog(path=file, author=user, progress=bar.update)
+        except FileNotFoundError:
+            raise CommandError(f"{file}: no such file") from None
+        except IsADirectoryError:
+            raise CommandError(f"{file}: a directory, not an export file") from None
+        except ImportFileError as exc:
+            bar.finish()
+            raise CommandError(f"{file}: {exc} (nothing was imported)") from None
+        bar.finish()
+        for line in summary.lines():
+            self.stdout.write(line)
+
+
+class ProgressBar:
+    """A bar redrawn in place on a terminal; elsewhere a line of counts at every tenth of the file."""
+
+    WIDTH = 30
+
+    def __init__(self, out, *, tty: bool):
+        self.out = out
+        self.tty = tty
+        self.last_tenth = -1
+        self.drawn = False
+
+    def update(self, done: int, total: int, summary) -> None:
+        fraction = done / total if total else 1.0
+        counts = f"posts {summary.posts + summary.drafts}  comments {summary.comment_count}"
+        if self.tty:
+            filled = int(fraction * self.WIDTH)
+            self.out.write(f"\r[{'#' * filled}{' ' * (self.WIDTH - filled)}] {fraction:4.0%}  {counts}", ending="")
+            self.out.flush()
+            self.drawn = True
+            return
+        tenth = int(fraction * 10)
+        if tenth != self.last_tenth:
+            self.last_tenth = tenth
+            self.out.write(f"{fraction:4.0%} read  {counts}")
+
+    def finish(self) -> None:
+        if self.drawn:
+            self.out.write("")
+            self.drawn = False
+            sys.stdout.flush()

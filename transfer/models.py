@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ImportedObject(models.Model):
+    """One post or comment brought in by an import, under its id in the source.
+
+    Re-running an import looks these up first, so the same file imported twice creates nothing new.
+    """
+
+    class Kind(models.TextChoices):
+        POST = "post", "Post"
+        COMMENT = "comment", "Comment"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Which blog the file came from, e.g. "wordpress https://example.org" or "blogger 123456".
+    source = models.CharField(max_length=300)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    source_id = models.CharField(max_length=300)
+    post = models.ForeignKey("posts.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey("comments.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "source", "kind", "source_id"], name="transfer_imported_unique_source_id"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="post", post__isnull=False, comment__isnull=True))
+                | Q(kind="comment", comment__isnull=False, post__isnull=True),
+                name="transfer_imported_kind_matches_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.source_id} from {self.source}"
+
+
+class LegacyPathQuerySet(models.QuerySet):
+    def target_for(self, *, username: str, path: str):
+        """The public post an old address of `username`'s blog stood for, or None. One query."""
+        legacy = (
+            self.filter(author__username__iexact=username, path=path).select_related("post", "post__author").first()
+        )
+        if legacy is None or not legacy.post.is_public:
+            return None
+        return legacy.post
+
+
+class LegacyPath(models.Model):
+    """An address a post had on the blog it was imported from, relative to that blog's root.
+
+    Paths look like "/2011/03/some-post.html", "/2011/03/14/some-post" (no trailing slash) or "/?p=123".
+    """
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=500)
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="legacy_paths")
+
+    objects = LegacyPathQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["author", "path"], name="transfer_legacy_path_unique_per_author"),
+        ]
+
+    def __str__(self):
+        return f"{self.path} → {self.post_id}"

@@ -1,0 +1,293 @@
+from datetime import UTC, datetime
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from comments.models import Comment
+from posts.models import Label, Post
+from transfer.models import ImportedObject, LegacyPath
+
+pytestmark = pytest.mark.django_db
+
+
+def run_import(path, username="karen"):
+    out = StringIO()
+    call_command("import_blog", str(path), "--author", username, stdout=out)
+    return out.getvalue()
+
+
+def thread(post):
+    """(depth, guest name or author, body start, status) in display order."""
+    return [
+        (c.depth, c.author_name, c.body_html[:30], c.status)
+        for c in Comment.objects.filter(post=post).select_related("author").order_by("path")
+    ]
+
+
+# WordPress ---------------------------------------------------------------------------------------------
+
+
+def test_wordpress_import_brings_posts_with_their_statuses_dates_and_slugs(user, fixture_path):
+    run_import(fixture_path("wordpress.xml"))
+    posts = {p.title: p for p in Post.objects.filter(author=user)}
+    assert set(posts) == {"Ça marche: 日本 & friends", "Half-written thoughts", "Coming soon", "Only for me"}
+    tokyo = posts["Ça marche: 日本 & friends"]
+    assert tokyo.status == Post.Status.PUBLISHED
+    assert tokyo.published_at == datetime(2011, 3, 14, 16, 30, tzinfo=UTC)
+    assert tokyo.slug == "ca-marche-日本"
+    assert posts["Half-written thoughts"].status == Post.Status.DRAFT
+    assert posts["Half-written thoughts"].published_at is None
+    assert posts["Half-written thoughts"].comments_enabled is False
+    assert posts["Coming soon"].status == Post.Status.SCHEDULED
+    assert posts["Coming soon"].published_at == datetime(2030, 6, 1, 12, 0, tzinfo=UTC)
+    assert posts["Only for me"].status == Post.Status.DRAFT
+
+
+def test_wordpress_content_keeps_cdata_entities_and_unicode_but_loses_scripts(user, fixture_path):
+    run_import(fixture_path("wordpress.xml"))
+    post = Post.objects.get(author=user, slug="ca-marche-日本")
+    assert "桜 everywhere &amp; “smart quotes”" in post.body_html
+    assert "CDATA end inside: ]]&gt; and a <strong>bold</strong>" in post.body_html
+    assert "<script" not in post.body_html and "alert" not in post.body_html
+    assert "onclick" not in post.body_html
+    assert post.excerpt == "Spring in Tokyo."
+
+
+def test_wordpress_categories_and_tags_become_labels_without_uncategorized(user, fixture_path):
+    run_import(fixture_path("wordpress.xml"))
+    post = Post.objects.get(author=user, slug="ca-marche-日本")
+    assert sorted(label.name for label in post.labels.all()) == ["Café", "Travel"]
+    assert not Label.objects.filter(slug="uncategorized").exists()
+
+
+def test_wordpress_comment_tree_is_linked_five_deep_even_when_a_reply_comes_first(user, fixture_path):
+    run_import(fixture_path("wordpress.xml"))
+    post = Post.objects.get(author=user, slug="ca-marche-日本")
+    rows = thread(post)
+    assert [(depth, name) for depth, name, _, _ in rows] == [
+        (0, "Zoë Ángel"),
+        (1, "karen"),
+        (2, "Zoë Ángel"),
+        (3, "karen"),
+        (4, "Zoë Ángel"),
+        (0, "Waiting Walter"),
+        (0, "Cheap Pills"),
+    ]
+    deepest = Comment.objects.get(post=post, depth=4)
+    assert deepest.body_html.startswith("<p>Fifth level, listed before its parent.")
+    assert deepest.created_at == datetime(2011, 3, 14, 21, 0, tzinfo=UTC)
+    chain = [deepest]
+    while chain[-1].parent_id:
+        chain.append(chain[-1].parent)
+    assert [c.depth for c in chain] == [4, 3, 2, 1, 0]
+    for c in chain[:-1]:
+        assert c.path.startswith(c.parent.path) and len(c.path) == len(c.parent.path) + 8
+
+
+def test_wordpress_comment_statuses_and_guests_are_kept(user, fixture_path):
+    run_import(fixture_path("wordpress.xml"))
+    post = Post.objects.get(author=user, slug="ca-marche-日本")
+    by_name = {c.guest_name: c for c in post.comments.filter(depth=0)}
+    assert by_name["Zoë Ángel"].status == Comment.Status.APPROVED
+    assert by_name["Zoë Ángel"].guest_email == "zoe@example.net"
+    assert by_name["Zoë Ángel"].guest_url == "https://zoe.example.net/"
+    assert by_name["Zoë Ángel"].body_html == "<p>First! Lovely photos.</p>\n<p>Second paragraph &amp; more.</p>\n"
+    assert by_name["Waiting Walter"].status == Comment.Status.PENDING
+    assert by_name["Cheap Pills"].status == Comment.Status.SPAM
+    fourth = post.comments.get(depth=3)
+    assert "onerror" not in fourth.body_html and "<em>with</em>" in fourth.body_html
+
+
+def test_commenters_with_a_local_users_name_or_email_stay_guests(user, fixture_path):
+    """karen@example.com is the local user's address, but anyone could have typed it on WordPress."""
+    run_import(fixture_path("wordpress.xml"))
+    assert not Comment.objects.filter(author__isnull=False).exists()
+    assert Comment.objects.filter(guest_name="karen", guest_email="karen@example.com").count() == 2
+
+
+def test_wordpress_summary_counts_and_gives_reasons_for_what_was_skipped(user, fixture_path):
+    out = run_import(fixture_path("wordpress.xml"))
+    assert "posts: 2 published or scheduled, 2 drafts" in out
+    assert "labels: 2 (2 new)" in out
+    assert "comments: 7 (5 approved, 1 pending, 1 spam)" in out
+    assert "page: pages are not imported" in out
+    assert "attachment: attachments (media files) are not imported" in out
+    assert "pingback: pingbacks are not imported" in out
+    assert "post: in WordPress's trash (status trash)" in out
+    assert "nav_menu_item" in out
+    assert "on a post that was not imported" in out
+    assert "private post kept as a draft" in out
+
+
+def test_importing_the_same_file_twice_changes_nothing(user, fixture_path):
+    run_import(fixture_path("wordpress.xml"))
+    before = (
+        list(Post.objects.values_list("pk", "title", "status", "published_at", "slug")),
+        list(Comment.objects.values_list("pk", "path", "status", "body_html")),
+        Label.objects.count(),
+        LegacyPath.objects.count(),
+        ImportedObject.objects.count(),
+    )
+    out = run_import(fixture_path("wordpress.xml"))
+    after = (
+        list(Post.objects.values_list("pk", "title", "status", "published_at", "slug")),
+        list(Comment.objects.values_list("pk", "path", "status", "body_html")),
+        Label.objects.count(),
+        LegacyPath.objects.count(),
+        ImportedObject.objects.count(),
+    )
+    assert after == before
+    assert "posts: 0 published or scheduled, 0 drafts" in out
+    assert "already imported before, left as they are: 4 posts, 7 comments" in out
+
+
+def test_wordpress_old_addresses_are_recorded(user, fixture_path):
+    run_import(fixture_path("wordpress.xml"))
+    post = Post.objects.get(author=user, slug="ca-marche-日本")
+    assert set(LegacyPath.objects.filter(post=post).values_list("path", flat=True)) == {
+        "/2011/03/14/ca-marche-日本",
+        "/?p=101",
+    }
+
+
+# Blogger -----------------------------------------------------------------------------------------------
+
+
+def test_blogger_classic_import_keeps_posts_drafts_labels_and_time_zones(user, fixture_path):
+    out = run_import(fixture_path("blog-03-20-2011.xml"))
+    post = Post.objects.get(author=user, title="Reading & writing in the margins")
+    assert post.status == Post.Status.PUBLISHED
+    assert post.published_at == datetime(2011, 3, 14, 16, 30, tzinfo=UTC)
+    assert post.slug == "reading-writing"
+    assert sorted(label.name for label in post.labels.all()) == ["books", "Ωmega & co"]
+    assert "“notes” &amp; doodles — über alles" in post.body_html
+    assert "<iframe" not in post.body_html
+    draft = Post.objects.get(author=user, title="Unfinished draft")
+    assert draft.status == Post.Status.DRAFT
+    assert draft.created_at == datetime(2011, 3, 18, 21, 10, tzinfo=UTC)
+    assert "posts: 1 published or scheduled, 1 drafts" in out
+    assert "2 settings: blog settings are not imported" in out
+    assert "1 template: templates are not imported" in out
+    assert "1 page: pages are not imported" in out
+    assert set(LegacyPath.objects.values_list("path", flat=True)) == {"/2011/03/reading-writing.html"}
+
+
+def test_blogger_classic_comments_follow_their_related_parent_links(user, fixture_path):
+    run_import(fixture_path("blog-03-20-2011.xml"))
+    post = Post.objects.get(author=user, slug="reading-writing")
+    assert [(d, name) for d, name, _, _ in thread(post)] == [(0, "Kenji"), (1, "Marguerite"), (2, "Anonymous")]
+    kenji = post.comments.get(guest_name="Kenji")
+    assert kenji.guest_email == ""
+    assert kenji.guest_url == "http://www.blogger.com/profile/0099"
+    assert "素晴らしい &lt;3" in kenji.body_html
+
+
+def test_blogger_takeout_import_reads_types_statuses_and_reply_links(user, fixture_path):
+    out = run_import(fixture_path("feed.atom"))
+    post = Post.objects.get(author=user, title="Żurek & sourdough")
+    assert post.published_at == datetime(2019, 11, 2, 8, 15, tzinfo=UTC)
+    assert post.slug == "zurek-sourdough"
+    assert "<script" not in post.body_html and "Zażółć gęślą jaźń" in post.body_html
+    assert sorted(label.name for label in post.labels.all()) == ["Polish food", "bread"]
+    assert Post.objects.get(author=user, title="Rye experiments").status == Post.Status.DRAFT
+    assert not Post.objects.filter(title__in=["Old", "Contact"]).exists()
+    assert [(d, name, status) for d, name, _, status in thread(post)] == [
+        (0, "Anonymous", "approved"),
+        (1, "Ania", "approved"),
+        (2, "Tomasz", "approved"),
+        (0, "Bot", "spam"),
+        (0, "Newcomer", "pending"),
+    ]
+    assert "post: in Blogger's trash (status SOFT_TRASHED)" in out
+    assert "on a post that was not imported" in out
+    assert LegacyPath.objects.filter(path="/2019/11/zurek-sourdough.html", post=post).exists()
+
+
+# Bad files ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"just some text\n", "not an export file"),
+        (b"<?xml version='1.0'?>\n<html><body/></html>", "unknown file: the root element is <html>"),
+        (b'<rss version="2.0"><channel><title>x</title></channel></rss>', "not a WordPress export"),
+        (b'{"hello": 1}', "not a Blogsite export"),
+        (b'{"format": "blogsite-export", "version": 1, ', "line 1: not well-formed JSON"),
+        (b"<feed xmlns='http://www.w3.org/2005/Atom'><id>urn:x</id><entry/></feed>", "not a Blogger blog's"),
+    ],
+)
+def test_an_unknown_or_malformed_file_is_refused_with_one_line(user, tmp_path, content, message):
+    path = tmp_path / "export.xml"
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as excinfo:
+        run_import(path)
+    assert message in str(excinfo.value)
+    assert "\n" not in str(excinfo.value)
+    assert "nothing was imported" in str(excinfo.value)
+    assert not Post.objects.exists()
+
+
+def test_a_truncated_export_names_the_line_and_imports_nothing(user, fixture_path, tmp_path):
+    text = fixture_path("wordpress.xml").read_text(encoding="utf-8")
+    cut = text[: text.index("<title><![CDATA[Coming soon")]
+    path = tmp_path / "truncated.xml"
+    path.write_text(cut, encoding="utf-8")
+    with pytest.raises(CommandError) as excinfo:
+        run_import(path)
+    last_line = cut.count("\n") + 1
+    assert f"line {last_line}: not well-formed XML (no element found)" in str(excinfo.value)
+    assert not Post.objects.exists()
+    assert not Comment.objects.exists()
+    assert not ImportedObject.objects.exists()
+
+
+def test_a_file_declaring_entities_is_refused(user, tmp_path):
+    """A "billion laughs" file never gets its entities expanded."""
+    path = tmp_path / "bomb.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY a "aaaaaaaaaa">\n<!ENTITY b "&a;&a;&a;&a;&a;&a;">\n]>\n'
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>&b;</title></channel></rss>'
+    )
+    with pytest.raises(CommandError) as excinfo:
+        run_import(path)
+    assert "declares entities" in str(excinfo.value)
+
+
+def test_a_file_referring_to_an_external_entity_is_refused(user, tmp_path):
+    path = tmp_path / "xxe.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n'
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>&secret;</title></channel></rss>'
+    )
+    with pytest.raises(CommandError) as excinfo:
+        run_import(path)
+    assert "refused" in str(excinfo.value)
+    assert not Post.objects.exists()
+
+
+def test_a_failure_part_way_leaves_nothing_half_done(user, fixture_path, tmp_path):
+    """The third post lacks its id: the two posts and their comments before it are rolled back."""
+    text = fixture_path("wordpress.xml").read_text(encoding="utf-8")
+    text = text.replace("<wp:post_id>103</wp:post_id>", "")
+    path = tmp_path / "broken.xml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError) as excinfo:
+        run_import(path)
+    assert 'post "Coming soon" has no wp:post_id' in str(excinfo.value)
+    assert not Post.objects.exists()
+    assert not Comment.objects.exists()
+    assert not Label.objects.exists()
+    assert not LegacyPath.objects.exists()
+
+
+def test_importing_for_an_unknown_user_is_refused(db, fixture_path):
+    with pytest.raises(CommandError, match="no user named 'nobody'"):
+        run_import(fixture_path("wordpress.xml"), username="nobody")
+
+
+def test_a_missing_file_is_refused(user, tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        run_import(tmp_path / "missing.xml")
