@@ -1,10 +1,26 @@
-"""How imported text becomes a post's or comment's stored fields, the same way the posts app does it."""
+"""How imported text becomes a post's or comment's stored fields, the same way the posts and comments apps
+make them from what a person writes."""
 
 from __future__ import annotations
 
-import nh3
+from comments.markup import render_comment
+from posts.markup import COMMENT_HTML, IMPORTED_HTML, html_to_text, sanitize_html
+from posts.services import label_slug
+
+__all__ = ["comment_fields", "label_slug", "post_body"]
 
 
-def clean_html(html: str) -> str:
-    """Imported HTML, passed through the posts' allow-list."""
-    return nh3.clean(html or "")
+def post_body(body: str, *, is_markdown: bool) -> str:
+    """A post's `body`: Markdown as written (Blogsite's own exports), or foreign HTML through the posts'
+    allow-list for imported HTML. `Post.save` renders either to `body_html` (raw HTML blocks pass
+    Markdown unchanged) and counts its words."""
+    return body if is_markdown else sanitize_html(body or "", allow=IMPORTED_HTML)
+
+
+def comment_fields(*, body: str, body_html: str, is_markdown: bool) -> tuple[str, str]:
+    """A comment's (`body`, `body_html`): Blogsite's Markdown rendered as the comments app renders it, or
+    foreign HTML through the comments' allow-list with its text as the body."""
+    if is_markdown:
+        return body, render_comment(body)
+    cleaned = sanitize_html(body_html or "", allow=COMMENT_HTML)
+    return html_to_text(cleaned), cleaned

@@ -22,8 +22,9 @@ from django.utils.text import slugify
 
 from comments.models import PATH_MAX_DEPTH, Comment, path_segment
 from posts.models import Blog, Label, Post
+from posts.services import LABEL_MAX_LENGTH, MAX_LABELS
 
-from .content import clean_html
+from .content import comment_fields, label_slug, post_body
 from .models import ImportedObject, LegacyPath
 from .readers import CommentRecord, PostRecord, Skipped, open_reader
 
@@ -147,13 +148,11 @@ class _Import:
         if record.note:
             self.summary.notes[record.note] += 1
         title = (record.title.strip() or "(untitled)")[:200]
-        body = record.body if record.body_is_markdown else clean_html(record.body)
         post = Post(
             author=self.author,
             title=title,
             slug=self.unique_slug(record.slug or title, fallback=f"post-{record.source_id}"),
-            body=body,
-            body_html=clean_html(body),
+            body=post_body(record.body, is_markdown=record.body_is_markdown),
             excerpt=_plain_excerpt(record.excerpt),
             status=record.status,
             published_at=record.published_at,
@@ -164,6 +163,9 @@ class _Import:
         if record.created_at:
             Post.objects.filter(pk=post.pk).update(created_at=record.created_at)
         labels = [label for label in (self.label(name) for name in record.labels) if label is not None]
+        if len(labels) > MAX_LABELS:
+            self.summary.notes[f"a post with more than {MAX_LABELS} labels kept its first {MAX_LABELS}"] += 1
+            labels = labels[:MAX_LABELS]
         if labels:
             post.labels.add(*labels)
         if record.legacy_paths:
@@ -190,10 +192,10 @@ class _Import:
         return slug
 
     def label(self, name: str) -> Label | None:
-        name = name.strip()[:60]
-        slug = slugify(name, allow_unicode=True)[:80]
-        if not slug:
+        name = " ".join(name.split())[:LABEL_MAX_LENGTH]
+        if not name:
             return None
+        slug = label_slug(name)
         if slug not in self.labels:
             label, created = Label.objects.get_or_create(slug=slug, defaults={"name": name})
             self.summary.new_labels += created
@@ -250,14 +252,17 @@ class _Import:
 
     def comment_row(self, record: CommentRecord) -> Comment:
         user_id = self.local_user(record.author_username)
+        body, body_html = comment_fields(
+            body=record.body, body_html=record.body_html, is_markdown=self.reader_is_blogsite
+        )
         return Comment(
             post_id=self.posts[record.post_source_id],
             author_id=user_id,
             guest_name="" if user_id else record.author_name.strip()[:100],
             guest_email="" if user_id else _valid_email(record.author_email),
             guest_url="" if user_id else _valid_url(record.author_url),
-            body=record.body if self.reader_is_blogsite else clean_html(record.body),
-            body_html=clean_html(record.body_html),
+            body=body,
+            body_html=body_html,
             status=record.status,
         )
 
