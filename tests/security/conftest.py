@@ -63,4 +63,6 @@ def people(owner, blogger, reader, unverified, moderator, superuser):
 def site(owner, settings):
     """The site as an HTTP client sees it, signed in as `owner`, with comment limits out of the way."""
     settings.COMMENTS_RATE_PER_MINUTE = 10_000
-    return Site(Client(), owner)
+    client = Client()
+    client.force_login(owner)
+    return Site(client, owner)

@@ -96,6 +96,10 @@ class Site:
             if form["method"] == "post" and "body" in form["fields"]:
                 form["action"] = form["action"] or post.get_absolute_url()
                 return form
+        # Until the post page includes the thread, post straight to the comments app's address.
+        action = url_or_none("comments:create", **post.permalink_kwargs())
+        if action:
+            return {"action": action, "method": "post", "fields": {"body": "", "parent": ""}}
         pytest.skip("comments have not landed on main: a post page has no form with a `body` field")
 
     def post_comment(self, client, post: Post, body: str, parent: str | int = ""):
