@@ -3,7 +3,7 @@
 Pages are parsed with html5lib, which builds the same tree a browser builds from the same bytes (including
 the odd cases that mutation-XSS tricks rely on), and then every element and attribute is checked:
 
-- no `<script>` except the site's own files (`src` under STATIC_URL, no inline code) on whole pages;
+- no `<script>` except the site's own files (a same-origin `src`, no inline code) on whole pages;
   none at all in user content;
 - no `on…` attribute, no `srcdoc`, no dangerous URL scheme (javascript:, vbscript:, data:, …) in any
   attribute that browsers load or follow, after the normalisation browsers apply (entities decoded, tabs
@@ -83,7 +83,7 @@ def _text(element) -> str:
     return "".join(element.itertext())
 
 
-def _problems_in_tree(root, *, user_content: bool, static_url: str) -> list[str]:
+def _problems_in_tree(root, *, user_content: bool) -> list[str]:
     problems = []
     for element in root.iter():
         if not isinstance(element.tag, str):
@@ -94,8 +94,8 @@ def _problems_in_tree(root, *, user_content: bool, static_url: str) -> list[str]
             src = element.get("src", "")
             if user_content:
                 problems.append(f"{where} in user content")
-            elif not src.startswith(static_url) or _text(element).strip():
-                problems.append(f"{where} that is not one of the site's static files: src={src!r}")
+            elif not src or not _same_origin(src) or _text(element).strip():
+                problems.append(f"{where} that is not one of the site's own files: src={src!r}")
         if tag in FORBIDDEN_TAGS:
             problems.append(f"{where} element")
         if tag == "meta" and element.get("http-equiv") is not None:
@@ -130,7 +130,7 @@ def _problems_in_tree(root, *, user_content: bool, static_url: str) -> list[str]
     return problems
 
 
-def html_problems(markup: str, *, user_content: bool = False, static_url: str = "/static/") -> list[str]:
+def html_problems(markup: str, *, user_content: bool = False) -> list[str]:
     """Everything in `markup` that could run script or leak the reader elsewhere; empty when it is safe.
 
     `user_content=True` checks a fragment that users wrote (sanitizer output, feed content) with the
@@ -141,7 +141,7 @@ def html_problems(markup: str, *, user_content: bool = False, static_url: str = 
         root = html5lib.parseFragment(markup, container="div", treebuilder="etree", namespaceHTMLElements=False)
     else:
         root = html5lib.parse(markup, treebuilder="etree", namespaceHTMLElements=False)
-    return _problems_in_tree(root, user_content=user_content, static_url=static_url)
+    return _problems_in_tree(root, user_content=user_content)
 
 
 def assert_safe_html(markup: str | bytes, *, user_content: bool = False, context: str = "") -> None:
