@@ -20,7 +20,12 @@ def post_body(body: str, *, is_markdown: bool) -> str:
 def comment_fields(*, body: str, body_html: str, is_markdown: bool) -> tuple[str, str]:
     """A comment's (`body`, `body_html`): Blogsite's Markdown rendered as the comments app renders it, or
     foreign HTML through the comments' allow-list with its text as the body."""
-    if is_markdown:
-        return body, render_comment(body)
     cleaned = sanitize_html(body_html or "", allow=COMMENT_HTML)
-    return html_to_text(cleaned), cleaned
+    if not is_markdown:
+        return html_to_text(cleaned), cleaned
+    rendered = render_comment(body)
+    # A comment written here renders from its Markdown again; one brought in from elsewhere earlier has
+    # plain text as its body and keeps the HTML it came with.
+    if not body_html or sanitize_html(rendered, allow=COMMENT_HTML) == cleaned:
+        return body, rendered
+    return body, cleaned

@@ -377,13 +377,13 @@ class WXRReader:
             name = html.unescape((cat.text or "").strip())
             if name and name not in labels:
                 labels.append(name)
-        legacy = []
-        for candidate in (url_path(text_of(g, "link"), self.base_url), url_path(text_of(g, "guid"), self.base_url)):
-            if candidate and candidate not in legacy:
-                legacy.append(candidate)
-        if not self.is_blogsite and f"/?p={post_id}" not in legacy:
+        # A Blogsite export lists the old addresses its posts were imported with; its own addresses are not
+        # addresses of the blog it is imported into.
+        legacy = list(meta.get("_blogsite_legacy_path", []))
+        if not self.is_blogsite:
+            legacy.extend(url_path(text_of(g, name), self.base_url) for name in ("link", "guid"))
             legacy.append(f"/?p={post_id}")
-        legacy.extend(meta.get("_blogsite_legacy_path", []))
+        legacy = [path for path in legacy if path]
         markdown = meta.get("_blogsite_markdown")
         record = PostRecord(
             source_id=post_id,
@@ -434,7 +434,7 @@ class WXRReader:
             author_url=text_of(g, "wp:comment_author_url"),
             author_username=(meta.get("_blogsite_username") or [""])[0] if self.is_blogsite else "",
             body=markdown[0] if markdown else autop(content),
-            body_html=autop(content),
+            body_html=content if self.is_blogsite else autop(content),
             status=WP_COMMENT_STATUS.get(approved, REMOVED if "trash" in approved else PENDING),
             created_at=parse_wp_date(text_of(g, "wp:comment_date_gmt"), text_of(g, "wp:comment_date")),
         )

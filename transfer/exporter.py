@@ -1,0 +1,298 @@
+"""Taking a blog out: one blog's posts, drafts, labels and comment threads as WXR or as JSON.
+
+Both writers are generators of text chunks, so the command writes them to a file and the dashboard
+download streams them, neither holding the whole blog in memory. Both carry what `import_blog` needs to
+bring the blog back without loss: the Markdown each post and comment was written in, the reply tree by ids,
+statuses, dates with their time zone, and the old addresses of imported posts.
+
+Commenters' email addresses are exported only for guests (who gave theirs to this blog); accounts are
+named by username. A removed comment is exported as an empty placeholder, so that the replies under it
+keep their place without the removed text leaving the site.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from html import escape
+from urllib.parse import quote
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from comments.models import Comment
+from posts.models import Blog, Label, Post
+
+from .readers import JSON_FORMAT
+
+GENERATOR = "Blogsite"
+CHUNK_POSTS = 100
+
+# Characters XML 1.0 cannot carry at all, even in CDATA.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+WXR_STATUS = {Post.Status.PUBLISHED: "publish", Post.Status.SCHEDULED: "future", Post.Status.DRAFT: "draft"}
+WXR_APPROVED = {
+    Comment.Status.APPROVED: "1",
+    Comment.Status.PENDING: "0",
+    Comment.Status.SPAM: "spam",
+    Comment.Status.REMOVED: "trash",
+}
+
+
+def _posts(author):
+    comments = Comment.objects.select_related("author").order_by("path")
+    return (
+        Post.objects.filter(author=author)
+        .select_related("author")
+        .prefetch_related("labels", "legacy_paths", Prefetch("comments", queryset=comments))
+        .order_by("pk")
+        .iterator(chunk_size=CHUNK_POSTS)
+    )
+
+
+def _labels(author):
+    return Label.objects.filter(posts__author=author).distinct().order_by("name")
+
+
+def _blog(author) -> Blog | None:
+    return Blog.objects.filter(owner=author).first()
+
+
+def blog_url(site_url: str, author) -> str:
+    return f"{site_url.rstrip('/')}/@{author.username}"
+
+
+def _comment_body(comment: Comment) -> tuple[str, str]:
+    if comment.status == Comment.Status.REMOVED:
+        return "", ""
+    return comment.body, comment.body_html
+
+
+# ---------------------------------------------------------------------------------------------------------
+# JSON
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+def _comment_json(comment: Comment) -> dict:
+    body, body_html = _comment_body(comment)
+    data = {
+        "id": comment.pk,
+        "parent": comment.parent_id,
+        "author_name": comment.author_name if comment.author_id or comment.guest_name else "",
+        "author_username": comment.author.username if comment.author_id else "",
+        "author_email": "" if comment.author_id else comment.guest_email,
+        "author_url": "" if comment.author_id else comment.guest_url,
+        "status": comment.status,
+        "created_at": _iso(comment.created_at),
+        "edited_at": _iso(comment.edited_at),
+        "body": body,
+        "body_html": body_html,
+    }
+    return data
+
+
+def _post_json(post: Post, site_url: str) -> dict:
+    return {
+        "id": post.pk,
+        "title": post.title,
+        "slug": post.slug,
+        "status": post.status,
+        "published_at": _iso(post.published_at),
+        "publish_at": _iso(post.publish_at),
+        "created_at": _iso(post.created_at),
+        "updated_at": _iso(post.updated_at),
+        "url": site_url.rstrip("/") + post.get_absolute_url(),
+        "labels": [label.name for label in post.labels.all()],
+        "excerpt": post.excerpt,
+        "comments_enabled": post.comments_enabled,
+        "body": post.body,
+        "body_html": post.body_html,
+        "legacy_paths": sorted(legacy.path for legacy in post.legacy_paths.all()),
+        "comments": [_comment_json(c) for c in post.comments.all()],
+    }
+
+
+def export_json(*, author, site_url: str) -> Iterator[str]:
+    """The blog as Blogsite's JSON document (format described in the README), in chunks of text."""
+    blog = _blog(author)
+    header = {
+        "format": JSON_FORMAT,
+        "version": 1,
+        "generator": GENERATOR,
+        "site": site_url.rstrip("/"),
+        "exported_at": _iso(timezone.now()),
+        "blog": {
+            "owner": author.username,
+            "title": blog.title if blog else "",
+            "description": blog.description if blog else "",
+            "url": blog_url(site_url, author) + "/",
+        },
+        "labels": [{"name": label.name, "slug": label.slug} for label in _labels(author)],
+    }
+    head = json.dumps(header, ensure_ascii=False, indent=1)
+    # The posts follow, one per line, inside the same object.
+    yield head[: head.rindex("}")].rstrip() + ',\n "posts": [\n'
+    first = True
+    for post in _posts(author):
+        yield ("" if first else ",\n") + json.dumps(_post_json(post, site_url), ensure_ascii=False)
+        first = False
+    yield "\n ]\n}\n"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# WXR (WordPress eXtended RSS 1.2)
+
+
+def _clean(text: str) -> str:
+    return _XML_INVALID.sub("", text or "")
+
+
+def _cdata(text: str) -> str:
+    return "<![CDATA[" + _clean(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def _text(text: str) -> str:
+    return escape(_clean(text), quote=False)
+
+
+def _wp_date(value: datetime | None, *, gmt: bool) -> str:
+    if value is None:
+        return "0000-00-00 00:00:00"
+    value = value.astimezone(UTC) if gmt else timezone.localtime(value)
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _rfc822(value: datetime | None) -> str:
+    return format_datetime((value or timezone.now()).astimezone(UTC))
+
+
+def _meta(tag: str, key: str, value: str) -> str:
+    return (
+        f"\t\t<wp:{tag}>\n\t\t\t<wp:meta_key>{_cdata(key)}</wp:meta_key>\n"
+        f"\t\t\t<wp:meta_value>{_cdata(value)}</wp:meta_value>\n\t\t</wp:{tag}>\n"
+    )
+
+
+def _wxr_comment(comment: Comment) -> str:
+    body, body_html = _comment_body(comment)
+    name = comment.author.name if comment.author_id else comment.guest_name
+    parts = [
+        "\t\t<wp:comment>\n",
+        f"\t\t\t<wp:comment_id>{comment.pk}</wp:comment_id>\n",
+        f"\t\t\t<wp:comment_author>{_cdata(escape(name, quote=False))}</wp:comment_author>\n",
+        f"\t\t\t<wp:comment_author_email>{_cdata('' if comment.author_id else comment.guest_email)}"
+        "</wp:comment_author_email>\n",
+        f"\t\t\t<wp:comment_author_url>{_text('' if comment.author_id else comment.guest_url)}"
+        "</wp:comment_author_url>\n",
+        f"\t\t\t<wp:comment_author_IP>{_cdata('')}</wp:comment_author_IP>\n",
+        f"\t\t\t<wp:comment_date>{_cdata(_wp_date(comment.created_at, gmt=False))}</wp:comment_date>\n",
+        f"\t\t\t<wp:comment_date_gmt>{_cdata(_wp_date(comment.created_at, gmt=True))}</wp:comment_date_gmt>\n",
+        f"\t\t\t<wp:comment_content>{_cdata(body_html)}</wp:comment_content>\n",
+        f"\t\t\t<wp:comment_approved>{_cdata(WXR_APPROVED[comment.status])}</wp:comment_approved>\n",
+        f"\t\t\t<wp:comment_type>{_cdata('comment')}</wp:comment_type>\n",
+        f"\t\t\t<wp:comment_parent>{comment.parent_id or 0}</wp:comment_parent>\n",
+        "\t\t\t<wp:comment_user_id>0</wp:comment_user_id>\n",
+        _meta("commentmeta", "_blogsite_markdown", body).replace("\t\t<", "\t\t\t<"),
+    ]
+    if comment.author_id:
+        parts.append(_meta("commentmeta", "_blogsite_username", comment.author.username).replace("\t\t<", "\t\t\t<"))
+    parts.append("\t\t</wp:comment>\n")
+    return "".join(parts)
+
+
+def _wxr_item(post: Post, site_url: str) -> str:
+    base = blog_url(site_url, post.author)
+    is_draft = post.status == Post.Status.DRAFT
+    link = f"{base}/?p={post.pk}" if is_draft else site_url.rstrip("/") + post.get_absolute_url()
+    date = post.created_at if is_draft else post.published_at
+    parts = [
+        "\t<item>\n",
+        f"\t\t<title>{_cdata(escape(post.title, quote=False))}</title>\n",
+        f"\t\t<link>{_text(link)}</link>\n",
+        f"\t\t<pubDate>{_rfc822(date)}</pubDate>\n",
+        f"\t\t<dc:creator>{_cdata(post.author.username)}</dc:creator>\n",
+        f'\t\t<guid isPermaLink="false">{_text(base)}/?p={post.pk}</guid>\n',
+        "\t\t<description></description>\n",
+        f"\t\t<content:encoded>{_cdata(post.body_html)}</content:encoded>\n",
+        f"\t\t<excerpt:encoded>{_cdata(post.excerpt)}</excerpt:encoded>\n",
+        f"\t\t<wp:post_id>{post.pk}</wp:post_id>\n",
+        f"\t\t<wp:post_date>{_cdata(_wp_date(date, gmt=False))}</wp:post_date>\n",
+        f"\t\t<wp:post_date_gmt>{_cdata(_wp_date(None if is_draft else date, gmt=True))}</wp:post_date_gmt>\n",
+        f"\t\t<wp:post_modified>{_cdata(_wp_date(post.updated_at, gmt=False))}</wp:post_modified>\n",
+        f"\t\t<wp:post_modified_gmt>{_cdata(_wp_date(post.updated_at, gmt=True))}</wp:post_modified_gmt>\n",
+        f"\t\t<wp:comment_status>{_cdata('open' if post.comments_enabled else 'closed')}</wp:comment_status>\n",
+        f"\t\t<wp:ping_status>{_cdata('closed')}</wp:ping_status>\n",
+        f"\t\t<wp:post_name>{_cdata(quote(post.slug, safe='-_').lower())}</wp:post_name>\n",
+        f"\t\t<wp:status>{_cdata(WXR_STATUS[post.status])}</wp:status>\n",
+        "\t\t<wp:post_parent>0</wp:post_parent>\n",
+        "\t\t<wp:menu_order>0</wp:menu_order>\n",
+        f"\t\t<wp:post_type>{_cdata('post')}</wp:post_type>\n",
+        f"\t\t<wp:post_password>{_cdata('')}</wp:post_password>\n",
+        "\t\t<wp:is_sticky>0</wp:is_sticky>\n",
+    ]
+    for label in post.labels.all():
+        parts.append(
+            f'\t\t<category domain="post_tag" nicename="{escape(quote(label.slug, safe="-_").lower())}">'
+            f"{_cdata(escape(label.name, quote=False))}</category>\n"
+        )
+    parts.append(_meta("postmeta", "_blogsite_markdown", post.body))
+    for legacy in sorted(legacy.path for legacy in post.legacy_paths.all()):
+        parts.append(_meta("postmeta", "_blogsite_legacy_path", legacy))
+    parts.extend(_wxr_comment(c) for c in post.comments.all())
+    parts.append("\t</item>\n")
+    return "".join(parts)
+
+
+def export_wxr(*, author, site_url: str) -> Iterator[str]:
+    """The blog as a WordPress eXtended RSS 1.2 file, as WordPress itself writes one, in chunks of text."""
+    blog = _blog(author)
+    base = blog_url(site_url, author)
+    title = blog.display_title if blog else f"{author.name}'s blog"
+    head = [
+        '<?xml version="1.0" encoding="UTF-8" ?>\n',
+        "<!-- This is a WordPress eXtended RSS file generated by Blogsite as an export of one blog. -->\n",
+        "<!-- It contains the blog's posts, drafts, labels (as tags) and comments. -->\n",
+        "<!-- WordPress's importer and other platforms read it; so does Blogsite's `import_blog`. -->\n",
+        f'<!-- generator="{GENERATOR}" created="{timezone.now().astimezone(UTC):%Y-%m-%d %H:%M}" -->\n',
+        '<rss version="2.0"\n',
+        '\txmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"\n',
+        '\txmlns:content="http://purl.org/rss/1.0/modules/content/"\n',
+        '\txmlns:wfw="http://wellformedweb.org/CommentAPI/"\n',
+        '\txmlns:dc="http://purl.org/dc/elements/1.1/"\n',
+        '\txmlns:wp="http://wordpress.org/export/1.2/"\n',
+        ">\n\n<channel>\n",
+        f"\t<title>{_text(title)}</title>\n",
+        f"\t<link>{_text(base)}</link>\n",
+        f"\t<description>{_text(blog.description if blog else '')}</description>\n",
+        f"\t<pubDate>{_rfc822(timezone.now())}</pubDate>\n",
+        "\t<language>en-US</language>\n",
+        "\t<wp:wxr_version>1.2</wp:wxr_version>\n",
+        f"\t<wp:base_site_url>{_text(site_url.rstrip('/'))}</wp:base_site_url>\n",
+        f"\t<wp:base_blog_url>{_text(base)}</wp:base_blog_url>\n\n",
+        f"\t<wp:author><wp:author_id>1</wp:author_id><wp:author_login>{_cdata(author.username)}</wp:author_login>"
+        f"<wp:author_email>{_cdata(author.email)}</wp:author_email>"
+        f"<wp:author_display_name>{_cdata(author.name)}</wp:author_display_name>"
+        f"<wp:author_first_name>{_cdata(author.first_name)}</wp:author_first_name>"
+        f"<wp:author_last_name>{_cdata(author.last_name)}</wp:author_last_name></wp:author>\n\n",
+    ]
+    for n, label in enumerate(_labels(author), 1):
+        head.append(
+            f"\t<wp:tag>\n\t\t<wp:term_id>{n}</wp:term_id>\n"
+            f"\t\t<wp:tag_slug>{_cdata(quote(label.slug, safe='-_').lower())}</wp:tag_slug>\n"
+            f"\t\t<wp:tag_name>{_cdata(escape(label.name, quote=False))}</wp:tag_name>\n\t</wp:tag>\n"
+        )
+    head.append(f"\n\t<generator>{GENERATOR}</generator>\n\n")
+    yield "".join(head)
+    for post in _posts(author):
+        yield _wxr_item(post, site_url)
+    yield "</channel>\n</rss>\n"
+
+
+EXPORTERS = {"wxr": (export_wxr, "xml", "application/rss+xml"), "json": (export_json, "json", "application/json")}

@@ -1,0 +1,188 @@
+import json
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from comments.markup import render_comment
+from comments.models import Comment
+from comments.tests.factories import CommentFactory
+from posts.models import Post
+from posts.services import create_post
+from transfer.exporter import export_wxr
+from transfer.xmlstream import XMLStream
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def blog(user, other_user, fixture_path):
+    """karen's blog: an imported WordPress blog plus posts written here, with account comments."""
+    call_command("import_blog", str(fixture_path("wordpress.xml")), "--author", "karen", stdout=StringIO())
+    written = create_post(
+        author=user,
+        title="Written here & now",
+        body="# Heading\n\nSome *Markdown* with a [link](https://example.org/) and `code`.\n\n- one\n- two\n",
+        labels="Travel, Notes, Ünïcödé",
+        status=Post.Status.PUBLISHED,
+        published_at=datetime(2024, 2, 29, 23, 30, 15, 123456, tzinfo=UTC),
+        excerpt="Written here.",
+    )
+    create_post(author=user, title="A draft of mine", body="Unfinished *thoughts*", labels="Notes")
+    create_post(
+        author=user,
+        title="Later",
+        body="Soon.",
+        status=Post.Status.SCHEDULED,
+        publish_at=timezone.now() + timedelta(days=30),
+    )
+    body = "I **agree** — with `this` ]]> and <script>x</script>"
+    top = CommentFactory(post=written, author=other_user, body=body, body_html=render_comment(body))
+    reply = CommentFactory(post=written, author=user, parent=top, body="Thanks!", body_html=render_comment("Thanks!"))
+    gone = CommentFactory(
+        post=written,
+        author=other_user,
+        parent=reply,
+        body="Regret",
+        body_html=render_comment("Regret"),
+        status="removed",
+    )
+    CommentFactory(
+        post=written, author=None, guest_name="Old Guest", parent=gone, body="Under a removed one", status="pending"
+    )
+    return user
+
+
+def export(username, fmt, tmp_path):
+    path = tmp_path / f"export.{fmt}"
+    call_command("export_blog", username, "--format", fmt, "-o", str(path), stdout=StringIO())
+    return path
+
+
+def snapshot(author, *, seconds_only=False):
+    def when(value):
+        if value is None:
+            return None
+        return value.replace(microsecond=0) if seconds_only else value
+
+    def text(comment):
+        # Removed comments travel as empty placeholders.
+        if comment.status == Comment.Status.REMOVED:
+            return ("", "")
+        return (comment.body, comment.body_html)
+
+    posts = []
+    for post in Post.objects.filter(author=author).order_by("title"):
+        comments = [
+            (
+                c.depth,
+                c.author_name,
+                c.author.username if c.author else "",
+                *text(c),
+                c.status,
+                when(c.created_at),
+            )
+            for c in post.comments.select_related("author").order_by("path")
+        ]
+        posts.append(
+            (
+                post.title,
+                post.slug,
+                post.status,
+                when(post.published_at),
+                when(post.publish_at),
+                post.body,
+                post.body_html,
+                post.excerpt,
+                post.comments_enabled,
+                post.word_count,
+                sorted(label.name for label in post.labels.all()),
+                sorted(post.legacy_paths.values_list("path", flat=True)),
+                comments,
+            )
+        )
+    return posts
+
+
+@pytest.mark.parametrize("fmt", ["json", "wxr"])
+def test_an_exported_blog_imports_into_another_account_without_loss(blog, fmt, tmp_path):
+    path = export("karen", fmt, tmp_path)
+    newcomer = UserFactory(username="newcomer")
+    out = StringIO()
+    call_command("import_blog", str(path), "--author", "newcomer", stdout=out)
+    seconds_only = fmt == "wxr"
+    assert snapshot(newcomer, seconds_only=seconds_only) == snapshot(blog, seconds_only=seconds_only)
+    assert "posts: 4 published or scheduled, 3 drafts" in out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["json", "wxr"])
+def test_reimporting_an_export_changes_nothing(blog, fmt, tmp_path):
+    path = export("karen", fmt, tmp_path)
+    newcomer = UserFactory(username="newcomer")
+    call_command("import_blog", str(path), "--author", "newcomer", stdout=StringIO())
+    before = snapshot(newcomer)
+    out = StringIO()
+    call_command("import_blog", str(path), "--author", "newcomer", stdout=out)
+    assert snapshot(newcomer) == before
+    assert "already imported before, left as they are: 7 posts, 11 comments" in out.getvalue()
+
+
+def test_comment_authors_are_linked_only_to_accounts_named_in_a_blogsite_export(blog, other_user, tmp_path):
+    path = export("karen", "json", tmp_path)
+    newcomer = UserFactory(username="newcomer")
+    call_command("import_blog", str(path), "--author", "newcomer", stdout=StringIO())
+    post = Post.objects.get(author=newcomer, slug="written-here-now")
+    assert [c.author for c in post.comments.order_by("path")] == [other_user, blog, other_user, None]
+
+
+def test_a_removed_comment_leaves_the_site_only_as_an_empty_placeholder(blog, tmp_path):
+    data = json.loads(export("karen", "json", tmp_path).read_text(encoding="utf-8"))
+    post = next(p for p in data["posts"] if p["slug"] == "written-here-now")
+    removed = next(c for c in post["comments"] if c["status"] == "removed")
+    assert removed["body"] == "" and removed["body_html"] == ""
+    assert "Regret" not in export("karen", "wxr", tmp_path).read_text(encoding="utf-8")
+
+
+def test_the_json_export_follows_the_documented_shape(blog, tmp_path):
+    data = json.loads(export("karen", "json", tmp_path).read_text(encoding="utf-8"))
+    assert data["format"] == "blogsite-export" and data["version"] == 1
+    assert data["blog"]["owner"] == "karen"
+    assert {"name": "Travel", "slug": "travel"} in data["labels"]
+    post = next(p for p in data["posts"] if p["slug"] == "written-here-now")
+    assert post["published_at"] == "2024-02-29T23:30:15.123456Z"
+    assert sorted(post["labels"]) == ["Notes", "Travel", "Ünïcödé"]
+    top = post["comments"][0]
+    assert top["parent"] is None and top["author_username"] == "sp" and top["author_email"] == ""
+    assert post["comments"][1]["parent"] == top["id"]
+
+
+def test_the_wxr_export_is_wordpress_shaped_and_well_formed(blog, tmp_path):
+    path = export("karen", "wxr", tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert "<wp:wxr_version>1.2</wp:wxr_version>" in text
+    tags = {elem.tag for _, elem in XMLStream(path).events(("end",))}
+    for tag in (
+        "{http://wordpress.org/export/1.2/}post_id",
+        "{http://wordpress.org/export/1.2/}post_date_gmt",
+        "{http://wordpress.org/export/1.2/}comment_parent",
+        "{http://purl.org/rss/1.0/modules/content/}encoded",
+        "{http://wordpress.org/export/1.2/excerpt/}encoded",
+        "{http://purl.org/dc/elements/1.1/}creator",
+    ):
+        assert tag in tags
+    assert "sp@example.com" not in text, "account commenters' addresses stay private"
+    assert "]]]]><![CDATA[>" in text
+
+
+def test_export_streams_in_chunks(blog):
+    chunks = list(export_wxr(author=blog, site_url="https://blogs.example.org"))
+    assert len(chunks) == 2 + Post.objects.filter(author=blog).count()
+    assert "https://blogs.example.org/@karen/" in "".join(chunks)
+
+
+def test_exporting_an_unknown_user_is_refused(db, tmp_path):
+    with pytest.raises(CommandError, match="no user named"):
+        export("nobody", "json", tmp_path)
