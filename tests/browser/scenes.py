@@ -3,12 +3,14 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-import markdown
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from comments.models import Comment, path_segment
-from posts.models import Blog, Label, Post
+from comments.models import Comment
+from comments.services import post_comment
+from posts.models import Blog, Post
+from posts.services import create_post
 
 PASSWORD = "correct horse battery staple"
 
@@ -45,44 +47,29 @@ class Scene:
     comments: list = field(default_factory=list)
 
 
-def render(text: str) -> str:
-    return markdown.markdown(text)
-
-
 def add_comment(*, post, author, body, parent=None, status=Comment.Status.APPROVED, when=None):
-    comment = Comment.objects.create(
-        post=post,
-        author=author,
-        parent=parent,
-        depth=parent.depth + 1 if parent else 0,
-        body=body,
-        body_html=render(body),
-        status=status,
-    )
-    comment.path = (parent.path if parent else "") + path_segment(comment.pk)
-    comment.save(update_fields=["path"])
+    """A comment through the comments app's own service, then given the status and time the scene needs."""
+    with override_settings(COMMENTS_RATE_PER_MINUTE=10_000):
+        comment = post_comment(post=post, author=author, body=body, parent=parent)
+    changes = {"status": status}
     if when is not None:
-        Comment.objects.filter(pk=comment.pk).update(created_at=when)
+        changes["created_at"] = when
+    Comment.objects.filter(pk=comment.pk).update(**changes)
+    comment.refresh_from_db()
     return comment
 
 
 def add_post(*, author, title, body, labels=(), days_ago=0, status=Post.Status.PUBLISHED, excerpt=""):
     when = timezone.now() - timedelta(days=days_ago, hours=2)
-    post = Post.objects.create(
+    return create_post(
         author=author,
         title=title,
-        slug=title.lower().replace(" ", "-").replace(",", "").replace("'", "")[:60],
         body=body,
-        body_html=render(body),
-        excerpt=excerpt or body.split("\n\n")[0].replace("*", ""),
+        labels=list(labels),
         status=status,
+        excerpt=excerpt,
         published_at=None if status == Post.Status.DRAFT else when,
-        word_count=len(body.split()),
     )
-    for name in labels:
-        label, _ = Label.objects.get_or_create(slug=name.lower(), defaults={"name": name})
-        post.labels.add(label)
-    return post
 
 
 def lively_site() -> Scene:
@@ -96,13 +83,12 @@ def lively_site() -> Scene:
     ]:
         scene.people[username] = UserFactory(username=username, display_name=display_name)
     karen, marguerite, tomasz = scene.people["karen"], scene.people["marguerite"], scene.people["tomasz"]
-    Blog.objects.create(
-        owner=karen, title="Ordinary Weeks", description="Work, weather and the small victories of ordinary weeks."
-    )
-    Blog.objects.create(
-        owner=marguerite, title="Plot 14", description="Notes from a small allotment, and the history under it."
-    )
-    Blog.objects.create(owner=tomasz, title="Bread by Night", description="Software by day, sourdough after dark.")
+    for owner, title, description in [
+        (karen, "Ordinary Weeks", "Work, weather and the small victories of ordinary weeks."),
+        (marguerite, "Plot 14", "Notes from a small allotment, and the history under it."),
+        (tomasz, "Bread by Night", "Software by day, sourdough after dark."),
+    ]:
+        Blog.objects.update_or_create(owner=owner, defaults={"title": title, "description": description})
 
     thread_post = add_post(
         author=karen,
