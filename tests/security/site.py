@@ -13,16 +13,49 @@ from posts.models import Post
 
 
 def forms_in(page: bytes | str) -> list[dict]:
-    """Every form on a page: its action, method and field names (inputs, textareas, selects)."""
+    """Every form on a page: its action, method and the values a browser would submit (as a dict)."""
     root = html5lib.parse(page, treebuilder="etree", namespaceHTMLElements=False)
     found = []
     for form in root.iter("form"):
         fields = {}
         for element in form.iter():
-            if element.tag in {"input", "textarea", "select", "button"} and element.get("name"):
-                fields[element.get("name")] = element.get("value", "")
+            name = element.get("name")
+            if not name:
+                continue
+            if element.tag == "textarea":
+                fields[name] = element.text or ""
+            elif element.tag == "select":
+                chosen = [o for o in element.iter("option") if o.get("selected") is not None]
+                options = chosen or list(element.iter("option"))[:1]
+                if options:
+                    fields[name] = options[0].get("value", options[0].text or "")
+            elif element.tag == "input":
+                kind = element.get("type", "text").lower()
+                if kind in {"checkbox", "radio"}:
+                    if element.get("checked") is not None:
+                        fields[name] = element.get("value", "on")
+                elif kind not in {"submit", "button", "image", "file"}:
+                    fields[name] = element.get("value", "")
+            elif element.tag == "button":
+                fields.setdefault(name, element.get("value", ""))
         found.append({"action": form.get("action", ""), "method": form.get("method", "get").lower(), "fields": fields})
     return found
+
+
+def submit_form(client, url: str, changes: dict, *, pick=lambda form: form["method"] == "post"):
+    """GET `url`, take the first form `pick` accepts, change some fields and POST it as a browser would."""
+    page = client.get(url)
+    if page.status_code != 200:
+        return page
+    # No such form (a view-only page, say): post the change anyway, as a hostile client would.
+    form = next((f for f in forms_in(page.content) if pick(f)), {"action": url, "fields": {}})
+    data = {k: v for k, v in form["fields"].items() if v is not None}
+    for name, value in changes.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return client.post(form["action"] or url, data)
 
 
 def links_in(page: bytes | str) -> list[str]:
