@@ -43,7 +43,7 @@ WXR_APPROVED = {
 }
 
 
-def _posts(author):
+def blog_posts(author):
     comments = Comment.objects.select_related("author").order_by("path")
     return (
         Post.objects.filter(author=author)
@@ -76,7 +76,7 @@ def _comment_body(comment: Comment) -> tuple[str, str]:
 # JSON
 
 
-def _iso(value: datetime | None) -> str | None:
+def iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
@@ -90,24 +90,24 @@ def _comment_json(comment: Comment) -> dict:
         "author_email": "" if comment.author_id else comment.guest_email,
         "author_url": "" if comment.author_id else comment.guest_url,
         "status": comment.status,
-        "created_at": _iso(comment.created_at),
-        "edited_at": _iso(comment.edited_at),
+        "created_at": iso(comment.created_at),
+        "edited_at": iso(comment.edited_at),
         "body": body,
         "body_html": body_html,
     }
     return data
 
 
-def _post_json(post: Post, site_url: str) -> dict:
+def post_json(post: Post, site_url: str) -> dict:
     return {
         "id": post.pk,
         "title": post.title,
         "slug": post.slug,
         "status": post.status,
-        "published_at": _iso(post.published_at),
-        "publish_at": _iso(post.publish_at),
-        "created_at": _iso(post.created_at),
-        "updated_at": _iso(post.updated_at),
+        "published_at": iso(post.published_at),
+        "publish_at": iso(post.publish_at),
+        "created_at": iso(post.created_at),
+        "updated_at": iso(post.updated_at),
         "url": site_url.rstrip("/") + post.get_absolute_url(),
         "labels": [label.name for label in post.labels.all()],
         "excerpt": post.excerpt,
@@ -127,7 +127,7 @@ def export_json(*, author, site_url: str) -> Iterator[str]:
         "version": 1,
         "generator": GENERATOR,
         "site": site_url.rstrip("/"),
-        "exported_at": _iso(timezone.now()),
+        "exported_at": iso(timezone.now()),
         "blog": {
             "owner": author.username,
             "title": blog.title if blog else "",
@@ -140,8 +140,8 @@ def export_json(*, author, site_url: str) -> Iterator[str]:
     # The posts follow, one per line, inside the same object.
     yield head[: head.rindex("}")].rstrip() + ',\n "posts": [\n'
     first = True
-    for post in _posts(author):
-        yield ("" if first else ",\n") + json.dumps(_post_json(post, site_url), ensure_ascii=False)
+    for post in blog_posts(author):
+        yield ("" if first else ",\n") + json.dumps(post_json(post, site_url), ensure_ascii=False)
         first = False
     yield "\n ]\n}\n"
 
@@ -290,7 +290,7 @@ def export_wxr(*, author, site_url: str) -> Iterator[str]:
         )
     head.append(f"\n\t<generator>{GENERATOR}</generator>\n\n")
     yield "".join(head)
-    for post in _posts(author):
+    for post in blog_posts(author):
         yield _wxr_item(post, site_url)
     yield "</channel>\n</rss>\n"
 

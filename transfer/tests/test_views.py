@@ -1,0 +1,156 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from comments.models import Comment
+from comments.tests.factories import CommentFactory
+from posts.models import Post
+from posts.tests.factories import PostFactory
+from transfer.readers import JSON_FORMAT
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery staple"
+
+
+def body(response) -> str:
+    return b"".join(response.streaming_content).decode()
+
+
+# Downloads ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["wxr", "json"])
+def test_a_blogger_downloads_their_own_blog(client, user, other_user, fmt):
+    PostFactory(author=user, title="Mine")
+    PostFactory(author=other_user, title="Theirs")
+    client.force_login(user)
+    response = client.get(reverse("transfer:export_blog", kwargs={"fmt": fmt}))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="karen-blog-')
+    text = body(response)
+    assert "Mine" in text and "Theirs" not in text
+
+
+def test_the_blog_download_needs_a_sign_in(client, user):
+    response = client.get(reverse("transfer:export_blog", kwargs={"fmt": "wxr"}))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_an_unknown_export_format_is_a_404(client, user):
+    client.force_login(user)
+    assert client.get(reverse("transfer:export_blog", kwargs={"fmt": "pdf"})).status_code == 404
+
+
+def test_the_blog_download_is_read_only(client, user):
+    client.force_login(user)
+    assert client.post(reverse("transfer:export_blog", kwargs={"fmt": "wxr"})).status_code == 405
+
+
+def test_the_blog_download_reads_a_flat_number_of_queries(client, user, django_assert_max_num_queries):
+    for _ in range(30):
+        CommentFactory(post=PostFactory(author=user))
+    client.force_login(user)
+    with django_assert_max_num_queries(12):
+        body(client.get(reverse("transfer:export_blog", kwargs={"fmt": "json"})))
+
+
+def test_a_user_downloads_all_their_data(client, user, other_user):
+    PostFactory(author=user, title="My post")
+    elsewhere = PostFactory(author=other_user, title="Someone else's")
+    CommentFactory(post=elsewhere, author=user, body="My remark")
+    CommentFactory(post=elsewhere, author=other_user, body="Not mine")
+    client.force_login(user)
+    response = client.get(reverse("transfer:download_data"))
+    data = json.loads(body(response))
+    assert data["profile"]["username"] == "karen"
+    assert data["profile"]["email"] == "karen@example.com"
+    assert [p["title"] for p in data["posts"]] == ["My post"]
+    assert [c["body"] for c in data["comments"]] == ["My remark"]
+    assert data["comments"][0]["post_title"] == "Someone else's"
+
+
+def test_downloading_data_needs_a_sign_in(client):
+    assert client.get(reverse("transfer:download_data")).status_code == 302
+
+
+def test_the_blog_download_is_an_import_blog_file(client, user):
+    PostFactory(author=user)
+    client.force_login(user)
+    data = json.loads(body(client.get(reverse("transfer:export_blog", kwargs={"fmt": "json"}))))
+    assert data["format"] == JSON_FORMAT
+
+
+def test_the_profile_page_links_to_the_data_pages(client, user):
+    client.force_login(user)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    for name in ("transfer:download_data", "transfer:delete_account"):
+        assert reverse(name) in html
+    assert reverse("transfer:export_blog", kwargs={"fmt": "wxr"}) in html
+
+
+# Deleting an account -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def conversation(user, other_user):
+    """karen commented on sp's post; sp replied to one of her comments; karen has a post of her own."""
+    theirs = PostFactory(author=other_user)
+    answered = CommentFactory(post=theirs, author=user, body="Answered remark")
+    reply = CommentFactory(post=theirs, author=other_user, parent=answered, body="A reply by sp")
+    own_chain = CommentFactory(post=theirs, author=user, body="Lonely remark")
+    CommentFactory(post=theirs, author=user, parent=own_chain, body="Talking to myself")
+    mine = PostFactory(author=user)
+    CommentFactory(post=mine, author=other_user, body="On karen's post")
+    return {"theirs": theirs, "answered": answered, "reply": reply, "mine": mine}
+
+
+def test_deleting_an_account_needs_the_password(client, user, conversation):
+    client.force_login(user)
+    response = client.post(reverse("transfer:delete_account"), {"comments": "keep", "password": "wrong"})
+    assert response.status_code == 200
+    assert "That is not your password" in response.content.decode()
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_deleting_an_account_needs_post(client, user):
+    client.force_login(user)
+    response = client.get(reverse("transfer:delete_account"))
+    assert response.status_code == 200
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_deleting_an_account_needs_a_sign_in(client, user):
+    response = client.post(reverse("transfer:delete_account"), {"comments": "keep", "password": PASSWORD})
+    assert response.status_code == 302
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_deleting_an_account_keeping_comments_signs_them_anonymous(client, user, other_user, conversation):
+    client.force_login(user)
+    response = client.post(reverse("transfer:delete_account"), {"comments": "keep", "password": PASSWORD})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert not Post.objects.filter(pk=conversation["mine"].pk).exists()
+    kept = Comment.objects.filter(post=conversation["theirs"]).order_by("path")
+    assert [(c.author_name, c.body, c.status) for c in kept] == [
+        ("Anonymous", "Answered remark", "approved"),
+        ("sp", "A reply by sp", "approved"),
+        ("Anonymous", "Lonely remark", "approved"),
+        ("Anonymous", "Talking to myself", "approved"),
+    ]
+    assert "_auth_user_id" not in client.session
+
+
+def test_deleting_an_account_with_its_comments_keeps_others_replies(client, user, other_user, conversation):
+    client.force_login(user)
+    client.post(reverse("transfer:delete_account"), {"comments": "delete", "password": PASSWORD})
+    left = Comment.objects.filter(post=conversation["theirs"]).order_by("path")
+    assert [(c.author_name, c.body, c.status, c.depth) for c in left] == [
+        ("Anonymous", "", "removed", 0),
+        ("sp", "A reply by sp", "approved", 1),
+    ]
+    assert Comment.objects.get(pk=conversation["reply"].pk).parent_id == conversation["answered"].pk
