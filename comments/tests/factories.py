@@ -1,4 +1,6 @@
 import factory
+from django.core.management.color import no_style
+from django.db import connection
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
@@ -59,4 +61,8 @@ def bulk_threads(post, *, threads: int, replies: int = 0, authors=None, start_pk
             parent = comment
             pk += 1
     Comment.objects.bulk_create(rows, batch_size=2000)
+    # Explicit ids leave PostgreSQL's sequence behind; move it past them for the comments made next.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Comment]):
+            cursor.execute(sql)
     return len(rows)
