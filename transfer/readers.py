@@ -491,7 +491,7 @@ class _AtomReader:
         content = elems[0]
         kind = content.get("type", "text")
         if kind == "xhtml":
-            import xml.etree.ElementTree as ET  # nosec B405 - serializing, not parsing
+            import xml.etree.ElementTree as ET  # nosec B405 # serializing, not parsing
 
             return "".join(ET.tostring(child, encoding="unicode") for child in content)
         text = content.text or ""

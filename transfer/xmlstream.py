@@ -9,7 +9,7 @@ blow-up) and any external reference, whatever the expat version underneath.
 from __future__ import annotations
 
 import os
-import xml.etree.ElementTree as ET  # nosec B405 - only used with defusedxml's parser below
+import xml.etree.ElementTree as ET  # nosec B405 # only used with defusedxml's parser below
 from collections.abc import Callable, Iterator
 
 from defusedxml import DefusedXmlException
