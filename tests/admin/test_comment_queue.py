@@ -206,3 +206,12 @@ def test_site_header_costs_readers_no_query_and_shows_no_count(browser, user):
     queries, html = queries_on_comments(browser(user), "/")
     assert queries == []
     assert 'id="pending-comments"' not in html
+
+
+def test_queue_search_finds_comments_by_words_writer_and_address(browser, moderator):
+    wanted = CommentFactory(body="Buy cheap watches", ip_address="198.51.100.7", author=UserFactory(username="spammy"))
+    CommentFactory(body="A kind word", ip_address="203.0.113.5")
+    client = browser(moderator)
+    for term in ["cheap watches", "spammy", "198.51.100.7"]:
+        assert list(client.get(QUEUE, {"q": term}).context["cl"].result_list) == [wanted], term
+    assert client.get(QUEUE, {"q": "not an address"}).status_code == 200
