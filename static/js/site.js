@@ -102,7 +102,18 @@
     button.addEventListener("click", function () {
       setExpanded(button, container, button.getAttribute("aria-expanded") !== "true");
     });
-    container.parentElement.insertBefore(button, container);
+    // Beside the comment's own actions (Reply, Edit…) when it has them; otherwise just above its replies.
+    var actions = null;
+    for (var c = 0; c < comment.children.length; c++) {
+      if (comment.children[c].classList.contains("comment-actions")) {
+        actions = comment.children[c];
+      }
+    }
+    if (actions) {
+      actions.appendChild(button);
+    } else {
+      container.parentElement.insertBefore(button, container);
+    }
     setExpanded(button, container, !collapse);
   }
 
