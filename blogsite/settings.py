@@ -259,6 +259,8 @@ if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 SITE_NAME = env("SITE_NAME", "Blogsite")
+# The site's address (https://blogs.example) for links in emails sent outside a request.
+SITE_URL = env("SITE_URL")
 
 # Who may write: any verified user, or (when off) the group `Bloggers` and staff.
 OPEN_AUTHORING = env_bool("OPEN_AUTHORING", True)

@@ -13,6 +13,7 @@ from posts.models import Post
 from posts.services import update_post
 
 from .models import Comment, ModerationEvent
+from .notifications import notify_replies_approved
 
 # The status each moderation action leaves a comment in.
 ACTION_STATUS = {
@@ -36,6 +37,10 @@ def moderate_comments(
         changed = [c for c in comments if c.status != new_status]
         if not changed:
             return 0
+        # Replies held for moderation reach their parents' authors only once approved.
+        held_replies = [c.pk for c in changed if c.parent_id and c.status == Comment.Status.PENDING]
+        if new_status == Comment.Status.APPROVED and held_replies:
+            transaction.on_commit(lambda: notify_replies_approved(held_replies))
         Comment.objects.filter(pk__in=[c.pk for c in changed]).update(status=new_status)
         now = timezone.now()
         ModerationEvent.objects.bulk_create(

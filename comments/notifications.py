@@ -13,6 +13,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from .models import Comment
+
 logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
@@ -46,7 +48,14 @@ def unsubscribe(user, kind: str) -> None:
 
 
 def site_url(base_url: str = "") -> str:
-    return (base_url or getattr(settings, "SITE_URL", "") or "http://localhost:8000").rstrip("/")
+    """The site's address for links in email: the request's when there is one, else SITE_URL, else the
+    first allowed host."""
+    if base_url or getattr(settings, "SITE_URL", ""):
+        return (base_url or settings.SITE_URL).rstrip("/")
+    hosts = [h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))]
+    if settings.DEBUG or not hosts:
+        return "http://localhost:8000"
+    return f"https://{hosts[0]}"
 
 
 def _send(*, recipient, kind: str, subject: str, template: str, context: dict, base_url: str) -> None:
@@ -129,24 +138,30 @@ def notify_new_comment(comment, *, base_url: str = "") -> None:
         )
 
 
-def notify_replies_approved(comments, *, base_url: str = "") -> None:
-    """After moderation approved held replies, tell their parents' authors (the post's author already knew)."""
-    for comment in comments:
-        parent = comment.parent
-        if parent is None or parent.author is None or parent.author_id == comment.author_id:
+def notify_replies_approved(comment_ids, *, base_url: str = "") -> None:
+    """Tell the parents' authors about replies that moderation has just approved (one query, then mail).
+
+    The post's author already heard about them when they arrived awaiting approval.
+    """
+    replies = Comment.objects.filter(
+        pk__in=list(comment_ids), parent__isnull=False, status=Comment.Status.APPROVED
+    ).select_related("author", "post__author", "parent__author")
+    base = site_url(base_url)
+    for comment in replies:
+        parent_author = comment.parent.author
+        if parent_author is None or parent_author.pk == comment.author_id:
             continue
-        if not parent.author.notify_on_reply or not parent.author.email or not parent.author.is_active:
+        if not parent_author.notify_on_reply or not parent_author.email or not parent_author.is_active:
             continue
-        base = site_url(base_url)
         _send(
-            recipient=parent.author,
+            recipient=parent_author,
             kind="reply",
             subject=f"{comment.author_name} replied to your comment on “{comment.post.title}”",
             template="comments/email/reply.txt",
             context={
                 "comment": comment,
                 "post": comment.post,
-                "parent": parent,
+                "parent": comment.parent,
                 "comment_url": base + comment.post.get_absolute_url() + f"#c{comment.pk}",
             },
             base_url=base,

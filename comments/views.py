@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -292,10 +291,6 @@ def queue(request):
             changed = moderate_comments(
                 comments=selected, action=action, moderator=request.user, source=ModerationEvent.Source.DASHBOARD
             )
-            if action == ModerationEvent.Action.APPROVE:
-                approved = [c for c in selected if c.status == Comment.Status.APPROVED]
-                base_url = request.build_absolute_uri("/")
-                transaction.on_commit(lambda: notifications.notify_replies_approved(approved, base_url=base_url))
             verb = dict(ModerationForm.ACTIONS)[action].lower()
             messages.success(request, f"{changed} comment{'s' if changed != 1 else ''}: {verb}.")
         else:

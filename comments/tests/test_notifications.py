@@ -1,4 +1,5 @@
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -118,7 +119,7 @@ def test_a_mail_failure_does_not_break_the_request(client, open_post, other_user
 
 
 def _unsubscribe_url(message) -> str:
-    return re.search(r"http://\S+/comments/unsubscribe/\S+/", message.body).group(0)
+    return re.search(r"https?://\S+/comments/unsubscribe/\S+/", message.body).group(0)
 
 
 def test_every_email_has_a_one_click_unsubscribe_header(open_post, other_user, django_capture_on_commit_callbacks):
@@ -132,7 +133,7 @@ def test_unsubscribe_link_asks_to_confirm_on_get_and_unsubscribes_on_post(
     client, open_post, other_user, django_capture_on_commit_callbacks
 ):
     comment(django_capture_on_commit_callbacks, post=open_post, author=other_user, body="Hi")
-    url = _unsubscribe_url(mail.outbox[0]).removeprefix("http://testserver")
+    url = urlsplit(_unsubscribe_url(mail.outbox[0])).path
     page = client.get(url)
     assert page.status_code == 200
     assert '<form method="post"' in page.content.decode()
@@ -161,3 +162,34 @@ def test_a_forged_unsubscribe_token_changes_nothing(client, other_user):
     assert response.status_code == 400
     other_user.refresh_from_db()
     assert other_user.notify_on_reply is True
+
+
+def test_approving_a_held_reply_anywhere_tells_the_parent_author_once(
+    post, other_user, staff_user, django_capture_on_commit_callbacks
+):
+    from comments.moderation import moderate_comments
+
+    parent = CommentFactory(post=post, author=other_user)
+    reply = CommentFactory(post=post, parent=parent, status=Comment.Status.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate_comments(comments=[reply], action="approve", moderator=staff_user, source="admin")
+    assert [m.to for m in mail.outbox] == [[other_user.email]]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate_comments(comments=[reply], action="remove", moderator=staff_user, source="admin")
+        moderate_comments(comments=[reply], action="restore", moderator=staff_user, source="admin")
+    assert mail.outbox == []
+
+
+def test_links_in_email_sent_outside_a_request_use_site_url(
+    post, other_user, staff_user, settings, django_capture_on_commit_callbacks
+):
+    from comments.moderation import moderate_comments
+
+    settings.SITE_URL = "https://blogs.example"
+    parent = CommentFactory(post=post, author=other_user)
+    reply = CommentFactory(post=post, parent=parent, status=Comment.Status.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate_comments(comments=[reply], action="approve", moderator=staff_user, source="admin")
+    assert f"https://blogs.example{post.get_absolute_url()}#c{reply.pk}" in mail.outbox[0].body
+    assert "https://blogs.example/comments/unsubscribe/" in mail.outbox[0].body

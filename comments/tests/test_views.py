@@ -2,6 +2,8 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
 
 from accounts.tests.factories import UserFactory
 from comments.models import Comment, ModerationEvent
@@ -172,6 +174,7 @@ def test_double_submit_creates_one_comment_and_lands_on_it(client, post, other_u
     assert response["Location"].endswith(f"#c{comment.pk}")
 
 
+@freeze_time(timezone.now().replace(second=1))
 def test_commenting_too_fast_is_refused_with_429_and_the_text_kept(client, post, other_user, settings):
     settings.COMMENTS_RATE_PER_MINUTE = 2
     client.force_login(other_user)
