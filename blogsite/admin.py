@@ -1,4 +1,4 @@
-"""The admin site: branded titles and, on its index, the moderation queue's length."""
+"""The admin site: branded titles, one "Accounts" heading, and the moderation queue's length on its index."""
 
 from django.contrib import admin
 from django.urls import reverse
@@ -17,6 +17,17 @@ class BlogsiteAdminSite(admin.AdminSite):
             context["pending_comment_count"] = Comment.objects.pending().count()
             context["moderation_queue_url"] = moderation_queue_url()
         return super().index(request, extra_context=context)
+
+    def get_app_list(self, request, app_label=None):
+        # allauth's app is also called "Accounts": list its email addresses with our users instead of
+        # under a second heading of the same name.
+        app_list = super().get_app_list(request, app_label)
+        by_label = {app["app_label"]: app for app in app_list}
+        emails, people = by_label.get("account"), by_label.get("accounts")
+        if emails and people:
+            people["models"] = sorted(people["models"] + emails["models"], key=lambda model: model["name"])
+            app_list.remove(emails)
+        return app_list
 
 
 def moderation_queue_url() -> str:

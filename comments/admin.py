@@ -303,7 +303,7 @@ class ModeratedUserAdmin(UserAdmin):
     @admin.action(permissions=["ban"], description="Ban selected users…")
     def ban(self, request, queryset):
         """Ask which extra steps to take, then deactivate and remove; the confirmation posts back here."""
-        form = BanForm(request.POST if "confirm" in request.POST else None)
+        form = BanForm(request.POST if "confirm" in request.POST else None, label_suffix="")
         if form.is_bound and form.is_valid():
             users = self._split_bannable(request, queryset)
             for user in users:

@@ -173,6 +173,10 @@ def test_admin_index_shows_the_pending_count_and_links_to_the_queue(browser, mod
     assert re.search(r"<strong>3</strong> comments awaiting moderation", html)
     assert f'href="{QUEUE}?status__exact=pending"' in html
     assert "Blogsite administration" in html
+    headings = [app["name"] for app in response.context["app_list"]]
+    assert headings.count("Accounts") == 1
+    accounts = next(app for app in response.context["app_list"] if app["name"] == "Accounts")
+    assert [model["object_name"] for model in accounts["models"]] == ["EmailAddress", "User"]
 
 
 def test_queue_link_lists_only_pending_comments(browser, moderator):
