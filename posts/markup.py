@@ -80,8 +80,12 @@ def _filter_attribute(tag: str, name: str, value: str, allow: AllowList) -> str 
     return value
 
 
-def _is_external(href: str) -> bool:
+def _is_external(href: str, base_url: str | None) -> bool:
     href = html.unescape(href).strip().lower()
+    if base_url:
+        origin = "{0.scheme}://{0.netloc}/".format(urlsplit(base_url.lower()))
+        if href.startswith(origin) or href == origin[:-1]:
+            return False
     return href.startswith(("http://", "https://", "//"))
 
 
@@ -90,20 +94,23 @@ _ANCHOR = re.compile(r'<a((?:\s+[^\s=>/"]+(?:="[^"]*")?)*)>')
 _HREF = re.compile(r'\shref="([^"]*)"')
 
 
-def _mark_external_links(cleaned: str, rel: str) -> str:
+def _mark_external_links(cleaned: str, rel: str, base_url: str | None) -> str:
     def add_rel(match: re.Match) -> str:
         attrs = match.group(1)
         href = _HREF.search(attrs)
-        if href and _is_external(href.group(1)):
+        if href and _is_external(href.group(1), base_url):
             return f'<a{attrs} rel="{rel}">'
         return match.group(0)
 
     return _ANCHOR.sub(add_rel, cleaned)
 
 
-def sanitize_html(source: str, *, allow: AllowList = POST_HTML) -> str:
+def sanitize_html(source: str, *, allow: AllowList = POST_HTML, base_url: str | None = None) -> str:
     """HTML reduced to the allow-list: unknown tags unwrapped, scripts and styles dropped with their
-    content, event handlers and unsafe URLs removed, external links given `allow.external_link_rel`."""
+    content, event handlers and unsafe URLs removed, external links given `allow.external_link_rel`.
+
+    With `base_url` (e.g. "https://blogs.example/@karen/"), relative links and images become absolute,
+    as feeds need; links to that site's origin count as internal."""
     cleaned = nh3.clean(
         source,
         tags=set(allow.tags),
@@ -113,9 +120,10 @@ def sanitize_html(source: str, *, allow: AllowList = POST_HTML) -> str:
         link_rel=None,
         url_schemes=set(allow.link_schemes | allow.image_schemes),
         strip_comments=True,
+        url_relative=("rewrite_with_base", base_url) if base_url else None,
     )
     if allow.external_link_rel and "a" in allow.tags:
-        cleaned = _mark_external_links(cleaned, allow.external_link_rel)
+        cleaned = _mark_external_links(cleaned, allow.external_link_rel, base_url)
     return cleaned
 
 

@@ -3,6 +3,7 @@ import math
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,11 +44,23 @@ class Blog(models.Model):
         return self.title or f"{self.owner.name}'s blog"
 
 
+class LabelQuerySet(models.QuerySet):
+    def with_counts_for(self, posts):
+        """Labels used by `posts` (a Post queryset), each with `post_count`, by name (one query)."""
+        return (
+            self.filter(posts__in=posts.order_by().values("pk"))
+            .annotate(post_count=models.Count("posts"))
+            .order_by("name")
+        )
+
+
 class Label(models.Model):
     """A label (Blogger's word for a tag). Labels are shared by all blogs; each blog lists its own."""
 
     name = models.CharField(max_length=60)
     slug = models.SlugField(max_length=80, unique=True, allow_unicode=True)
+
+    objects = LabelQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -67,12 +80,32 @@ class PostQuerySet(models.QuerySet):
     def by(self, user):
         return self.filter(author=user)
 
+    def archive_tree(self) -> list[dict]:
+        """Years, newest first, each `{"year", "count", "months": [{"month": date, "count"}]}` (one query)."""
+        rows = (
+            self.annotate(month=TruncMonth("published_at"))
+            .values("month")
+            .annotate(count=models.Count("pk"))
+            .order_by("-month")
+        )
+        years: list[dict] = []
+        for row in rows:
+            month = row["month"]
+            if not years or years[-1]["year"] != month.year:
+                years.append({"year": month.year, "count": 0, "months": []})
+            years[-1]["count"] += row["count"]
+            years[-1]["months"].append(
+                {"month": month.date() if hasattr(month, "date") else month, "count": row["count"]}
+            )
+        return years
+
     def for_listing(self):
         """Posts with what a list shows: author, labels and approved-comment count, in two queries."""
         return (
             self.select_related("author")
             .prefetch_related("labels")
             .annotate(approved_comment_count=models.Count("comments", filter=Q(comments__status="approved")))
+            .order_by("-published_at", "-pk")
         )
 
 

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
+from .sitemaps import sitemap_view
 
 
 class UsernameConverter:
@@ -28,16 +29,27 @@ register_converter(MonthConverter, "mm")
 
 app_name = "posts"
 
+blog = "@<username:username>/"
+permalink = blog + "<int:year>/<mm:month>/<str:slug>/"
+
 urlpatterns = [
     path("", views.front_page, name="front"),
     path("write/", views.write, name="write"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/blog/", views.blog_settings, name="blog_settings"),
     path("search/", views.search, name="search"),
-    path("feed/", views.placeholder, name="feed_atom"),
-    path("feed/rss/", views.placeholder, name="feed_rss"),
-    path("@<username:username>/", views.blog_home, name="blog"),
-    path("@<username:username>/<int:year>/", views.blog_home, name="archive_year"),
-    path("@<username:username>/<int:year>/<mm:month>/", views.blog_home, name="archive_month"),
-    path("@<username:username>/<int:year>/<mm:month>/<str:slug>/", views.post_detail, name="detail"),
-    path("@<username:username>/<int:year>/<mm:month>/<str:slug>/edit/", views.edit, name="edit"),
+    path("sitemap.xml", sitemap_view, name="sitemap"),
+    path("feed/", feeds.SiteAtomFeed(), name="feed_atom"),
+    path("feed/rss/", feeds.SiteRssFeed(), name="feed_rss"),
+    path(blog, views.blog_home, name="blog"),
+    path(blog + "feed/", feeds.blog_feed(feeds.BlogAtomFeed()), name="blog_feed_atom"),
+    path(blog + "feed/rss/", feeds.blog_feed(feeds.BlogRssFeed()), name="blog_feed_rss"),
+    path(blog + "label/<str:label>/", views.label_posts, name="label"),
+    path(blog + "label/<str:label>/feed/", feeds.blog_feed(feeds.LabelAtomFeed()), name="label_feed_atom"),
+    path(blog + "label/<str:label>/feed/rss/", feeds.blog_feed(feeds.LabelRssFeed()), name="label_feed_rss"),
+    path(blog + "<int:year>/", views.blog_home, name="archive_year"),
+    path(blog + "<int:year>/<mm:month>/", views.blog_home, name="archive_month"),
+    path(permalink, views.post_detail, name="detail"),
+    path(permalink + "edit/", views.edit, name="edit"),
+    path(permalink + "delete/", views.delete, name="delete"),
 ]

@@ -1,52 +1,262 @@
-from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+import datetime
 
-from .models import Post
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from accounts.permissions import BLOGGERS_GROUP, can_write, has_verified_email
+
+from . import services
+from .forms import BlogSettingsForm, PostForm
+from .models import Blog, Label, Post
+from .search import search_posts
 
 User = get_user_model()
 
+PAGE_SIZE = 10
+
+
+def _page(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def canonical_redirect(request, **changes):
+    """A permanent redirect to the same view with some URL parts replaced (the username's spelling…)."""
+    match = request.resolver_match
+    url = reverse(f"{match.namespace}:{match.url_name}", kwargs={**match.kwargs, **changes})
+    if request.GET:
+        url = f"{url}?{request.GET.urlencode()}"
+    return HttpResponsePermanentRedirect(url)
+
+
+def get_blogger(username: str):
+    """The active user with this username, whatever its case, with their blog (one query); else 404."""
+    return get_object_or_404(User.objects.select_related("blog"), username__iexact=username, is_active=True)
+
+
+def blog_of(author) -> Blog:
+    """The author's blog, or an unsaved default one for a blogger who never wrote (no query)."""
+    try:
+        return author.blog
+    except Blog.DoesNotExist:
+        return Blog(owner=author)
+
 
 def front_page(request):
-    posts = Post.objects.published().for_listing()
-    page = Paginator(posts, 10).get_page(request.GET.get("page"))
+    page = _page(request, Post.objects.published().for_listing())
     return render(request, "posts/front_page.html", {"page_obj": page, "posts": page.object_list})
 
 
+def _blog_context(author) -> dict:
+    """What every page of a blog shows around its posts: the blog, the archive tree, the labels (2 queries)."""
+    public = Post.objects.published().by(author)
+    return {
+        "author": author,
+        "blog": blog_of(author),
+        "archive": public.archive_tree(),
+        "blog_labels": Label.objects.with_counts_for(public),
+    }
+
+
 def blog_home(request, username, year=None, month=None):
-    author = get_object_or_404(User, username__iexact=username, is_active=True)
-    posts = Post.objects.published().by(author).for_listing()
-    page = Paginator(posts, 10).get_page(request.GET.get("page"))
-    return render(request, "posts/blog.html", {"author": author, "page_obj": page, "posts": page.object_list})
+    author = get_blogger(username)
+    if author.username != username:
+        return canonical_redirect(request, username=author.username)
+    posts = Post.objects.published().by(author)
+    period = None
+    if year is not None:
+        if not 1 <= year <= 9999 or (month is not None and not 1 <= month <= 12):
+            raise Http404("No such archive.")
+        posts = posts.filter(published_at__year=year)
+        period = datetime.date(year, month or 1, 1)
+        if month is not None:
+            posts = posts.filter(published_at__month=month)
+    page = _page(request, posts.for_listing())
+    context = {
+        **_blog_context(author),
+        "page_obj": page,
+        "posts": page.object_list,
+        "archive_year": year,
+        "archive_month": month,
+        "period": period,
+    }
+    return render(request, "posts/blog.html", context)
+
+
+def label_posts(request, username, label):
+    author = get_blogger(username)
+    if author.username != username:
+        return canonical_redirect(request, username=author.username)
+    label_obj = get_object_or_404(Label, slug=label)
+    page = _page(request, Post.objects.published().by(author).filter(labels=label_obj).for_listing())
+    context = {**_blog_context(author), "label": label_obj, "page_obj": page, "posts": page.object_list}
+    return render(request, "posts/blog.html", context)
+
+
+def _get_post_for(request, username, slug) -> Post:
+    """The post by that author with that slug if this user may see it (its author and staff see drafts)."""
+    post = (
+        Post.objects.select_related("author", "author__blog")
+        .filter(author__username__iexact=username, slug=slug)
+        .first()
+    )
+    if post is None or not (post.is_public or post.can_edit(request.user)):
+        raise Http404("No such post.")
+    return post
 
 
 def post_detail(request, username, year, month, slug):
-    post = get_object_or_404(
-        Post.objects.published().select_related("author"),
-        author__username__iexact=username,
-        published_at__year=year,
-        published_at__month=month,
-        slug=slug,
+    post = _get_post_for(request, username, slug)
+    canonical = post.permalink_kwargs()
+    if (username, year, month) != (canonical["username"], canonical["year"], int(canonical["month"])):
+        return canonical_redirect(request, **canonical)
+    public = (
+        Post.objects.published()
+        .by(post.author)
+        .select_related("author")
+        .only("title", "slug", "published_at", "created_at", "author__username")
     )
-    return render(request, "posts/post_detail.html", {"post": post})
+    previous = following = None
+    if post.is_public:
+        before = Q(published_at__lt=post.published_at) | Q(published_at=post.published_at, pk__lt=post.pk)
+        after = Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk)
+        previous = public.filter(before).order_by("-published_at", "-pk").first()
+        following = public.filter(after).order_by("published_at", "pk").first()
+    context = {
+        "post": post,
+        "labels": list(post.labels.all()),
+        "blog": blog_of(post.author),
+        "previous_post": previous,
+        "next_post": following,
+        "can_edit": post.can_edit(request.user),
+        "canonical_url": request.build_absolute_uri(post.get_absolute_url()),
+        "cover_url": request.build_absolute_uri(post.cover.url) if post.cover else "",
+    }
+    return render(request, "posts/post_detail.html", context)
 
 
+def _refuse_writing(request):
+    """The page that tells a signed-in user why they may not write, and what to do about it."""
+    user = request.user
+    reason = "unverified" if not has_verified_email(user) else "not_blogger"
+    return render(request, "posts/cannot_write.html", {"reason": reason, "bloggers_group": BLOGGERS_GROUP}, status=403)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def write(request):
-    raise Http404
+    if not can_write(request.user):
+        return _refuse_writing(request)
+    form = PostForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.create_post(author=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _saved_message(post))
+            return redirect(post.get_absolute_url())
+    return render(request, "posts/post_form.html", {"form": form, "post": None})
 
 
+def _add_service_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _saved_message(post: Post) -> str:
+    if post.status == Post.Status.DRAFT:
+        return "Draft saved. Only you can see it."
+    if not post.is_public:
+        when = timezone.localtime(post.published_at).strftime("%-d %B %Y at %H:%M")
+        return f"Scheduled: the post will appear on {when}."
+    return "Published."
+
+
+def _editable_post(request, username, slug) -> Post:
+    post = _get_post_for(request, username, slug)
+    if not post.can_edit(request.user):
+        raise PermissionDenied("Only the post's author may change it.")
+    return post
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def edit(request, username, year, month, slug):
-    raise Http404
+    post = _editable_post(request, username, slug)
+    if request.method == "POST":
+        form = PostForm(request.POST, request.FILES, post=post)
+        if form.is_valid():
+            try:
+                post = services.update_post(post=post, **form.service_kwargs())
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, _saved_message(post))
+                return redirect(post.get_absolute_url())
+    else:
+        form = PostForm(initial=PostForm.initial_for(post), post=post)
+    return render(request, "posts/post_form.html", {"form": form, "post": post})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request, username, year, month, slug):
+    post = _editable_post(request, username, slug)
+    if request.method == "POST":
+        services.delete_post(post=post)
+        messages.success(request, f"“{post.title}” was deleted.")
+        return redirect("posts:dashboard")
+    return render(request, "posts/post_confirm_delete.html", {"post": post})
+
+
+@login_required
 def dashboard(request):
-    raise Http404
+    user = request.user
+    mine = Post.objects.by(user).select_related("author")
+    now = timezone.now()
+    context = {
+        "blog": blog_of(user),
+        "drafts": mine.filter(status=Post.Status.DRAFT).order_by("-updated_at"),
+        "scheduled": mine.filter(status=Post.Status.SCHEDULED, published_at__gt=now).order_by("published_at"),
+        "published": _page(request, mine.published().for_listing(), size=25),
+        "may_write": can_write(user),
+    }
+    return render(request, "posts/dashboard.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def blog_settings(request):
+    blog = blog_of(request.user)
+    form = BlogSettingsForm(request.POST or None, instance=blog)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Blog settings saved.")
+        return redirect("posts:dashboard")
+    return render(request, "posts/blog_settings.html", {"form": form, "blog": blog})
 
 
 def search(request):
-    raise Http404
-
-
-def placeholder(request):
-    raise Http404
+    query = request.GET.get("q", "")
+    results = search_posts(query)
+    page = _page(request, results.posts)
+    context = {
+        "query": results.query,
+        "page_obj": page,
+        "results": results.with_snippets(page.object_list),
+        "count": page.paginator.count,
+        "engine": results.engine,
+    }
+    return render(request, "posts/search.html", context)

@@ -35,7 +35,7 @@ class PostFactory(factory.django.DjangoModelFactory):
 
     author = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Post number {n}")
-    slug = factory.LazyAttribute(lambda post: slugify(post.title, allow_unicode=True))
+    slug = factory.LazyAttributeSequence(lambda post, n: f"{slugify(post.title, allow_unicode=True)}-{n}")
     body = factory.LazyAttribute(lambda post: f"The first paragraph of *{post.title}*.\n\nA second paragraph.")
     status = Post.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))

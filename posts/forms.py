@@ -1,0 +1,141 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.images import ALLOWED_CONTENT_TYPES, process_upload
+
+from .models import Blog, Post
+from .services import BODY_MAX_LENGTH, EXCERPT_MAX_LENGTH, TITLE_MAX_LENGTH, parse_labels
+
+# A cover is shown at most this wide (and tall); larger uploads are scaled down, smaller ones kept.
+COVER_MAX_SIZE = (1600, 1600)
+COVER_MAX_BYTES = 8 * 1024 * 1024
+
+
+class PostForm(forms.Form):
+    """A post as a writer (or any HTTP client) sends it; field names are part of the public contract."""
+
+    title = forms.CharField(
+        max_length=TITLE_MAX_LENGTH,
+        error_messages={
+            "required": "Please give the post a title.",
+            "max_length": f"Titles have at most {TITLE_MAX_LENGTH} characters.",
+        },
+    )
+    body = forms.CharField(
+        required=False,
+        strip=False,
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace"}),
+        help_text="Markdown: **bold**, *italic*, [links](https://example.org), # headings, lists, > quotes, "
+        "```code```, tables.",
+        error_messages={
+            "max_length": f"Posts have at most {BODY_MAX_LENGTH:,} characters (this one has %(show_value)s)."
+        },
+    )
+    labels = forms.CharField(
+        required=False,
+        max_length=2000,
+        help_text="Separate labels with commas, e.g. travel, photos, 日本.",
+    )
+    status = forms.ChoiceField(choices=Post.Status.choices, initial=Post.Status.DRAFT, widget=forms.RadioSelect)
+    publish_at = forms.DateTimeField(
+        label="Publish at",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="For a scheduled post: when it should appear (your time zone is "
+        f"{timezone.get_default_timezone_name()}).",
+        error_messages={"invalid": "Enter a date and time such as 2030-01-31T09:30."},
+    )
+    cover = forms.FileField(
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ALLOWED_CONTENT_TYPES}),
+        help_text="Optional picture shown above the post and in link previews (JPEG, PNG, GIF or WebP).",
+    )
+    remove_cover = forms.BooleanField(required=False, label="Remove the current cover")
+    excerpt = forms.CharField(
+        required=False,
+        max_length=EXCERPT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="A short summary for lists and feeds. Leave empty to use the first paragraph.",
+    )
+    # Named for the exception so that a client that leaves it out gets comments on, as by default.
+    comments_disabled = forms.BooleanField(required=False, label="Turn comments off for this post")
+
+    def __init__(self, *args, post: Post | None = None, **kwargs):
+        self.post = post
+        super().__init__(*args, **kwargs)
+        if post is None or not post.cover:
+            del self.fields["remove_cover"]
+
+    def clean_labels(self):
+        try:
+            return parse_labels(self.cleaned_data["labels"])
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if "\x00" in body:
+            raise ValidationError("The text contains a NUL character; please remove it.")
+        return body
+
+    def clean_cover(self):
+        upload = self.cleaned_data.get("cover")
+        if not upload:
+            return None
+        return process_upload(upload, max_bytes=COVER_MAX_BYTES, size=COVER_MAX_SIZE, square=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        publish_at = cleaned.get("publish_at")
+        if status == Post.Status.SCHEDULED:
+            if publish_at is None and "publish_at" not in self.errors:
+                self.add_error("publish_at", "Give the date and time at which the post should appear.")
+            elif publish_at is not None and publish_at <= timezone.now():
+                already = self.post is not None and self.post.publish_at == publish_at
+                if not already:
+                    self.add_error("publish_at", "This time is in the past. Choose a time still to come.")
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        """The cleaned data as keyword arguments for `create_post` / `update_post`."""
+        data = self.cleaned_data
+        kwargs = {
+            "title": data["title"],
+            "body": data["body"],
+            "labels": data["labels"],
+            "status": data["status"],
+            "publish_at": data["publish_at"] if data["status"] == Post.Status.SCHEDULED else None,
+            "excerpt": data["excerpt"],
+            "comments_enabled": not data["comments_disabled"],
+        }
+        if data.get("cover"):
+            kwargs["cover"] = data["cover"]
+        elif data.get("remove_cover"):
+            kwargs["cover"] = None
+        return kwargs
+
+    @classmethod
+    def initial_for(cls, post: Post) -> dict:
+        return {
+            "title": post.title,
+            "body": post.body,
+            "labels": ", ".join(label.name for label in post.labels.all()),
+            "status": post.status,
+            "publish_at": timezone.localtime(post.publish_at) if post.publish_at else None,
+            "excerpt": post.excerpt,
+            "comments_disabled": not post.comments_enabled,
+        }
+
+
+class BlogSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Blog
+        fields = ["title", "description", "comment_policy"]
+        widgets = {"comment_policy": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "description": "A line or two under the title.",
+            "comment_policy": "How new comments on your posts appear.",
+        }

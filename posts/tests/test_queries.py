@@ -1,0 +1,86 @@
+"""Query budgets: each public page runs the same number of queries with 5 posts as with 50."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from .factories import BlogFactory, LabelFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    # name: (budget, url)
+    "front page": (4, "/"),
+    "blog home": (6, "/@karen/"),
+    "year archive": (6, "/@karen/2025/"),
+    "month archive": (6, "/@karen/2025/06/"),
+    "label page": (7, "/@karen/label/label-0/"),
+    "site atom feed": (2, "/feed/"),
+    "site rss feed": (2, "/feed/rss/"),
+    "blog atom feed": (3, "/@karen/feed/"),
+    "blog rss feed": (3, "/@karen/feed/rss/"),
+    "label feed": (4, "/@karen/label/label-0/feed/"),
+    "sitemap": (4, "/sitemap.xml"),
+    "search": (4, "/search/?q=number"),
+}
+
+
+def _make_posts(user, n):
+    BlogFactory(owner=user)
+    labels = [LabelFactory(name=f"label {i}") for i in range(3)]
+    start = datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC)
+    for i in range(n):
+        PostFactory(author=user, published_at=start + datetime.timedelta(hours=i), labels=labels[: 1 + i % 3])
+    return PostFactory(author=user, published_at=start + datetime.timedelta(hours=n // 2))
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("n", [5, 50])
+def test_page_query_count_is_within_budget(client, user, page, n, django_assert_max_num_queries):
+    budget, url = PAGES[page]
+    _make_posts(user, n)
+    with django_assert_max_num_queries(budget):
+        client.get(url)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_query_count_does_not_grow_with_posts(client, user, other_user, page):
+    _, url = PAGES[page]
+    _make_posts(user, 5)
+    few = _count(client, url)
+    _make_posts(user, 45)
+    assert _count(client, url) == few
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_permalink_page_query_count_is_flat(client, user, n, django_assert_max_num_queries):
+    post = _make_posts(user, n)
+    with django_assert_max_num_queries(5):
+        client.get(post.get_absolute_url())
+
+
+def test_signed_in_pages_cost_only_the_session_and_user_on_top(client, user):
+    _make_posts(user, 5)
+    anonymous = _count(client, "/")
+    client.force_login(user)
+    assert _count(client, "/") <= anonymous + 2
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_dashboard_query_count_is_flat(client, user, n, django_assert_max_num_queries):
+    _make_posts(user, n)
+    PostFactory(author=user, status="draft", published_at=None)
+    PostFactory(author=user, status="scheduled", published_at=timezone.now() + datetime.timedelta(days=1))
+    client.force_login(user)
+    with django_assert_max_num_queries(10):
+        client.get("/dashboard/")
