@@ -6,6 +6,7 @@ publication time and the last change, and the cover picture (an Atom enclosure l
 
 import copy
 import mimetypes
+import re
 from functools import wraps
 
 from django.conf import settings
@@ -13,12 +14,20 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from .markup import sanitize_html
 from .models import Label, Post
 from .views import blog_of, canonical_redirect, get_blogger
 
 FEED_SIZE = 20
+
+# Characters XML 1.0 cannot carry at all; a name or title holding one must not take the feed down.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 class _FeedExtras:
@@ -80,16 +89,17 @@ class PostFeed(Feed):
         return self.request.path
 
     def item_title(self, item):
-        return item.title
+        return xml_text(item.title)
 
     def item_description(self, item):
         if self.feed_type is PostAtomFeedGenerator:
-            return item.summary
+            # Atom's <summary type="html"> holds HTML; the summary is plain text, so it is escaped once here.
+            return xml_text(escape(item.summary))
         return self._content(item)
 
     def _content(self, item):
         base = self.request.build_absolute_uri(item.get_absolute_url())
-        return sanitize_html(item.body_html, base_url=base)
+        return xml_text(sanitize_html(item.body_html, base_url=base))
 
     def item_extra_kwargs(self, item):
         extra = {"content_html": self._content(item)}
@@ -99,7 +109,7 @@ class PostFeed(Feed):
         return extra
 
     def item_author_name(self, item):
-        return item.author.name
+        return xml_text(item.author.name)
 
     def item_author_link(self, item):
         return self.request.build_absolute_uri(reverse("posts:blog", kwargs={"username": item.author.username}))
@@ -112,7 +122,7 @@ class PostFeed(Feed):
         return max(item.updated_at, item.published_at)
 
     def item_categories(self, item):
-        return [label.name for label in item.labels.all()]
+        return [xml_text(label.name) for label in item.labels.all()]
 
     def item_guid(self, item):
         return self.request.build_absolute_uri(item.get_absolute_url())
@@ -136,10 +146,10 @@ class BlogAtomFeed(PostFeed):
         return Post.objects.published().by(obj)
 
     def title(self, obj):
-        return blog_of(obj).display_title
+        return xml_text(blog_of(obj).display_title)
 
     def subtitle(self, obj):
-        return blog_of(obj).description or f"Posts by {obj.name}"
+        return xml_text(blog_of(obj).description or f"Posts by {obj.name}")
 
     description = subtitle
 
@@ -161,11 +171,11 @@ class LabelAtomFeed(BlogAtomFeed):
 
     def title(self, obj):
         author, label = obj
-        return f"{super().title(author)}: {label.name}"
+        return xml_text(f"{super().title(author)}: {label.name}")
 
     def subtitle(self, obj):
         author, label = obj
-        return f"Posts by {author.name} labelled “{label.name}”"
+        return xml_text(f"Posts by {author.name} labelled “{label.name}”")
 
     description = subtitle
 

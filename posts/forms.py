@@ -74,12 +74,6 @@ class PostForm(forms.Form):
         except ValidationError as error:
             raise ValidationError(error.messages) from None
 
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        if "\x00" in body:
-            raise ValidationError("The text contains a NUL character; please remove it.")
-        return body
-
     def clean_cover(self):
         upload = self.cleaned_data.get("cover")
         if not upload:

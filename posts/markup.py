@@ -152,19 +152,30 @@ class _HeadingOffset(Extension):
 MARKDOWN_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "def_list", "abbr", "smarty"]
 
 
-def markdown_to_unsafe_html(source: str, *, heading_offset: int = 1) -> str:
-    """Markdown rendered to HTML as written, raw HTML included: never show this without `sanitize_html`."""
+def markdown_to_unsafe_html(source: str, *, heading_offset: int = 1, raw_html: bool = False) -> str:
+    """Markdown rendered to HTML; never show this without `sanitize_html`.
+
+    Raw HTML in the source is shown as text unless `raw_html`: an unclosed `<svg>`, `<math>` or `<style>`
+    would otherwise take the rest of the writer's text with it when the sanitizer removes it."""
     extensions = [*MARKDOWN_EXTENSIONS]
     if heading_offset:
         extensions.append(_HeadingOffset(heading_offset))
-    return markdown.Markdown(extensions=extensions, output_format="html").convert(source)
+    md = markdown.Markdown(extensions=extensions, output_format="html")
+    if not raw_html:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+    return md.convert(source)
 
 
-def render_markdown(source: str, *, allow: AllowList = POST_HTML, heading_offset: int = 1) -> str:
+def render_markdown(
+    source: str, *, allow: AllowList = POST_HTML, heading_offset: int = 1, raw_html: bool = False
+) -> str:
     """Markdown (with fenced code, tables, definition lists) as sanitized HTML, safe to store and show.
 
-    Headings move down by `heading_offset` levels (`#` becomes `<h2>` by default)."""
-    return sanitize_html(markdown_to_unsafe_html(source, heading_offset=heading_offset), allow=allow)
+    Headings move down by `heading_offset` levels (`#` becomes `<h2>` by default). HTML tags written in
+    the source appear as text unless `raw_html` (then they pass the allow-list like the rest)."""
+    html_out = markdown_to_unsafe_html(source, heading_offset=heading_offset, raw_html=raw_html)
+    return sanitize_html(html_out, allow=allow)
 
 
 class _TextCollector(HTMLParser):

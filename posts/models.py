@@ -7,7 +7,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
-from .markup import count_words, extract_excerpt, html_to_text, render_markdown
+from .markup import IMPORTED_HTML, count_words, extract_excerpt, html_to_text, render_markdown, sanitize_html
 
 
 class Blog(models.Model):
@@ -114,6 +114,11 @@ def cover_upload_to(instance, filename):
 
 
 class Post(models.Model):
+    class BodyFormat(models.TextChoices):
+        MARKDOWN = "markdown", "Markdown"
+        # Posts brought in from other platforms keep their HTML as the source; it is sanitized the same way.
+        HTML = "html", "HTML"
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SCHEDULED = "scheduled", "Scheduled"
@@ -124,6 +129,7 @@ class Post(models.Model):
     # Fixed at first publication so that permalinks never break; free to follow the title until then.
     slug = models.SlugField(max_length=200, allow_unicode=True)
     body = models.TextField(help_text="Markdown.")
+    body_format = models.CharField(max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN)
     body_html = models.TextField(editable=False, blank=True)
     excerpt = models.TextField(
         blank=True, max_length=1000, help_text="A short summary for lists and feeds; the first paragraph if empty."
@@ -164,7 +170,10 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs):
         # The stored HTML is always the sanitized rendering of the stored Markdown, whoever saves the row.
-        self.body_html = render_markdown(self.body)
+        if self.body_format == self.BodyFormat.HTML:
+            self.body_html = sanitize_html(self.body, allow=IMPORTED_HTML)
+        else:
+            self.body_html = render_markdown(self.body)
         self.word_count = count_words(html_to_text(self.body_html))
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "word_count"}

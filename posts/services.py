@@ -6,6 +6,7 @@ with a message a writer can act on.
 """
 
 import hashlib
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -26,6 +27,19 @@ SLUG_BASE_MAX_LENGTH = 80
 
 _UNCHANGED = object()
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _one_line(text: str) -> str:
+    """A title or name: control characters (line breaks included) become spaces, runs of spaces one."""
+    return " ".join(_LINE_CONTROL.sub(" ", text).split())
+
+
+def _text(text: str) -> str:
+    """Body text: control characters other than tab and line breaks removed."""
+    return _CONTROL.sub("", text)
+
 
 def parse_labels(text: str | Iterable[str]) -> list[str]:
     """Label names from comma-separated text (or a list of names): trimmed, blank ones dropped, duplicates
@@ -34,7 +48,7 @@ def parse_labels(text: str | Iterable[str]) -> list[str]:
     result: list[str] = []
     seen: set[str] = set()
     for raw in names:
-        name = " ".join(str(raw).split())
+        name = _one_line(str(raw))
         if not name:
             continue
         if len(name) > LABEL_MAX_LENGTH:
@@ -153,12 +167,14 @@ def create_post(
     excerpt: str = "",
     comments_enabled: bool = True,
     published_at: datetime | None = None,
+    body_format: str = Post.BodyFormat.MARKDOWN,
 ) -> Post:
     """A new post by `author` (whose blog is made if needed), rendered, slugged and labelled.
 
-    `published_at` is for imports: the first-publication time of a post published elsewhere (with
-    `status="published"`); otherwise publishing means now. Raises `ValidationError` on invalid content."""
-    title = title.strip()
+    For imports: `published_at` is the first-publication time of a post published elsewhere (with
+    `status="published"`; otherwise publishing means now), and `body_format="html"` keeps an HTML body as
+    the source (sanitized with `IMPORTED_HTML`). Raises `ValidationError` on invalid content."""
+    title, body, excerpt = _one_line(title), _text(body), _text(excerpt)
     _validate(title=title, body=body, status=status, publish_at=publish_at, excerpt=excerpt)
     label_names = parse_labels(labels)
     now = timezone.now()
@@ -167,6 +183,7 @@ def create_post(
         author=author,
         title=title,
         body=body,
+        body_format=body_format,
         excerpt=excerpt.strip(),
         comments_enabled=comments_enabled,
     )
@@ -196,11 +213,11 @@ def update_post(
     """Change what is given and leave the rest. The slug follows the title until the post is first
     public, then stays, so that its permalink never breaks. `cover=None` removes the cover."""
     now = timezone.now()
-    new_title = post.title if title is _UNCHANGED else title.strip()
-    new_body = post.body if body is _UNCHANGED else body
+    new_title = post.title if title is _UNCHANGED else _one_line(title)
+    new_body = post.body if body is _UNCHANGED else _text(body)
     new_status = post.status if status is _UNCHANGED else status
     new_publish_at = post.publish_at if publish_at is _UNCHANGED else publish_at
-    new_excerpt = post.excerpt if excerpt is _UNCHANGED else excerpt.strip()
+    new_excerpt = post.excerpt if excerpt is _UNCHANGED else _text(excerpt).strip()
     _validate(title=new_title, body=new_body, status=new_status, publish_at=new_publish_at, excerpt=new_excerpt)
     label_names = None if labels is _UNCHANGED else parse_labels(labels)
 

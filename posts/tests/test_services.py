@@ -22,8 +22,9 @@ def test_creating_a_post_makes_the_blog_renders_and_counts(user):
     post = _write(user, body="Hello **there** <script>x()</script>")
     assert Blog.objects.filter(owner=user).exists()
     assert "<strong>there</strong>" in post.body_html
-    assert "script" not in post.body_html
-    assert post.word_count == 2
+    assert "<script" not in post.body_html
+    assert "&lt;script&gt;" in post.body_html
+    assert post.word_count == 3
 
 
 def test_slugs_follow_the_title_and_collide_with_a_suffix_per_author(user, other_user):
