@@ -152,11 +152,21 @@ class _HeadingOffset(Extension):
 MARKDOWN_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "def_list", "abbr", "smarty"]
 
 
+# Elements whose content the HTML parser takes as raw text or foreign markup: left open, one of them takes
+# the rest of the writer's text with it when the sanitizer removes it. Their tags are shown as text instead.
+_SWALLOWING = re.compile(
+    r"<(?=/?(?:svg|math|script|style|textarea|title|xmp|noembed|noframes|noscript|plaintext|iframe|template"
+    r"|select|object|embed|applet|frameset|frame)\b)|<(?=!--)",
+    re.IGNORECASE,
+)
+
+
 def markdown_to_unsafe_html(source: str, *, heading_offset: int = 1, raw_html: bool = False) -> str:
     """Markdown rendered to HTML; never show this without `sanitize_html`.
 
-    Raw HTML in the source is shown as text unless `raw_html`: an unclosed `<svg>`, `<math>` or `<style>`
-    would otherwise take the rest of the writer's text with it when the sanitizer removes it."""
+    HTML written in the source shows as text (an unclosed `<svg>` or `<math>` would otherwise take the rest
+    of the text with it when sanitized). With `raw_html` it passes on to the sanitizer, except the tags of
+    elements that would swallow the text after them, which show as text."""
     extensions = [*MARKDOWN_EXTENSIONS]
     if heading_offset:
         extensions.append(_HeadingOffset(heading_offset))
@@ -164,7 +174,8 @@ def markdown_to_unsafe_html(source: str, *, heading_offset: int = 1, raw_html: b
     if not raw_html:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-    return md.convert(source)
+        return md.convert(source)
+    return _SWALLOWING.sub("&lt;", md.convert(source))
 
 
 def render_markdown(
@@ -172,8 +183,8 @@ def render_markdown(
 ) -> str:
     """Markdown (with fenced code, tables, definition lists) as sanitized HTML, safe to store and show.
 
-    Headings move down by `heading_offset` levels (`#` becomes `<h2>` by default). HTML tags written in
-    the source appear as text unless `raw_html` (then they pass the allow-list like the rest)."""
+    Headings move down by `heading_offset` levels (`#` becomes `<h2>` by default). HTML written in the
+    source shows as text; with `raw_html=True` it passes the allow-list like the rest."""
     html_out = markdown_to_unsafe_html(source, heading_offset=heading_offset, raw_html=raw_html)
     return sanitize_html(html_out, allow=allow)
 

@@ -221,4 +221,5 @@ class Post(models.Model):
         return max(1, math.ceil(self.word_count / 230))
 
     def can_edit(self, user) -> bool:
-        return user.is_authenticated and (user.pk == self.author_id or user.is_staff)
+        """The author, or someone allowed to change any post (superusers; not comment moderators)."""
+        return user.is_authenticated and (user.pk == self.author_id or user.has_perm("posts.change_post"))

@@ -60,10 +60,11 @@ def test_markdown_rendering_removes_scripts_handlers_and_dangerous_urls(source):
         assert _unsafe_parts(out) == [], out
 
 
-def test_html_written_in_markdown_shows_as_text_and_keeps_what_follows():
-    out = render_markdown("<svg><math>unclosed\n\nstill *here*")
+def test_html_that_would_swallow_what_follows_shows_as_text():
+    out = render_markdown("<svg><math>unclosed\n\nstill *here*", raw_html=True)
     assert "&lt;svg&gt;&lt;math&gt;unclosed" in out
     assert "<em>here</em>" in out
+    assert "&lt;b&gt;" in render_markdown("<b>x</b>", raw_html=False)
 
 
 def test_external_links_get_nofollow_noopener_and_internal_links_do_not():

@@ -148,9 +148,9 @@ def test_someone_elses_draft_is_404_by_permalink_and_edit_url(client, user, othe
     assert Post.objects.count() == 2
 
 
-def test_the_author_and_staff_preview_a_draft(client, user, staff_user):
+def test_the_author_and_superusers_preview_a_draft(client, user, admin_user):
     draft = DraftFactory(author=user, title="Work in progress")
-    for viewer in (user, staff_user):
+    for viewer in (user, admin_user):
         client.force_login(viewer)
         response = client.get(draft.get_absolute_url())
         assert response.status_code == 200
@@ -281,8 +281,8 @@ def test_other_users_may_not_edit_or_delete_a_public_post(client, other_user, po
     assert post.title == "A first post"
 
 
-def test_staff_may_edit_someone_elses_post(client, staff_user, post):
-    client.force_login(staff_user)
+def test_superusers_may_edit_someone_elses_post(client, admin_user, post):
+    client.force_login(admin_user)
     client.post(post.get_edit_url(), _form(title="Moderated title"))
     post.refresh_from_db()
     assert post.title == "Moderated title"
@@ -299,8 +299,8 @@ def test_deleting_needs_a_confirmation_and_a_post(client, user, post):
     assert not Post.objects.filter(pk=post.pk).exists()
 
 
-def test_staff_may_delete_any_post(client, staff_user, post):
-    client.force_login(staff_user)
+def test_superusers_may_delete_any_post(client, admin_user, post):
+    client.force_login(admin_user)
     client.post(post.get_delete_url())
     assert not Post.objects.filter(pk=post.pk).exists()
 
