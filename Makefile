@@ -50,5 +50,10 @@ screenshots: $(BIN)/.installed-test node_modules/.installed
 	SECRET_KEY=$${SECRET_KEY:-tests-only-not-secret} $(BIN)/python -m pytest -q -p no:cacheprovider \
 	  tests/browser/screenshots.py
 
+# Peak memory of import_blog on a generated WordPress export: 20,000 comments, or BENCH_ARGS="--size-mb 200".
+.PHONY: bench-import
+bench-import: $(BIN)/.installed
+	$(BIN)/python -m transfer.bench_import $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -291,3 +291,24 @@ def test_importing_for_an_unknown_user_is_refused(db, fixture_path):
 def test_a_missing_file_is_refused(user, tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         run_import(tmp_path / "missing.xml")
+
+
+# Progress ----------------------------------------------------------------------------------------------
+
+
+class Terminal(StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_is_counted_as_lines_when_not_on_a_terminal(user, fixture_path):
+    out = run_import(fixture_path("wordpress.xml"))
+    assert "100% read  posts 4  comments 7" in out
+
+
+def test_progress_is_a_bar_redrawn_in_place_on_a_terminal(user, fixture_path):
+    out = Terminal()
+    call_command("import_blog", str(fixture_path("wordpress.xml")), "--author", "karen", stdout=out)
+    text = out.getvalue()
+    assert "\r[##############################] 100%  posts 4  comments 7" in text
+    assert "Imported from WordPress (WXR):" in text

@@ -104,7 +104,8 @@ def conversation(user, other_user):
     own_chain = CommentFactory(post=theirs, author=user, body="Lonely remark")
     CommentFactory(post=theirs, author=user, parent=own_chain, body="Talking to myself")
     mine = PostFactory(author=user)
-    CommentFactory(post=mine, author=other_user, body="On karen's post")
+    on_mine = CommentFactory(post=mine, author=other_user, body="On karen's post")
+    CommentFactory(post=mine, author=user, parent=on_mine, body="Karen answers on her post")
     return {"theirs": theirs, "answered": answered, "reply": reply, "mine": mine}
 
 
