@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from .forms import ProfileForm
 from .models import User
+from .services import update_profile
 
 
 @login_required
@@ -11,15 +12,18 @@ def profile_edit(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, instance=request.user)
         if form.is_valid():
-            form.save()
+            update_profile(form=form)
             messages.success(request, "Your profile has been saved.")
             return redirect("accounts:profile")
+        # The failed form's instance already carries the rejected values; show the stored ones beside it.
+        request.user.refresh_from_db()
     else:
         form = ProfileForm(instance=request.user)
-    return render(request, "accounts/profile_form.html", {"form": form})
+    return render(request, "accounts/profile_form.html", {"form": form, "profile": request.user})
 
 
 def about(request, username):
+    """A user's public profile page (one query)."""
     profile = get_object_or_404(User, username__iexact=username, is_active=True)
     if profile.username != username:
         return redirect("accounts:about", username=profile.username, permanent=True)
