@@ -64,17 +64,13 @@ def shown_q(viewer) -> Q:
 def thread_root_paths(post, viewer=None) -> list[str]:
     """Paths of the post's top-level comments that show for the viewer, in display order (one query).
 
-    A removed or spam root counts only when an approved reply keeps it as a placeholder.
+    A removed or spam root counts when it has replies that may keep it as a placeholder (looked up by
+    parent, which is indexed; a subtree of nothing but removed replies then renders as an empty slot).
     """
-    approved_reply = Comment.objects.filter(
-        post_id=OuterRef("post_id"),
-        path__startswith=OuterRef("path"),
-        depth__gt=0,
-        status=Comment.Status.APPROVED,
+    reply = Comment.objects.filter(parent_id=OuterRef("pk")).filter(
+        Q(status=Comment.Status.APPROVED) | Q(status__in=HIDDEN_STATUSES)
     )
-    roots = post.comments.filter(depth=0).filter(
-        shown_q(viewer) | Q(status__in=HIDDEN_STATUSES) & Exists(approved_reply)
-    )
+    roots = post.comments.filter(depth=0).filter(shown_q(viewer) | Q(status__in=HIDDEN_STATUSES) & Exists(reply))
     return list(roots.order_by("path").values_list("path", flat=True))
 
 
