@@ -12,8 +12,8 @@ __all__ = ["comment_fields", "label_slug", "post_body"]
 
 def post_body(body: str, *, is_markdown: bool) -> str:
     """A post's `body`: Markdown as written (Blogsite's own exports), or foreign HTML through the posts'
-    allow-list for imported HTML. `Post.save` renders either to `body_html` (raw HTML blocks pass
-    Markdown unchanged) and counts its words."""
+    allow-list for imported HTML, to be saved with `body_format="html"`. `Post.save` renders either to
+    `body_html` and counts its words."""
     return body if is_markdown else sanitize_html(body or "", allow=IMPORTED_HTML)
 
 

@@ -112,6 +112,7 @@ def post_json(post: Post, site_url: str) -> dict:
         "labels": [label.name for label in post.labels.all()],
         "excerpt": post.excerpt,
         "comments_enabled": post.comments_enabled,
+        "body_format": post.body_format,
         "body": post.body,
         "body_html": post.body_html,
         "legacy_paths": sorted(legacy.path for legacy in post.legacy_paths.all()),
@@ -242,7 +243,8 @@ def _wxr_item(post: Post, site_url: str) -> str:
             f'\t\t<category domain="post_tag" nicename="{escape(quote(label.slug, safe="-_").lower())}">'
             f"{_cdata(escape(label.name, quote=False))}</category>\n"
         )
-    parts.append(_meta("postmeta", "_blogsite_markdown", post.body))
+    if post.body_format == Post.BodyFormat.MARKDOWN:
+        parts.append(_meta("postmeta", "_blogsite_markdown", post.body))
     for legacy in sorted(legacy.path for legacy in post.legacy_paths.all()):
         parts.append(_meta("postmeta", "_blogsite_legacy_path", legacy))
     parts.extend(_wxr_comment(c) for c in post.comments.all())

@@ -153,6 +153,7 @@ class _Import:
             title=title,
             slug=self.unique_slug(record.slug or title, fallback=f"post-{record.source_id}"),
             body=post_body(record.body, is_markdown=record.body_is_markdown),
+            body_format=Post.BodyFormat.MARKDOWN if record.body_is_markdown else Post.BodyFormat.HTML,
             excerpt=_plain_excerpt(record.excerpt),
             status=record.status,
             published_at=record.published_at,

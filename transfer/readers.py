@@ -758,7 +758,7 @@ class BlogsiteJSONReader:
             source_id=str(item["id"]),
             title=str(item.get("title", "")),
             body=str(item.get("body", "")),
-            body_is_markdown=True,
+            body_is_markdown=item.get("body_format", "markdown") != "html",
             status=status,
             excerpt=str(item.get("excerpt", "")),
             slug=str(item.get("slug", "")),

@@ -94,6 +94,7 @@ def snapshot(author, *, seconds_only=False):
                 post.status,
                 when(post.published_at),
                 when(post.publish_at),
+                post.body_format,
                 post.body,
                 post.body_html,
                 post.excerpt,
