@@ -152,21 +152,19 @@ class _HeadingOffset(Extension):
 MARKDOWN_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "def_list", "abbr", "smarty"]
 
 
-# Elements whose content the HTML parser takes as raw text or foreign markup: left open, one of them takes
-# the rest of the writer's text with it when the sanitizer removes it. Their tags are shown as text instead.
-_SWALLOWING = re.compile(
-    r"<(?=/?(?:svg|math|script|style|textarea|title|xmp|noembed|noframes|noscript|plaintext|iframe|template"
-    r"|select|object|embed|applet|frameset|frame)\b)|<(?=!--)",
-    re.IGNORECASE,
-)
+def _escape_other_tags(html_text: str, keep: frozenset[str]) -> str:
+    """Every `<` that does not open or close one of the `keep` tags, as `&lt;`: a tag outside the allow-list
+    shows as text instead of being parsed (an unclosed `<svg>` or `<style>` would take the rest of the text
+    with it when the sanitizer removes it)."""
+    names = "|".join(sorted(keep, key=len, reverse=True))
+    return re.sub(rf"<(?!/?(?:{names})(?=[\s/>]))", "&lt;", html_text, flags=re.IGNORECASE)
 
 
-def markdown_to_unsafe_html(source: str, *, heading_offset: int = 1, raw_html: bool = False) -> str:
+def markdown_to_unsafe_html(source: str, *, heading_offset: int = 1, raw_html: bool = True) -> str:
     """Markdown rendered to HTML; never show this without `sanitize_html`.
 
-    HTML written in the source shows as text (an unclosed `<svg>` or `<math>` would otherwise take the rest
-    of the text with it when sanitized). With `raw_html` it passes on to the sanitizer, except the tags of
-    elements that would swallow the text after them, which show as text."""
+    With `raw_html`, HTML written in the source passes on to the sanitizer where its tags are in
+    `IMPORTED_HTML` (the widest allow-list) and shows as text otherwise. Without it, all HTML shows as text."""
     extensions = [*MARKDOWN_EXTENSIONS]
     if heading_offset:
         extensions.append(_HeadingOffset(heading_offset))
@@ -175,16 +173,17 @@ def markdown_to_unsafe_html(source: str, *, heading_offset: int = 1, raw_html: b
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         return md.convert(source)
-    return _SWALLOWING.sub("&lt;", md.convert(source))
+    return _escape_other_tags(md.convert(source), IMPORTED_HTML.tags)
 
 
 def render_markdown(
-    source: str, *, allow: AllowList = POST_HTML, heading_offset: int = 1, raw_html: bool = False
+    source: str, *, allow: AllowList = POST_HTML, heading_offset: int = 1, raw_html: bool = True
 ) -> str:
     """Markdown (with fenced code, tables, definition lists) as sanitized HTML, safe to store and show.
 
     Headings move down by `heading_offset` levels (`#` becomes `<h2>` by default). HTML written in the
-    source shows as text; with `raw_html=True` it passes the allow-list like the rest."""
+    source passes the allow-list like the rest, tags outside it showing as text; with `raw_html=False` all
+    of it shows as text."""
     html_out = markdown_to_unsafe_html(source, heading_offset=heading_offset, raw_html=raw_html)
     return sanitize_html(html_out, allow=allow)
 
