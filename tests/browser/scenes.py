@@ -143,3 +143,17 @@ def lively_site() -> Scene:
         stack.append(comment)
         scene.comments.append(comment)
     return scene
+
+
+def with_moderation_work(scene: Scene) -> Scene:
+    """Adds a staff member and two newcomers' first comments, held for moderation on Karen's posts."""
+    scene.people["staff"] = UserFactory(
+        username="moderator", display_name="Site staff", is_staff=True, is_superuser=True
+    )
+    for username, display_name, post, body in [
+        ("noor", "Noor Haddad", scene.posts[3], "Finishing early is the best feeling. Congratulations!"),
+        ("olek", "Olek", scene.thread_post, "My list has one item so far: *found my keys*."),
+    ]:
+        scene.people[username] = UserFactory(username=username, display_name=display_name)
+        scene.comments.append(add_comment(post=post, author=scene.people[username], body=body, status="pending"))
+    return scene

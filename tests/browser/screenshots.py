@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import DESKTOP, PHONE, ROOT, sign_in
-from .scenes import lively_site
+from .scenes import lively_site, with_moderation_work
 
 OUT = Path(os.environ.get("SCREENSHOTS_DIR", ROOT / "docs" / "screenshots"))
 
@@ -19,14 +19,18 @@ PAGES = [
     ("front", None, lambda scene: "/"),
     ("blog", None, lambda scene: "/@karen/"),
     ("post", "sp", lambda scene: scene.thread_post.get_absolute_url()),
+    ("thread", "sp", lambda scene: scene.thread_post.get_absolute_url() + "#comments"),
     ("signup", None, lambda scene: "/accounts/signup/"),
+    ("write", "karen", lambda scene: "/write/"),
+    ("dashboard", "karen", lambda scene: "/dashboard/"),
+    ("admin-queue", "staff", lambda scene: "/admin/comments/comment/?status__exact=pending"),
 ]
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
 
 
 @pytest.fixture
 def scene(transactional_db):
-    return lively_site()
+    return with_moderation_work(lively_site())
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])

@@ -7,7 +7,7 @@ message lists every page's violations together.
 import pytest
 
 from .conftest import describe_violations, run_axe, sign_in
-from .scenes import lively_site
+from .scenes import lively_site, with_moderation_work
 
 # name, who is signed in (a scene person or None), the page's path for a scene
 PAGES = [
@@ -17,13 +17,15 @@ PAGES = [
     ("a post with a deep thread, signed in", "sp", lambda scene: scene.thread_post.get_absolute_url()),
     ("sign-up", None, lambda scene: "/accounts/signup/"),
     ("sign-in", None, lambda scene: "/accounts/login/"),
+    ("write", "karen", lambda scene: "/write/"),
+    ("dashboard", "karen", lambda scene: "/dashboard/"),
     ("comment moderation", "karen", lambda scene: "/dashboard/comments/"),
 ]
 
 
 @pytest.fixture
 def scene(transactional_db):
-    return lively_site()
+    return with_moderation_work(lively_site())
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
