@@ -44,5 +44,5 @@ def test_screenshots(scene, new_context, live_server, size, color_scheme):
         page = context.new_page()
         response = page.goto(path(scene))
         assert response.ok, f"{name}: {response.status}"
-        page.screenshot(path=str(OUT / f"{name}-{size}-{color_scheme}.png"), full_page=size == "phone")
+        page.screenshot(path=str(OUT / f"{name}-{size}-{color_scheme}.png"))
         context.close()
