@@ -84,6 +84,13 @@ def test_the_blog_download_is_an_import_blog_file(client, user):
     assert data["format"] == JSON_FORMAT
 
 
+def test_the_dashboard_links_to_the_blog_downloads(client, user):
+    client.force_login(user)
+    html = client.get(reverse("posts:dashboard")).content.decode()
+    for fmt in ("wxr", "json"):
+        assert reverse("transfer:export_blog", kwargs={"fmt": fmt}) in html
+
+
 def test_the_profile_page_links_to_the_data_pages(client, user):
     client.force_login(user)
     html = client.get(reverse("accounts:profile")).content.decode()
