@@ -308,7 +308,7 @@ def test_a_small_fuzz_over_every_url_pattern_never_answers_500(owner):
 
     from .test_csrf_and_errors import SAMPLE_VALUES, _patterns, _sample_kwargs
 
-    odd_values = ["..", "%00", "a" * 300, "-1", "99999999999999999999", "ü", "'", "%ff", "1"]
+    odd_values = ["..", "%00", "a" * 300, "99999999999999999999", "ü", "%ff"]
     client = Client(raise_request_exception=False)
     client.force_login(owner)
     failures, tried = [], 0
