@@ -14,6 +14,7 @@ from posts.services import update_post
 
 from .models import Comment, ModerationEvent
 from .notifications import notify_replies_approved
+from .signals import comments_changed
 
 # The status each moderation action leaves a comment in.
 ACTION_STATUS = {
@@ -42,6 +43,7 @@ def moderate_comments(
         if new_status == Comment.Status.APPROVED and held_replies:
             transaction.on_commit(lambda: notify_replies_approved(held_replies))
         Comment.objects.filter(pk__in=[c.pk for c in changed]).update(status=new_status)
+        comments_changed.send(sender=Comment, post_ids={c.post_id for c in changed})
         now = timezone.now()
         ModerationEvent.objects.bulk_create(
             ModerationEvent(
@@ -114,6 +116,7 @@ def ban_user(*, user, moderator, remove_all_comments: bool = False, unpublish_po
             removable.append(Comment.Status.APPROVED)
         comments = list(Comment.objects.filter(author=user, status__in=removable).only("pk", "post_id", "status"))
         Comment.objects.filter(pk__in=[c.pk for c in comments]).update(status=Comment.Status.REMOVED)
+        comments_changed.send(sender=Comment, post_ids={c.post_id for c in comments})
         ModerationEvent.objects.bulk_create(
             ModerationEvent(
                 moderator=moderator,
@@ -189,6 +192,7 @@ def unban_user(*, user, moderator) -> ModerationEvent:
             Comment.objects.filter(pk__in=[c.pk for c in comments if comment_status[c.pk] == status]).update(
                 status=status
             )
+        comments_changed.send(sender=Comment, post_ids={c.post_id for c in comments})
         ModerationEvent.objects.bulk_create(
             ModerationEvent(
                 moderator=moderator,

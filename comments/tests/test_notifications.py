@@ -46,7 +46,9 @@ def test_no_email_is_sent_before_the_transaction_commits(open_post, other_user, 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.post_comment(post=open_post, author=other_user, body="Pending commit")
     assert mail.outbox == []
-    assert len(callbacks) == 1
+    for callback in callbacks:
+        callback()
+    assert [m.to for m in mail.outbox] == [[open_post.author.email]]
 
 
 def test_nobody_is_notified_about_their_own_comment(open_post, django_capture_on_commit_callbacks):

@@ -86,13 +86,7 @@ def test_pages_carry_the_other_protective_headers(client):
     [
         "/",
         "/accounts/login/",
-        pytest.param(
-            "/accounts/signup/",
-            marks=pytest.mark.xfail(
-                reason="allauth's honeypot input has a style attribute, which the policy blocks; "
-                "the signup form should hide it with a class instead"
-            ),
-        ),
+        "/accounts/signup/",
         "/accounts/password/reset/",
         "/no/such/page/",
         "/admin/login/",

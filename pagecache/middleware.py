@@ -1,0 +1,117 @@
+"""Whole-page caching of what anonymous readers see, keyed by the versions of what each page shows."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.urls import Resolver404, resolve
+
+from .versions import GLOBAL, SITE, blog_scope, current
+
+# The pages cached, by URL name, and the scope (beyond `global`) each depends on. `None`: the site;
+# `"username"`: the blog named by that URL argument.
+CACHED_PAGES = {
+    "posts:front": None,
+    "posts:feed_atom": None,
+    "posts:feed_rss": None,
+    "posts:sitemap": None,
+    "posts:blog": "username",
+    "posts:archive_year": "username",
+    "posts:archive_month": "username",
+    "posts:label": "username",
+    "posts:blog_feed_atom": "username",
+    "posts:blog_feed_rss": "username",
+    "posts:label_feed_atom": "username",
+    "posts:label_feed_rss": "username",
+    "posts:detail": "username",
+    "comments:feed": "username",
+    "accounts:about": "username",
+}
+# Query parameters a cached page may have (pages of posts, pages of comments, a comment to show). Any
+# other parameter, or a value that is not a small number, is served uncached rather than filling the
+# cache with one entry per made-up URL.
+CACHEABLE_PARAMS = frozenset({"page", "cpage", "comment"})
+HEADER = "X-Page-Cache"
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "PAGE_CACHE_SECONDS", 0) or 0)
+
+
+def cacheable_query(request) -> str | None:
+    """The request's query string in a canonical order, or None when a parameter is not cacheable."""
+    parts = []
+    for name, values in sorted(request.GET.lists()):
+        if name not in CACHEABLE_PARAMS or len(values) != 1 or not values[0].isdigit() or len(values[0]) > 9:
+            return None
+        parts.append(f"{name}={values[0]}")
+    return "&".join(parts)
+
+
+def is_anonymous_request(request) -> bool:
+    """No session (so nobody signed in) and no pending messages; decided from cookies, without a query."""
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves anonymous GETs of the pages in CACHED_PAGES from the cache.
+
+    A response is stored only when it is a plain 200 that sets no cookie: a page that used a CSRF token
+    or a session sets one, so a form with one reader's token can never be served to another. It sits
+    above the session, CSRF and CSP middleware so that what it stores already has their headers and
+    their cookies, if any, are seen. `PAGE_CACHE_SECONDS=0` turns it off.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = self.cache_key(request)
+        if key is None:
+            return self.get_response(request)
+        response = cache.get(key)
+        if response is not None:
+            response[HEADER] = "hit"
+            return response
+        response = self.get_response(request)
+        if self.may_store(request, response):
+            cache.set(key, response, cache_seconds())
+            response[HEADER] = "miss"
+        return response
+
+    def cache_key(self, request) -> str | None:
+        if not cache_seconds() or request.method != "GET" or not is_anonymous_request(request):
+            return None
+        query = cacheable_query(request)
+        if query is None:
+            return None
+        try:
+            match = resolve(request.path_info)
+            host = request.get_host()
+        except (Resolver404, DisallowedHost):
+            return None
+        if match.view_name not in CACHED_PAGES:
+            return None
+        argument = CACHED_PAGES[match.view_name]
+        scope = blog_scope(str(match.kwargs[argument])) if argument else SITE
+        versions = current(GLOBAL, scope)
+        identity = f"{request.scheme}://{host}{request.path}?{query}|{scope}|{versions}"
+        return "pagecache:page:" + hashlib.sha256(identity.encode()).hexdigest()
+
+    @staticmethod
+    def may_store(request, response) -> bool:
+        user = getattr(request, "user", None)
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not (user is not None and user.is_authenticated)
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+        )

@@ -1,0 +1,94 @@
+"""Cache invalidation: every change to what a page shows moves the versions of the scopes it touches.
+
+Each bump happens twice: at once, and again after the transaction commits. The second one matters: a
+request that read the new version before the commit may have rendered the old rows and stored them under
+it. Writes that bypass model signals (bulk updates in moderation) send `comments.signals.comments_changed`.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from comments.models import Comment
+from comments.signals import comments_changed
+from posts.models import Blog, Label, Post
+from posts.signals import post_published
+
+from .versions import GLOBAL, SITE, blog_scope, bump, note_schedule_changed, post_scope
+
+User = get_user_model()
+
+
+def bump_now_and_on_commit(*scopes: str) -> None:
+    bump(*scopes)
+    transaction.on_commit(lambda: bump(*scopes))
+
+
+def _username(user_id) -> str | None:
+    return User.objects.filter(pk=user_id).values_list("username", flat=True).first()
+
+
+def posts_changed(post_ids) -> None:
+    """Bump the site, the blogs and the threads of these posts (one query for the blogs)."""
+    post_ids = set(post_ids)
+    usernames = set(Post.objects.filter(pk__in=post_ids).values_list("author__username", flat=True))
+    bump_now_and_on_commit(SITE, *map(blog_scope, usernames), *map(post_scope, post_ids))
+
+
+@receiver(post_save, sender=Post)
+@receiver(post_delete, sender=Post)
+def post_changed(sender, instance, **kwargs):
+    scopes = [SITE, post_scope(instance.pk)]
+    username = _username(instance.author_id)
+    if username:
+        scopes.append(blog_scope(username))
+    bump_now_and_on_commit(*scopes)
+    note_schedule_changed()
+
+
+@receiver(m2m_changed, sender=Post.labels.through)
+def post_labels_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_") and isinstance(instance, Post):
+        post_changed(Post, instance)
+
+
+@receiver(post_published)
+def post_was_published(sender, post, **kwargs):
+    post_changed(Post, post)
+
+
+@receiver(post_save, sender=Comment)
+@receiver(post_delete, sender=Comment)
+def comment_changed(sender, instance, **kwargs):
+    posts_changed([instance.post_id])
+
+
+@receiver(comments_changed)
+def comments_were_changed(sender, post_ids, **kwargs):
+    posts_changed(post_ids)
+
+
+@receiver(post_save, sender=Blog)
+@receiver(post_delete, sender=Blog)
+def blog_changed(sender, instance, **kwargs):
+    scopes = [SITE]
+    username = _username(instance.owner_id)
+    if username:
+        scopes.append(blog_scope(username))
+    bump_now_and_on_commit(*scopes)
+
+
+@receiver(post_save, sender=User)
+@receiver(post_delete, sender=User)
+def user_changed(sender, instance, created=False, update_fields=None, **kwargs):
+    # A new account shows nowhere yet, and signing in saves last_login, which no page shows.
+    if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
+        return
+    bump_now_and_on_commit(GLOBAL)
+
+
+@receiver(post_save, sender=Label)
+@receiver(post_delete, sender=Label)
+def label_changed(sender, instance, **kwargs):
+    bump_now_and_on_commit(GLOBAL)

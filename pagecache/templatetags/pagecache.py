@@ -1,0 +1,50 @@
+from django import template
+from django.core.cache import cache
+
+from ..middleware import cache_seconds, cacheable_query
+from ..versions import GLOBAL, current, post_scope
+
+register = template.Library()
+
+
+@register.tag("cache_thread_for_anonymous")
+def do_cache_thread_for_anonymous(parser, token):
+    """`{% cache_thread_for_anonymous post %}…{% endcache_thread_for_anonymous %}`: the enclosed markup (a
+    post's comment thread), rendered once per version of the post's thread and shared by every anonymous
+    reader. Signed-in readers, who see their own pending comments and edit links, always get it fresh."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one argument: the post.")
+    nodelist = parser.parse(("endcache_thread_for_anonymous",))
+    parser.delete_first_token()
+    return AnonymousThreadNode(nodelist, parser.compile_filter(bits[1]))
+
+
+class AnonymousThreadNode(template.Node):
+    def __init__(self, nodelist, post):
+        self.nodelist = nodelist
+        self.post = post
+
+    def render(self, context):
+        key = self.cache_key(context)
+        if key is None:
+            return self.nodelist.render(context)
+        html = cache.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            # A form with a CSRF token belongs to one reader; such markup is never shared.
+            if "csrfmiddlewaretoken" not in html:
+                cache.set(key, html, cache_seconds())
+        return html
+
+    def cache_key(self, context) -> str | None:
+        request = context.get("request")
+        user = context.get("user") or getattr(request, "user", None)
+        if not cache_seconds() or request is None or user is None or user.is_authenticated:
+            return None
+        query = cacheable_query(request)
+        if query is None:
+            return None
+        post = self.post.resolve(context)
+        versions = current(GLOBAL, post_scope(post.pk))
+        return f"pagecache:thread:{post.pk}:{versions[0]}:{versions[1]}:{query}"

@@ -1,0 +1,356 @@
+"""Anonymous pages come from the cache, and every change a reader could notice shows at once."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template import RequestContext, Template
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+from freezegun import freeze_time
+
+from accounts.tests.factories import UserFactory
+from comments.models import Comment, ModerationEvent
+from comments.moderation import ban_user, moderate_comments
+from comments.services import delete_comment, edit_comment, post_comment
+from comments.tests.factories import CommentFactory
+from pagecache.middleware import HEADER
+from pagecache.versions import GLOBAL, KEY_PREFIX, current, post_scope
+from posts.models import Blog, Post
+from posts.services import create_post, delete_post, publish_due_posts, update_post
+from posts.tests.factories import LabelFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def author(db):
+    user = UserFactory(username="karen", display_name="Karen")
+    Blog.objects.create(owner=user, title="Small victories", comment_policy=Blog.CommentPolicy.OPEN)
+    return user
+
+
+@pytest.fixture
+def post(author):
+    return PostFactory(author=author, title="Spring at last", body="The buds are out.")
+
+
+@pytest.fixture
+def reader(db):
+    return UserFactory(username="sp", display_name="sp")
+
+
+def get(client, url, *, expect=None):
+    response = client.get(url)
+    assert response.status_code in {200, 404}, (url, response.status_code)
+    if expect is not None:
+        assert response.get(HEADER) == expect, (url, response.get(HEADER))
+    return response.content.decode()
+
+
+def comments_feed(post) -> str:
+    return reverse("comments:feed", kwargs=post.permalink_kwargs())
+
+
+THREAD = Template(
+    "{% load comments pagecache %}"
+    "{% cache_thread_for_anonymous post %}{% comment_thread post %}{% endcache_thread_for_anonymous %}"
+)
+
+
+def thread_html(post, user=None, query="") -> str:
+    request = RequestFactory().get("/" + (f"?{query}" if query else ""))
+    request.user = user or AnonymousUser()
+    return THREAD.render(RequestContext(request, {"post": post, "user": request.user}))
+
+
+# Serving from the cache
+
+
+def test_an_anonymous_page_is_served_from_the_cache_the_second_time_without_queries(
+    client, post, django_assert_num_queries
+):
+    url = post.get_absolute_url()
+    first = get(client, url, expect="miss")
+    with django_assert_num_queries(0):
+        second = get(client, url, expect="hit")
+    assert first == second
+
+
+@pytest.mark.parametrize("name", ["posts:front", "posts:blog"])
+def test_site_and_blog_pages_are_cached(client, post, name):
+    url = reverse(name, kwargs={"username": "karen"} if name == "posts:blog" else {})
+    get(client, url, expect="miss")
+    get(client, url, expect="hit")
+
+
+def test_a_signed_in_reader_never_gets_or_makes_a_cached_page(client, post, reader):
+    client.force_login(reader)
+    get(client, "/", expect=None)
+    response = client.get("/")
+    assert HEADER not in response
+    client.logout()
+    get(client, "/", expect="miss")
+
+
+def test_a_reader_with_messages_waiting_gets_a_fresh_page(client, post):
+    get(client, "/", expect="miss")
+    client.cookies["messages"] = "something"
+    response = client.get("/")
+    assert HEADER not in response
+
+
+def test_made_up_query_parameters_are_served_uncached(client, post):
+    get(client, "/?page=1", expect="miss")
+    get(client, "/?page=1", expect="hit")
+    response = client.get("/?utm_source=newsletter")
+    assert HEADER not in response
+    response = client.get("/?page=x")
+    assert HEADER not in response
+
+
+def test_a_response_that_sets_a_cookie_is_never_stored(client, post, rf):
+    from django.http import HttpResponse
+
+    from pagecache.middleware import AnonymousPageCacheMiddleware
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    response = HttpResponse("<form>token</form>")
+    response.set_cookie("csrftoken", "abc")
+    assert not AnonymousPageCacheMiddleware.may_store(request, response)
+    assert AnonymousPageCacheMiddleware.may_store(request, HttpResponse("plain"))
+
+
+def test_cached_pages_keep_their_security_headers(client, post):
+    get(client, "/", expect="miss")
+    response = client.get("/")
+    assert response[HEADER] == "hit"
+    assert "Content-Security-Policy" in response
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_thread_fragment_is_shared_by_anonymous_readers_only(post, reader):
+    CommentFactory(post=post, author=reader, body="First!")
+    html = thread_html(post)
+    assert "First!" in html
+    Comment.objects.filter(post=post).update(body_html="<p>changed behind the cache's back</p>")
+    assert thread_html(post) == html
+    assert "changed behind the cache's back" in thread_html(post, user=reader)
+
+
+def test_an_anonymous_thread_fragment_never_holds_a_csrf_token(post):
+    html = thread_html(post)
+    assert "csrfmiddlewaretoken" not in html
+
+
+# Invalidation: publishing
+
+
+def test_publishing_a_draft_shows_it_at_once_everywhere(client, author):
+    draft = create_post(author=author, title="Hidden thoughts", body="Not yet.", status=Post.Status.DRAFT)
+    assert "Hidden thoughts" not in get(client, "/", expect="miss")
+    assert "Hidden thoughts" not in get(client, reverse("posts:blog", args=["karen"]))
+    update_post(post=draft, status=Post.Status.PUBLISHED)
+    assert "Hidden thoughts" in get(client, "/", expect="miss")
+    assert "Hidden thoughts" in get(client, reverse("posts:blog", args=["karen"]), expect="miss")
+
+
+def test_a_scheduled_post_appears_when_its_time_comes_without_any_write(client, author):
+    create_post(
+        author=author,
+        title="Tomorrow's news",
+        body="Soon.",
+        status=Post.Status.SCHEDULED,
+        publish_at=timezone.now() + datetime.timedelta(minutes=5),
+    )
+    assert "Tomorrow&#x27;s news" not in get(client, "/", expect="miss")
+    assert "Tomorrow&#x27;s news" not in get(client, "/", expect="hit")
+    with freeze_time(timezone.now() + datetime.timedelta(minutes=6)):
+        assert "Tomorrow&#x27;s news" in get(client, "/", expect="miss")
+
+
+def test_publish_due_posts_shows_the_post(client, author, django_capture_on_commit_callbacks):
+    post = create_post(
+        author=author,
+        title="Due now",
+        body="Soon.",
+        status=Post.Status.SCHEDULED,
+        publish_at=timezone.now() + datetime.timedelta(minutes=5),
+    )
+    get(client, "/", expect="miss")
+    Post.objects.filter(pk=post.pk).update(published_at=timezone.now() - datetime.timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_due_posts()
+    assert "Due now" in get(client, "/", expect="miss")
+
+
+def test_unpublishing_or_deleting_a_post_removes_it_at_once(client, post):
+    url = post.get_absolute_url()
+    assert "Spring at last" in get(client, url, expect="miss")
+    assert "Spring at last" in get(client, "/", expect="miss")
+    update_post(post=post, status=Post.Status.DRAFT)
+    assert client.get(url).status_code == 404
+    assert "Spring at last" not in get(client, "/", expect="miss")
+    update_post(post=post, status=Post.Status.PUBLISHED)
+    assert "Spring at last" in get(client, "/", expect="miss")
+    delete_post(post=post)
+    assert "Spring at last" not in get(client, "/", expect="miss")
+
+
+# Invalidation: editing
+
+
+def test_editing_a_post_shows_the_new_text_at_once(client, post):
+    url = post.get_absolute_url()
+    get(client, url, expect="miss")
+    get(client, "/", expect="miss")
+    get(client, comments_feed(post), expect="miss")
+    get(client, url, expect="hit")
+    update_post(post=post, title="Spring, finally", body="The buds are out and so are we.")
+    assert "so are we" in get(client, url, expect="miss")
+    assert "Spring, finally" in get(client, "/", expect="miss")
+    assert "Spring, finally" in get(client, comments_feed(post), expect="miss")
+
+
+def test_changing_a_posts_labels_shows_at_once(client, post):
+    url = post.get_absolute_url()
+    get(client, url, expect="miss")
+    post.labels.add(LabelFactory(name="gardening"))
+    get(client, url, expect="miss")
+
+
+def test_renaming_a_label_moves_every_page_on(client, post):
+    label = LabelFactory(name="gardening")
+    post.labels.add(label)
+    get(client, post.get_absolute_url(), expect="miss")
+    get(client, "/", expect="miss")
+    label.name = "allotment"
+    label.save()
+    get(client, post.get_absolute_url(), expect="miss")
+    get(client, "/", expect="miss")
+
+
+def test_editing_a_comment_shows_the_new_text_at_once(client, post, reader):
+    comment = post_comment(post=post, author=reader, body="Lovely buds.")
+    assert comment.status == Comment.Status.APPROVED
+    assert "Lovely buds." in thread_html(post)
+    assert "Lovely buds." in get(client, comments_feed(post), expect="miss")
+    edit_comment(comment=comment, user=reader, body="Lovely buds, and a fine blackbird.")
+    assert "fine blackbird" in thread_html(post)
+    assert "fine blackbird" in get(client, comments_feed(post), expect="miss")
+
+
+def test_a_blog_change_moves_the_blogs_pages_on(client, post, author):
+    get(client, reverse("posts:blog", args=["karen"]), expect="miss")
+    get(client, post.get_absolute_url(), expect="miss")
+    blog = author.blog
+    blog.title = "Larger victories"
+    blog.save()
+    get(client, reverse("posts:blog", args=["karen"]), expect="miss")
+    get(client, post.get_absolute_url(), expect="miss")
+
+
+def test_a_commenters_new_name_shows_on_every_thread_at_once(client, post, reader):
+    CommentFactory(post=post, author=reader)
+    assert ">sp<" in thread_html(post)
+    get(client, comments_feed(post), expect="miss")
+    reader.display_name = "Simon P."
+    reader.save()
+    assert "Simon P." in thread_html(post)
+    assert "Simon P." in get(client, comments_feed(post), expect="miss")
+
+
+def test_signing_in_does_not_empty_the_cache(client, post, reader):
+    get(client, "/", expect="miss")
+    reader.last_login = timezone.now()
+    reader.save(update_fields=["last_login"])
+    get(client, "/", expect="hit")
+
+
+# Invalidation: moderation and new comments
+
+
+def test_a_new_approved_comment_shows_at_once(client, post, reader):
+    assert "No comments yet" in thread_html(post)
+    get(client, comments_feed(post), expect="miss")
+    post_comment(post=post, author=reader, body="What a spring it has been.")
+    assert "What a spring it has been." in thread_html(post)
+    assert "What a spring it has been." in get(client, comments_feed(post), expect="miss")
+
+
+def test_a_held_comment_stays_hidden_until_approved_then_shows_at_once(client, post, author, reader):
+    blog = author.blog
+    blog.comment_policy = Blog.CommentPolicy.HOLD_ALL
+    blog.save()
+    comment = post_comment(post=post, author=reader, body="Waiting my turn.")
+    assert comment.status == Comment.Status.PENDING
+    assert "Waiting my turn." not in thread_html(post)
+    assert "Waiting my turn." not in get(client, comments_feed(post), expect="miss")
+    moderate_comments(comments=[comment], action=ModerationEvent.Action.APPROVE, moderator=author)
+    assert "Waiting my turn." in thread_html(post)
+    assert "Waiting my turn." in get(client, comments_feed(post), expect="miss")
+
+
+@pytest.mark.parametrize("action", [ModerationEvent.Action.REMOVE, ModerationEvent.Action.SPAM])
+def test_removing_a_comment_hides_it_at_once(client, post, author, reader, action):
+    comment = CommentFactory(post=post, author=reader, body="Buy cheap pills.")
+    assert "Buy cheap pills." in thread_html(post)
+    assert "Buy cheap pills." in get(client, comments_feed(post), expect="miss")
+    moderate_comments(comments=[comment], action=action, moderator=author)
+    assert "Buy cheap pills." not in thread_html(post)
+    assert "Buy cheap pills." not in get(client, comments_feed(post), expect="miss")
+
+
+def test_a_commenter_deleting_their_comment_hides_it_at_once(client, post, reader):
+    comment = CommentFactory(post=post, author=reader, body="Said too much.")
+    assert "Said too much." in thread_html(post)
+    delete_comment(comment=comment, user=reader)
+    assert "Said too much." not in thread_html(post)
+
+
+def test_banning_a_user_with_their_comments_hides_them_at_once(client, post, reader):
+    staff = UserFactory(username="root", is_staff=True, is_superuser=True)
+    CommentFactory(post=post, author=reader, body="Troll remark.")
+    assert "Troll remark." in thread_html(post)
+    get(client, comments_feed(post), expect="miss")
+    ban_user(user=reader, moderator=staff, remove_all_comments=True)
+    assert "Troll remark." not in thread_html(post)
+    assert "Troll remark." not in get(client, comments_feed(post), expect="miss")
+
+
+def test_a_change_on_one_post_leaves_other_blogs_cached(client, post, reader):
+    other = PostFactory(author=reader, title="Elsewhere")
+    get(client, other.get_absolute_url(), expect="miss")
+    CommentFactory(post=post)
+    get(client, other.get_absolute_url(), expect="hit")
+
+
+# The versions themselves
+
+
+def test_versions_move_on_again_after_the_transaction_commits(post, django_capture_on_commit_callbacks):
+    """A reader who saw the new version before the commit may have cached the old rows under it."""
+    before = current(post_scope(post.pk))
+    with django_capture_on_commit_callbacks() as callbacks:
+        CommentFactory(post=post)
+    during = current(post_scope(post.pk))
+    assert during != before
+    for callback in callbacks:
+        callback()
+    assert current(post_scope(post.pk)) != during
+
+
+def test_a_lost_version_counter_never_comes_back_to_an_old_value(post):
+    from django.core.cache import cache
+
+    old = current(GLOBAL)[0]
+    cache.delete(KEY_PREFIX + GLOBAL)
+    assert current(GLOBAL)[0] > old
