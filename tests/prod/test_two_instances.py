@@ -1,0 +1,268 @@
+"""Two app instances sharing one PostgreSQL and one Redis behave as one site.
+
+Starts two gunicorns on 127.0.0.1 (ports 8160-8169) with DEBUG=0 against a fresh PostgreSQL database and a
+Redis key prefix of their own, signs in through one and uses the session on the other, and approves a
+comment through one while the other has the page cached. Skipped, with the reason, when PostgreSQL or
+Redis can't be reached. Everything it starts it stops, within a bounded time.
+"""
+
+import http.cookiejar
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.instances
+
+ROOT = Path(__file__).resolve().parents[2]
+PORTS = range(8160, 8170)
+STARTUP_SECONDS = 60
+REQUEST_SECONDS = 20
+
+SETUP = """
+import json
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+from accounts.models import User
+from comments.models import Comment, path_segment
+from posts.models import Blog, Post
+
+owner = User.objects.create_user("karen", "karen@example.com", "owner-password-1", display_name="Karen")
+reader = User.objects.create_user("sp", "sp@example.com", "reader-password-1", display_name="sp")
+for user in (owner, reader):
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+Blog.objects.create(owner=owner, title="Small victories", comment_policy=Blog.CommentPolicy.HOLD_ALL)
+post = Post.objects.create(
+    author=owner, title="Spring at last", slug="spring-at-last", body="Buds.", body_html="<p>Buds.</p>",
+    status=Post.Status.PUBLISHED, published_at=timezone.now() - timezone.timedelta(days=1),
+)
+comment = Comment.objects.create(
+    post=post, author=reader, body="Held for approval.", body_html="<p>Held for approval.</p>",
+    status=Comment.Status.PENDING,
+)
+comment.path = path_segment(comment.pk)
+comment.save(update_fields=["path"])
+from django.urls import reverse
+print(json.dumps({
+    "post": post.get_absolute_url(),
+    "feed": reverse("comments:feed", kwargs=post.permalink_kwargs()),
+    "comment": comment.pk,
+}))
+"""
+
+
+def reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def free_ports(count: int) -> list[int]:
+    ports = []
+    for port in PORTS:
+        with closing(socket.socket()) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        ports.append(port)
+        if len(ports) == count:
+            return ports
+    pytest.skip(f"fewer than {count} free ports in {PORTS.start}-{PORTS.stop - 1}")
+
+
+def postgres_server_url() -> str:
+    """The PostgreSQL server of DATABASE_URL when it names one, else the local default."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        url = "postgres://postgres@127.0.0.1:5432/postgres"
+    return url
+
+
+@pytest.fixture(scope="module")
+def shared_services(tmp_path_factory):
+    """A fresh PostgreSQL database and a Redis key prefix, migrated, seeded and static files collected."""
+    import psycopg
+
+    server = urllib.parse.urlsplit(postgres_server_url())
+    if not reachable(server.hostname or "127.0.0.1", server.port or 5432):
+        pytest.skip(f"PostgreSQL is not reachable at {server.hostname}:{server.port or 5432}")
+    redis_url = os.environ.get("TWO_INSTANCES_REDIS_URL", "redis://127.0.0.1:6379/0")
+    redis = urllib.parse.urlsplit(redis_url)
+    if not reachable(redis.hostname or "127.0.0.1", redis.port or 6379):
+        pytest.skip(f"Redis is not reachable at {redis.hostname}:{redis.port or 6379}")
+
+    name = f"blogsite_instances_{secrets.token_hex(4)}"
+    admin_url = server._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    prefix = f"instances-{secrets.token_hex(4)}"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "AWS_"))},
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": server._replace(path=f"/{name}").geturl(),
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": prefix,
+        "STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
+        "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "LOG_LEVEL": "WARNING",
+    }
+    try:
+        manage = [sys.executable, "manage.py"]
+        run = {"cwd": ROOT, "env": env, "capture_output": True, "text": True, "timeout": 180, "check": True}
+        # Static files don't need the database: collect them while the migrations run.
+        collect = subprocess.Popen(
+            [*manage, "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            subprocess.run([*manage, "migrate", "--noinput"], **run)
+            _, errors = collect.communicate(timeout=180)
+        finally:
+            if collect.poll() is None:
+                collect.kill()
+                collect.wait()
+        assert collect.returncode == 0, errors
+        seeded = json.loads(subprocess.run([*manage, "shell", "-c", SETUP], **run).stdout.splitlines()[-1])
+        yield env, seeded
+    finally:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        import redis as redis_client
+
+        client = redis_client.Redis.from_url(redis_url)
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+
+
+@pytest.fixture(scope="module")
+def instances(shared_services):
+    """Two gunicorns (one worker each) on the same database and Redis; yields their base URLs."""
+    env, seeded = shared_services
+    processes, urls = [], []
+    try:
+        for port in free_ports(2):
+            process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "1"],
+                cwd=ROOT,
+                env={**env, "BIND": f"127.0.0.1:{port}"},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            processes.append(process)
+            urls.append(f"http://127.0.0.1:{port}")
+        deadline = time.monotonic() + STARTUP_SECONDS
+        for url in urls:
+            while not healthy(url):
+                if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
+                    pytest.fail(f"{url} did not start within {STARTUP_SECONDS} s")
+                time.sleep(0.2)
+        yield urls, seeded
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # nosec B310
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """A cookie jar and urllib: cookies for 127.0.0.1 go to both instances, as behind one proxy."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
+
+    def request(self, url, data=None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(url, data=body, headers={"Referer": url})
+        try:
+            response = self.opener.open(request, timeout=REQUEST_SECONDS)
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            return response.status, dict(response.headers), response.read().decode()
+
+    def csrf_token(self, url) -> str:
+        status, _, html = self.request(url)
+        assert status == 200, (url, status)
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+    def cookie(self, name):
+        return next((c.value for c in self.jar if c.name == name), None)
+
+
+def test_two_instances_share_sessions_and_show_an_approval_at_once_on_cached_pages(instances):
+    (first, second), seeded = instances
+    owner = Browser()
+    token = owner.csrf_token(f"{first}/accounts/login/")
+    status, headers, _ = owner.request(
+        f"{first}/accounts/login/",
+        {"csrfmiddlewaretoken": token, "login": "karen", "password": "owner-password-1"},
+    )
+    assert status == 302, "signing in on the first instance failed"
+    assert owner.cookie("sessionid")
+
+    # The session made on the first instance is valid on the second.
+    status, _, html = owner.request(f"{second}/dashboard/comments/")
+    assert status == 200
+    assert "Held for approval." in html
+
+    reader = Browser()
+    pages = [seeded["feed"]]
+    for page in pages:
+        reader.request(f"{second}{page}")
+        status, headers, html = reader.request(f"{second}{page}")
+        assert status == 200
+        assert headers.get("X-Page-Cache") == "hit", page
+        assert "Held for approval." not in html
+
+    # Approved through the first instance…
+    token = owner.csrf_token(f"{first}/dashboard/comments/")
+    status, _, _ = owner.request(
+        f"{first}/dashboard/comments/",
+        {"csrfmiddlewaretoken": token, "one": f"approve:{seeded['comment']}"},
+    )
+    assert status == 302
+
+    # …it shows at once on the second instance's cached pages.
+    for page in pages:
+        status, headers, html = reader.request(f"{second}{page}")
+        assert status == 200
+        assert "Held for approval." in html, page
+        assert headers.get("X-Page-Cache") == "miss"
