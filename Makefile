@@ -37,6 +37,11 @@ serve: $(BIN)/.installed
 	DEBUG=0 $(BIN)/python manage.py migrate --noinput
 	DEBUG=0 BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
+# The post page at 10, 1,000 and 10,000 comments and the other busy pages, under gunicorn (see bench/run.py).
+# BENCH_SECONDS=3 for a quick run; BENCH_ARGS=--write-readme records the table in README.md.
+bench: $(BIN)/.installed-test
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -1,0 +1,1 @@
+"""`make bench`: the site under load on its heaviest pages (see bench/run.py)."""
