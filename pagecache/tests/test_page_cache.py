@@ -354,3 +354,61 @@ def test_a_lost_version_counter_never_comes_back_to_an_old_value(post):
     old = current(GLOBAL)[0]
     cache.delete(KEY_PREFIX + GLOBAL)
     assert current(GLOBAL)[0] > old
+
+
+# The post page itself: whole page and thread fragment together
+
+
+def test_the_post_page_shows_an_approved_comment_at_once(client, post, author, reader):
+    blog = author.blog
+    blog.comment_policy = Blog.CommentPolicy.HOLD_ALL
+    blog.save()
+    comment = post_comment(post=post, author=reader, body="Held on the post page.")
+    url = post.get_absolute_url()
+    assert "Held on the post page." not in get(client, url, expect="miss")
+    assert "Held on the post page." not in get(client, url, expect="hit")
+    moderate_comments(comments=[comment], action=ModerationEvent.Action.APPROVE, moderator=author)
+    assert "Held on the post page." in get(client, url, expect="miss")
+
+
+def test_the_post_pages_thread_comes_from_the_fragment_cache_when_only_the_page_moved_on(client, post, author):
+    CommentFactory(post=post, body="Kept in the fragment.")
+    url = post.get_absolute_url()
+    get(client, url, expect="miss")
+    Comment.objects.filter(post=post).update(body_html="<p>changed behind the cache's back</p>")
+    # Another post of the blog changes: the page is rendered again, the thread is not.
+    PostFactory(author=author, title="Another day")
+    html = get(client, url, expect="miss")
+    assert "Kept in the fragment." in html
+    assert "changed behind the cache" not in html
+
+
+def test_an_anonymous_post_page_carries_no_csrf_token_and_sets_no_cookie(client, post):
+    response = client.get(post.get_absolute_url())
+    assert b"csrfmiddlewaretoken" not in response.content
+    assert not response.cookies
+    assert response[HEADER] == "miss"
+
+
+def test_a_signed_in_reader_gets_the_comment_form_and_their_own_pending_comment(client, post, author, reader):
+    blog = author.blog
+    blog.comment_policy = Blog.CommentPolicy.HOLD_ALL
+    blog.save()
+    get(client, post.get_absolute_url(), expect="miss")
+    post_comment(post=post, author=reader, body="Mine, still waiting.")
+    client.force_login(reader)
+    response = client.get(post.get_absolute_url())
+    assert HEADER not in response
+    assert b"csrfmiddlewaretoken" in response.content
+    assert b"Mine, still waiting." in response.content
+
+
+@pytest.mark.parametrize(
+    "name", ["posts:feed_atom", "posts:feed_rss", "posts:blog_feed_atom", "posts:blog_feed_rss", "posts:sitemap"]
+)
+def test_feeds_and_the_sitemap_are_cached_and_show_a_new_post_at_once(client, author, post, name):
+    url = reverse(name, kwargs={"username": "karen"} if "blog" in name else {})
+    assert "Second spring" not in get(client, url, expect="miss")
+    get(client, url, expect="hit")
+    new = create_post(author=author, title="Second spring", body="Again.", status=Post.Status.PUBLISHED)
+    assert ("Second spring" if name != "posts:sitemap" else new.get_absolute_url()) in get(client, url, expect="miss")

@@ -244,7 +244,7 @@ def test_two_instances_share_sessions_and_show_an_approval_at_once_on_cached_pag
     assert "Held for approval." in html
 
     reader = Browser()
-    pages = [seeded["feed"]]
+    pages = [seeded["feed"], seeded["post"]]
     for page in pages:
         reader.request(f"{second}{page}")
         status, headers, html = reader.request(f"{second}{page}")
