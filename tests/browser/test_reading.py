@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import PHONE
+from .conftest import PHONE, sign_in
 from .scenes import lively_site
 
 
@@ -90,12 +90,23 @@ def test_the_site_has_a_favicon(scene, page):
 
 
 @pytest.mark.parametrize("java_script_enabled", [True, False], ids=["with-js", "without-js"])
-def test_pages_fit_a_360px_phone_without_sideways_scrolling(scene, new_context, java_script_enabled):
-    page = new_context(viewport=PHONE, java_script_enabled=java_script_enabled).new_page()
-    for path in ["/", "/@karen/", scene.thread_post.get_absolute_url(), "/accounts/signup/", "/accounts/login/"]:
+def test_pages_fit_a_360px_phone_without_sideways_scrolling(scene, new_context, live_server, java_script_enabled):
+    reader = new_context(viewport=PHONE, java_script_enabled=java_script_enabled)
+    writer = new_context(viewport=PHONE, java_script_enabled=java_script_enabled)
+    sign_in(writer, scene.people["karen"], live_server.url)
+    visits = [
+        (reader, path)
+        for path in ["/", "/@karen/", scene.thread_post.get_absolute_url(), "/accounts/signup/", "/accounts/login/"]
+    ] + [
+        (writer, path)
+        for path in ["/write/", "/dashboard/", "/dashboard/comments/", scene.thread_post.get_absolute_url()]
+    ]
+    for context, path in visits:
+        page = context.new_page()
         page.goto(path)
         scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
         assert scroll_width <= PHONE["width"], f"{path} is {scroll_width}px wide"
+        page.close()
 
 
 def test_the_phone_menu_opens_with_the_toggle(scene, new_context):
