@@ -1,4 +1,5 @@
 from django import template
+from django.db.models import Count, Window
 
 from accounts.permissions import can_comment
 
@@ -42,15 +43,18 @@ def comment_thread(context, post):
 
 @register.inclusion_tag("comments/_moderation_queue.html", takes_context=True)
 def comment_moderation_queue(context, limit=20):
-    """The signed-in blogger's comments awaiting moderation, for the dashboard (two queries)."""
+    """The signed-in blogger's comments awaiting moderation, for the dashboard (one query).
+
+    The total rides along on every row as a window count, so the list and its size cost one query.
+    """
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"pending": [], "pending_count": 0}
-    pending = Comment.objects.awaiting_moderation_by(user)
+    pending = list(Comment.objects.awaiting_moderation_by(user).annotate(total=Window(Count("pk")))[:limit])
     return {
-        "pending": list(pending[:limit]),
-        "pending_count": pending.count(),
+        "pending": pending,
+        "pending_count": pending[0].total if pending else 0,
         "request": request,
         "next": request.get_full_path() if request is not None else "",
         "csrf_token": context.get("csrf_token"),

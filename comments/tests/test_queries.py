@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
@@ -63,3 +65,46 @@ def test_moderation_queue_query_count_is_flat(client, post, n, django_assert_num
     with django_assert_num_queries(4):
         response = client.get("/dashboard/comments/")
     assert response.content.decode().count('name="comments"') == n
+
+
+def _page_queries(client, url) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_post_page_renders_in_the_same_queries_at_10_1000_and_10000_comments(client, post):
+    """Bulk-made comments in threads of ten; the page shows the first fifty threads of each."""
+    authors = [UserFactory(), UserFactory(avatar="avatars/1/face.png")]
+    url = post.get_absolute_url()
+    counts = []
+    for total in (10, 1_000, 10_000):
+        made = Comment.objects.filter(post=post).count()
+        bulk_threads(post, threads=(total - made) // 10, replies=9, authors=authors)
+        n, html = _page_queries(client, url)
+        counts.append(n)
+        assert html.count('<article class="comment') == min(total, 500)
+    assert counts[0] == counts[1] == counts[2], counts
+
+
+def test_post_page_for_a_signed_in_reader_does_not_grow_with_comments(client, post, other_user):
+    client.force_login(other_user)
+    url = post.get_absolute_url()
+    bulk_threads(post, threads=1, replies=9)
+    few, _ = _page_queries(client, url)
+    bulk_threads(post, threads=99, replies=9, authors=[UserFactory(), UserFactory(), other_user])
+    many, html = _page_queries(client, url)
+    assert many == few
+    assert 'name="body"' in html
+
+
+def test_dashboard_shows_the_moderation_queue_in_fixed_queries(client, post):
+    client.force_login(post.author)
+    CommentFactory(post=post, status=Comment.Status.PENDING)
+    few, html = _page_queries(client, "/dashboard/")
+    assert 'id="moderation"' in html
+    CommentFactory.create_batch(15, post=post, status=Comment.Status.PENDING)
+    many, html = _page_queries(client, "/dashboard/")
+    assert many == few
+    assert html.count('name="comments"') == 16

@@ -473,3 +473,31 @@ def test_bad_moderation_input_is_a_message_not_an_error(client, post, data):
     client.force_login(post.author)
     response = client.post(reverse("comments:queue"), data)
     assert response.status_code == 302
+
+
+def test_dashboard_lists_comments_awaiting_moderation_and_returns_there_after_approving(client, post):
+    comment = CommentFactory(post=post, status=Comment.Status.PENDING, body_html="<p>let me in</p>")
+    client.force_login(post.author)
+    page = client.get("/dashboard/").content.decode()
+    assert "let me in" in page
+    assert f'value="approve:{comment.pk}"' in page
+    assert 'name="next" value="/dashboard/"' in page
+    response = client.post(reverse("comments:queue"), {"one": f"approve:{comment.pk}", "next": "/dashboard/"})
+    assert response["Location"] == "/dashboard/"
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+
+
+def test_moderation_does_not_redirect_to_another_site(client, post):
+    client.force_login(post.author)
+    response = client.post(reverse("comments:queue"), {"action": "approve", "next": "https://evil.example/"})
+    assert response["Location"] == reverse("comments:queue")
+
+
+def test_post_page_shows_the_thread_and_the_comment_form(client, post, other_user):
+    comment = CommentFactory(post=post, body_html="<p>on the real page</p>")
+    client.force_login(other_user)
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert f'id="c{comment.pk}"' in page
+    assert "on the real page" in page
+    assert f'action="{create_url(post)}"' in page
