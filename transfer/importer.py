@@ -41,6 +41,8 @@ class ImportSummary:
     labels: set[str] = field(default_factory=set)
     new_labels: int = 0
     comments: Counter = field(default_factory=Counter)
+    # Comments read so far (written in batches, so ahead of `comments` while the import runs).
+    comments_read: int = 0
     already_posts: int = 0
     already_comments: int = 0
     skipped: Counter = field(default_factory=Counter)
@@ -88,8 +90,16 @@ def import_blog(*, path, author, progress: ProgressCallback = None) -> ImportSum
     reader = open_reader(path, progress=on_bytes)
     summary.format_name = reader.format_name
     with transaction.atomic():
-        Blog.objects.get_or_create(owner=author)
+        blog, _ = Blog.objects.get_or_create(owner=author)
         _Import(author=author, reader=reader, summary=summary).run()
+        # A blog without a title of its own takes the imported blog's.
+        if not blog.title and reader.blog.get("title"):
+            blog.title = reader.blog["title"][: Blog._meta.get_field("title").max_length]
+            blog.description = (
+                blog.description
+                or reader.blog.get("description", "")[: Blog._meta.get_field("description").max_length]
+            )
+            blog.save(update_fields=["title", "description", "updated_at"])
     return summary
 
 
@@ -220,6 +230,7 @@ class _Import:
             self.skip(Skipped("comment", "on a post that was not imported (a page, or a post in the trash)"))
             return
         self.queue.append(record)
+        self.summary.comments_read += 1
         self.queued.add(record.source_id)
         if len(self.queue) >= COMMENT_BATCH:
             self.flush()

@@ -275,6 +275,7 @@ class WXRReader:
         self.source = ""
         self.is_blogsite = False
         self.base_url = ""
+        self.blog: dict[str, str] = {}
         self._names: dict[str, str] = {CONTENT_NS: "content", DC_NS: "dc", WFW_NS: "wfw"}
 
     def posts(self) -> Iterator[PostRecord | Skipped]:
@@ -332,6 +333,8 @@ class WXRReader:
         name = self._names.get(namespace(elem.tag), "")
         key = f"{name}:{local_name(elem.tag)}" if name else elem.tag
         value = (elem.text or "").strip()
+        if key in ("title", "description"):
+            self.blog[key] = html.unescape(value)
         if value and (key == "wp:base_blog_url" or (key == "link" and not self.base_url)):
             self.base_url = value
         elif key == "generator" and "blogsite" in value.lower():
@@ -453,6 +456,7 @@ class _AtomReader:
         self.path = path
         self.progress = progress
         self.source = ""
+        self.blog: dict[str, str] = {}
         self._names = {ATOM_NS: "", BLOGGER_2018_NS: "blogger", THR_NS: "thr", GD_NS: "gd"}
 
     def _entries(self) -> Iterator[dict[str, list]]:
@@ -475,6 +479,9 @@ class _AtomReader:
                 yield children_by_name(elem, self._names)
             elif elem.tag == f"{{{ATOM_NS}}}id":
                 self._feed_id((elem.text or "").strip())
+            elif elem.tag in (f"{{{ATOM_NS}}}title", f"{{{ATOM_NS}}}subtitle"):
+                key = "title" if elem.tag.endswith("}title") else "description"
+                self.blog[key] = html.unescape((elem.text or "").strip())
             elem.clear()
             del feed[:]
 
@@ -714,6 +721,7 @@ class BlogsiteJSONReader:
         self.path = path
         self.progress = progress
         self.source = ""
+        self.blog: dict[str, str] = {}
 
     def _load(self) -> dict:
         try:
@@ -732,6 +740,7 @@ class BlogsiteJSONReader:
     def posts(self) -> Iterator[PostRecord | Skipped]:
         data = self._load()
         blog = data.get("blog") or {}
+        self.blog = {key: str(blog.get(key) or "") for key in ("title", "description")}
         self.source = f"blogsite {data.get('site', '')} {blog.get('owner', '')}".strip()
         posts = data.get("posts")
         if not isinstance(posts, list):

@@ -52,6 +52,8 @@ class XMLStream:
         pull = ET.XMLPullParser(events=events, _parser=self._parser)
         total = os.path.getsize(self.path)
         done = 0
+        if self.progress:
+            self.progress(0, total)
         with open(self.path, "rb") as fh:
             while True:
                 chunk = fh.read(CHUNK_SIZE)

@@ -312,3 +312,24 @@ def test_progress_is_a_bar_redrawn_in_place_on_a_terminal(user, fixture_path):
     text = out.getvalue()
     assert "\r[##############################] 100%  posts 4  comments 7" in text
     assert "Imported from WordPress (WXR):" in text
+
+
+def test_a_blog_without_a_title_takes_the_imported_blogs(user, fixture_path):
+    run_import(fixture_path("blog-03-20-2011.xml"))
+    user.blog.refresh_from_db()
+    assert (user.blog.title, user.blog.description) == ("Margins", "Notes in the margins")
+
+
+def test_a_blog_with_a_title_keeps_it(user, fixture_path):
+    from posts.models import Blog
+
+    Blog.objects.create(owner=user, title="Karen's own")
+    run_import(fixture_path("wordpress.xml"))
+    user.blog.refresh_from_db()
+    assert user.blog.title == "Karen's own"
+
+
+def test_a_blogger_import_counts_both_of_its_passes(user, fixture_path):
+    out = run_import(fixture_path("feed.atom"))
+    assert "100% read  posts 2  comments 0" in out
+    assert "100% read  posts 2  comments 5" in out

@@ -47,11 +47,16 @@ class ProgressBar:
         self.out = out
         self.tty = tty
         self.last_tenth = -1
+        self.last_done = 0
         self.drawn = False
 
     def update(self, done: int, total: int, summary) -> None:
+        if done < self.last_done:
+            # Blogger's files are read twice: posts, then comments.
+            self.last_tenth = -1
+        self.last_done = done
         fraction = done / total if total else 1.0
-        counts = f"posts {summary.posts + summary.drafts}  comments {summary.comment_count}"
+        counts = f"posts {summary.posts + summary.drafts}  comments {summary.comments_read}"
         if self.tty:
             filled = int(fraction * self.WIDTH)
             self.out.write(f"\r[{'#' * filled}{' ' * (self.WIDTH - filled)}] {fraction:4.0%}  {counts}", ending="")
