@@ -1,7 +1,8 @@
 """axe-core (from node_modules) on the main pages, in both colour schemes: no serious or critical violation.
 
 One test per colour scheme walks every page, so that the scene is built once per scheme; the failure
-message lists every page's violations together.
+message lists every page's violations together. The light scheme gets every rule; the dark one the rules
+that depend on colour (the markup is the same in both).
 """
 
 import pytest
@@ -13,10 +14,8 @@ from .scenes import lively_site, with_moderation_work
 PAGES = [
     ("front page", None, lambda scene: "/"),
     ("a blog", None, lambda scene: "/@karen/"),
-    ("a post with a deep thread", None, lambda scene: scene.thread_post.get_absolute_url()),
-    ("a post with a deep thread, signed in", "sp", lambda scene: scene.thread_post.get_absolute_url()),
+    ("a post with a deep thread and the comment form", "sp", lambda scene: scene.thread_post.get_absolute_url()),
     ("sign-up", None, lambda scene: "/accounts/signup/"),
-    ("sign-in", None, lambda scene: "/accounts/login/"),
     ("write", "karen", lambda scene: "/write/"),
     ("dashboard", "karen", lambda scene: "/dashboard/"),
     ("comment moderation", "karen", lambda scene: "/dashboard/comments/"),
@@ -40,7 +39,7 @@ def test_main_pages_have_no_serious_accessibility_violation(scene, new_context, 
         page = contexts[who].new_page()
         response = page.goto(path(scene))
         assert response.ok, f"{name}: {response.status}"
-        violations = run_axe(page)
+        violations = run_axe(page, only_colours=color_scheme == "dark")
         if violations:
             report.append(f"{name} ({color_scheme}):\n{describe_violations(violations)}")
         page.close()
