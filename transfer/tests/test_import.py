@@ -333,3 +333,13 @@ def test_a_blogger_import_counts_both_of_its_passes(user, fixture_path):
     out = run_import(fixture_path("feed.atom"))
     assert "100% read  posts 2  comments 0" in out
     assert "100% read  posts 2  comments 5" in out
+
+
+def test_an_imported_post_never_takes_the_slug_of_an_existing_one(user, fixture_path):
+    from posts.tests.factories import PostFactory
+
+    existing = PostFactory(author=user, slug="coming-soon", title="Already here")
+    run_import(fixture_path("wordpress.xml"))
+    imported = Post.objects.get(author=user, title="Coming soon")
+    assert imported.slug == "coming-soon-2"
+    assert Post.objects.get(pk=existing.pk).title == "Already here"

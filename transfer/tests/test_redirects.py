@@ -54,3 +54,12 @@ def test_an_unknown_old_address_stays_a_404(client, imported):
 def test_a_404_costs_one_query_for_the_lookup(client, imported, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert client.get("/@karen/2011/never/was/here/").status_code == 404
+
+
+def test_an_old_address_lands_on_the_post_with_its_imported_thread(client, imported):
+    response = client.get("/@karen/2011/03/14/" + quote("ca-marche-日本") + "/", follow=True)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "桜 everywhere" in html
+    assert "Zoë Ángel" in html and "Fifth level, listed before its parent." in html
+    assert "Buy now!!!" not in html and "Still in the moderation queue." not in html
