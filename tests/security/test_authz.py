@@ -8,7 +8,9 @@ each cell the expected outcome. Adding a row means adding a line here and an ent
     403    refused with 403; nothing changes
     404    answered 404 (the thing is hidden); nothing changes
 
-The post is the owner's; the comment is the reader's, approved, on the owner's published post. Moderators
+The post is the owner's; the comment is the reader's, approved, on the owner's published post. Exports
+always give the signed-in person their own blog and data: the owner's draft is in the owner's and nobody
+else's. Moderators
 are staff in the group Moderators, which may moderate comments and ban readers but not edit posts (issue 5).
 
     action                              anonymous unverified reader blogger owner moderator superuser
@@ -36,6 +38,9 @@ are staff in the group Moderators, which may moderate comments and ban readers b
     admin change post                   login     login      login  login   login 403       ok
     admin change user password          login     login      login  login   login 403       ok
     admin make user staff               login     login      login  login   login 403       ok
+    export own blog as WXR              login     ok         ok     ok      ok    ok        ok
+    export own blog as JSON             login     ok         ok     ok      ok    ok        ok
+    download own data                   login     ok         ok     ok      ok    ok        ok
 """
 
 from collections.abc import Callable
@@ -91,6 +96,8 @@ class Action:
     # The state the action changes (a flag or a count): done means it differs afterwards. None for reads.
     effect: Callable[[World], object] | None = None
     admin: bool = False
+    # A download of one's own things: it must hold the owner's draft for the owner, and for nobody else.
+    own_data: bool = False
 
 
 def _post_form(post: Post, **changes) -> dict:
@@ -206,6 +213,9 @@ ACTIONS: dict[str, Action] = {
         lambda w: User.objects.get(pk=w.reader.pk).is_staff,
         admin=True,
     ),
+    "export own blog as WXR": Action("GET", lambda w, c: c.get("/dashboard/export/wxr/"), own_data=True),
+    "export own blog as JSON": Action("GET", lambda w, c: c.get("/dashboard/export/json/"), own_data=True),
+    "download own data": Action("GET", lambda w, c: c.get("/accounts/data/"), own_data=True),
 }
 
 # Preconditions for the pending comment used by the "admin approve comment" row.
@@ -273,6 +283,10 @@ def _check_cell(world, people, row, role) -> str | None:
     if expected == "ok":
         if action.method == "GET" and status != 200:
             return cell
+        if action.own_data:
+            content = b"".join(response.streaming_content) if response.streaming else response.content
+            if (world.draft.title.encode() in content) != (role == "owner"):
+                return f"{cell}, but the owner's draft is {'missing' if role == 'owner' else 'in it'}"
         if action.method == "POST" and (status >= 400 or after == before):
             return f"{cell}; changed: {after != before}"
         return None

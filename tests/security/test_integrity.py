@@ -178,3 +178,28 @@ def test_deleting_a_post_needs_a_confirmation_and_takes_its_own_comments_only(tw
     assert Comment.objects.filter(pk=elsewhere.pk).exists()
     assert Post.objects.filter(pk=second.pk).exists()
     assert User.objects.filter(pk__in=[owner.pk, reader.pk]).count() == 2
+
+
+@pytest.mark.parametrize("choice", ["keep", "delete"])
+def test_deleting_ones_own_account_never_takes_other_peoples_replies(thread, reader, choice):
+    top, middle, bottom = thread
+    client = Client()
+    client.force_login(reader)
+    response = client.post("/accounts/delete/", {"comments": choice, "password": "correct horse battery staple"})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=reader.pk).exists()
+    assert Comment.objects.filter(pk__in=[middle.pk, bottom.pk], status="approved").count() == 2
+    top.refresh_from_db()
+    assert top.author_id is None
+    middle.refresh_from_db()
+    assert middle.parent_id == top.pk
+    if choice == "delete":
+        assert top.status == "removed", "a comment others replied to must stay as a placeholder"
+
+
+def test_deleting_an_account_needs_the_password(thread, reader):
+    client = Client()
+    client.force_login(reader)
+    response = client.post("/accounts/delete/", {"comments": "delete", "password": "a guess"})
+    assert response.status_code == 200
+    assert User.objects.filter(pk=reader.pk).exists()
