@@ -5,6 +5,8 @@ page's comment form), and imported WXR content (`import_blog`). Each payload is 
 sanitizers (through the models that store `*_html`), so a failure names the payload that got through.
 """
 
+import io
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -220,3 +222,114 @@ def test_comments_holding_the_whole_corpus_render_inert_in_the_admin(hostile_com
         pytest.skip("the comments admin has not landed on main: /admin/comments/comment/ answers 404")
     check_page(admin, "/admin/comments/comment/")
     check_page(admin, f"/admin/comments/comment/{hostile_comments[1].first().pk}/change/")
+
+
+# Imports ---------------------------------------------------------------------------------------------
+
+
+def _xml_text(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    # A WXR file cannot carry the control characters XML 1.0 forbids, so those payloads lose them here.
+    return escape("".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20))
+
+
+def _wxr(items: list[str]) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" ?>\n<rss version="2.0" '
+        'xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>'
+        "<title>Hostile blog</title><link>https://old.example.org</link><description>x</description>"
+        "<wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://old.example.org</wp:base_site_url>"
+        + "".join(items)
+        + "</channel></rss>\n"
+    )
+
+
+def _wxr_item(n: int, title: str, content: str, *, categories=(), comments=()) -> str:
+    cats = "".join(
+        f'<category domain="post_tag" nicename="tag-{n}-{i}">{_xml_text(c)}</category>'
+        for i, c in enumerate(categories)
+    )
+    return (
+        f"<item><title>{_xml_text(title)}</title><link>https://old.example.org/?p={n}</link>"
+        f"<dc:creator>olive</dc:creator><content:encoded>{_xml_text(content)}</content:encoded>"
+        f"<excerpt:encoded></excerpt:encoded><wp:post_id>{n}</wp:post_id>"
+        f"<wp:post_date>2020-01-{1 + n % 28:02d} 10:00:00</wp:post_date>"
+        f"<wp:post_date_gmt>2020-01-{1 + n % 28:02d} 10:00:00</wp:post_date_gmt>"
+        f"<wp:comment_status>open</wp:comment_status><wp:post_name>hostile-{n}</wp:post_name>"
+        f"<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>{cats}{''.join(comments)}</item>"
+    )
+
+
+def _wxr_comment(cid: int, parent: int, author: str, url: str, content: str) -> str:
+    return (
+        f"<wp:comment><wp:comment_id>{cid}</wp:comment_id><wp:comment_author>{_xml_text(author)}</wp:comment_author>"
+        f"<wp:comment_author_email>guest{cid}@example.net</wp:comment_author_email>"
+        f"<wp:comment_author_url>{_xml_text(url)}</wp:comment_author_url>"
+        f"<wp:comment_date>2020-02-01 10:00:00</wp:comment_date>"
+        f"<wp:comment_date_gmt>2020-02-01 10:00:00</wp:comment_date_gmt>"
+        f"<wp:comment_content>{_xml_text(content)}</wp:comment_content>"
+        f"<wp:comment_approved>1</wp:comment_approved><wp:comment_type>comment</wp:comment_type>"
+        f"<wp:comment_parent>{parent}</wp:comment_parent><wp:comment_user_id>0</wp:comment_user_id></wp:comment>"
+    )
+
+
+def test_an_imported_wordpress_blog_full_of_payloads_renders_inert_on_every_page_and_feed(owner, tmp_path):
+    from django.core.management import call_command
+
+    html_body = "".join(f"<p>canary {p.id}</p>{p.text}" for p in PAYLOADS)
+    hostile_urls = [
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(2)</script>",
+        " vbscript:x",
+        "https://ok.example/",
+    ]
+    comments = [
+        _wxr_comment(
+            1000 + i,
+            1000 + i - 1 if i % 4 else 0,
+            SHORT_PAYLOADS[i % len(SHORT_PAYLOADS)].text,
+            hostile_urls[i % len(hostile_urls)],
+            f"canary {p.id} {p.text}",
+        )
+        for i, p in enumerate(PAYLOADS)
+    ]
+    items = [
+        _wxr_item(1, "Imported corpus", html_body, categories=[p.text for p in SHORT_PAYLOADS[:12]], comments=comments)
+    ]
+    # Every third short payload as a title and label of its own post (the corpus post carries them all).
+    items += [
+        _wxr_item(10 + i, p.text, f"<p>{p.text}</p>", categories=[p.text]) for i, p in enumerate(SHORT_PAYLOADS[::3])
+    ]
+    export = tmp_path / "hostile.xml"
+    export.write_text(_wxr(items), encoding="utf-8")
+    call_command("import_blog", str(export), "--author", owner.username, stdout=io.StringIO(), stderr=io.StringIO())
+
+    corpus = Post.objects.get(author=owner, title="Imported corpus")
+    assert Comment.objects.filter(post=corpus).count() == len(PAYLOADS)
+    anonymous = Client()
+    page = check_page(anonymous, corpus.get_absolute_url())
+    assert "canary template-8" in page
+    for url in [corpus.get_absolute_url() + "?cpage=2", "/", "/@owner/about/", "/search/?q=canary"]:
+        check_page(anonymous, url)
+    pages = (Post.objects.filter(author=owner).count() + 9) // 10
+    for number in range(1, pages + 1):
+        check_page(anonymous, f"/@owner/?page={number}")
+    for label in corpus.labels.all():
+        check_page(anonymous, f"/@owner/label/{label.slug}/")
+    for post in Post.objects.filter(author=owner).order_by("?")[:8]:
+        check_page(anonymous, post.get_absolute_url())
+    for url in [
+        "/feed/",
+        "/feed/rss/",
+        "/@owner/feed/",
+        "/@owner/feed/rss/",
+        corpus.get_absolute_url() + "comments/feed/",
+    ]:
+        check_feed(anonymous, url)
+    signed_in = Client()
+    signed_in.force_login(owner)
+    check_page(signed_in, "/dashboard/")
+    check_page(signed_in, corpus.get_edit_url())
