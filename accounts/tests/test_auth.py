@@ -51,6 +51,7 @@ def test_sign_up_sends_a_confirmation_link_that_verifies_the_address_and_lets_th
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["writer@example.com"]
     assert mail.outbox[0].subject.startswith("[Blogsite] ")
+    assert mail.outbox[0].body.startswith("Hello from Blogsite!")
 
     client.logout()
     confirm = confirmation_path(mail.outbox[0])
@@ -117,6 +118,21 @@ def test_repeated_failed_sign_ins_are_throttled_even_with_the_right_password(cli
 
     assert signed_in_user_id(client) is None
     assert b"Too many failed sign-in attempts" in response.content
+
+
+def test_too_many_sign_ups_from_one_address_get_a_429_page_in_the_site_look(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"signup": "2/m/ip"}
+    signup(client, username="first", email="first@example.com")
+    client.logout()
+    signup(client, username="second", email="second@example.com")
+    client.logout()
+
+    response = signup(client, username="third", email="third@example.com")
+
+    assert response.status_code == 429
+    assert b"Please slow down" in response.content
+    assert b'id="content"' in response.content, "drawn inside the site's base layout"
+    assert not User.objects.filter(username="third").exists()
 
 
 def test_sign_out_needs_a_post(client, user):
