@@ -88,7 +88,7 @@ def test_a_reader_comments_the_owner_approves_it_and_replies_in_place(scene, new
     expect(held).to_contain_text("awaiting moderation")
 
     owner = signed_in_page(new_context, "karen")
-    owner.goto("/dashboard/comments/")
+    owner.goto("/dashboard/")
     item = owner.locator(f"#pending-{comment.pk}")
     expect(item).to_contain_text("Finishing early is the best feeling")
     item.get_by_role("button", name="Approve").click()
