@@ -169,6 +169,8 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # PostgreSQL cannot store NUL in text, and no writer means one: drop it rather than fail.
+        self.title, self.body, self.excerpt = (v.replace("\x00", "") for v in (self.title, self.body, self.excerpt))
         # The stored HTML is always the sanitized rendering of the stored Markdown, whoever saves the row.
         if self.body_format == self.BodyFormat.HTML:
             self.body_html = sanitize_html(self.body, allow=IMPORTED_HTML)
