@@ -2,14 +2,15 @@
 
 Seeds one blog whose posts carry realistic comment threads (a fifth of the comments top-level, replies up
 to depth 6, bodies of about 300 characters) of 10, 1,000 and 10,000 comments, measures each page in
-process (queries, median render time of 20, HTML size), then serves the site with gunicorn (2 workers,
+process (queries, median CPU time of 20 renders, HTML size), then serves the site with gunicorn (2 workers,
 DEBUG=0) on 127.0.0.1 and loads each page with wrk (8 connections) or, without wrk, a Python load
 generator. Prints a table with each page's throughput as a share of a hello-world view's on the same
 server, checks the targets of issue 7, and stops everything it started.
 
-Environment: BENCH_SECONDS (load per page, default 15), BENCH_DATABASE_URL (a PostgreSQL server to make a
-fresh database on; default SQLite in a temporary folder), BENCH_REDIS_URL (cache in Redis under a prefix
-of its own; default each worker's local memory). `--write-readme` puts the table into README.md.
+Environment: BENCH_SECONDS (load per page, default 15), BENCH_TREE=uniform (see `Bench.thread`),
+BENCH_DATABASE_URL (a PostgreSQL server to make a fresh database on; default SQLite in a temporary folder),
+BENCH_REDIS_URL (cache in Redis under a prefix of its own; default each worker's local memory).
+`--write-readme` puts the table into README.md.
 """
 
 import argparse
@@ -191,12 +192,21 @@ class Bench:
         return pages
 
     def thread(self, post, size, readers, start_pk, start, Comment, path_segment) -> list:
-        """`size` approved comments: a fifth top-level, each other a reply to an earlier comment less
-        than MAX_DEPTH deep, oldest first."""
+        """`size` approved comments, oldest first: a fifth top-level, each other a reply to an earlier
+        comment less than MAX_DEPTH deep. Readers mostly answer what they have just read, so the comment
+        replied to is drawn from the most recent ones (exponentially, mean 20 back); with `BENCH_TREE=uniform`
+        from all earlier ones alike, which piles most replies onto the first threads."""
         top_level = {0, *self.rng.sample(range(1, size), max(0, size // 5 - 1))}
+        uniform = os.environ.get("BENCH_TREE") == "uniform"
         rows, open_parents = [], []
         for i in range(size):
-            parent = None if i in top_level else self.rng.choice(open_parents)
+            if i in top_level:
+                parent = None
+            elif uniform:
+                parent = self.rng.choice(open_parents)
+            else:
+                back = min(len(open_parents) - 1, int(self.rng.expovariate(1 / 20)))
+                parent = open_parents[-1 - back]
             pk = start_pk + i
             comment = Comment(
                 pk=pk,
@@ -236,11 +246,13 @@ class Bench:
             executed.clear()
             with connection.execute_wrapper(count):
                 client.get(url)
+            # CPU time of this thread rather than wall-clock time: the machine may be busy with other work,
+            # which would otherwise count as this page's.
             timings = []
             for _ in range(RENDERS):
-                started = time.perf_counter()
+                started = time.thread_time()
                 response = client.get(url)
-                timings.append(time.perf_counter() - started)
+                timings.append(time.thread_time() - started)
             results[name] = {
                 "queries": len(executed),
                 "render_ms": statistics.median(timings) * 1000,
@@ -265,6 +277,18 @@ class Bench:
             time.sleep(0.2)
         return base, server
 
+    def settle(self, base: str, url: str) -> None:
+        """Wait until the workers have finished what the previous load left queued, then warm the page
+        up (each worker fills its own caches) so that the measurement sees the steady state."""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            if self.answers(base + "/bench/hello/") and time.perf_counter() - started < 0.05:
+                break
+            time.sleep(0.5)
+        for _ in range(2 * WORKERS):
+            self.answers(base + url, timeout=60)
+
     @staticmethod
     def port_is_free(port: int) -> bool:
         with closing(socket.socket()) as sock:
@@ -275,11 +299,11 @@ class Bench:
             return True
 
     @staticmethod
-    def answers(url: str) -> bool:
+    def answers(url: str, timeout: float = 2) -> bool:
         parts = urllib.parse.urlsplit(url)
         try:
-            connection = HTTPConnection(parts.hostname, parts.port, timeout=2)
-            connection.request("GET", parts.path)
+            connection = HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+            connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
             return connection.getresponse().status == 200
         except OSError:
             return False
@@ -361,7 +385,7 @@ class Bench:
             f"DEBUG=0, {self.database_kind()}, {tool} with {CONNECTIONS} connections for {self.seconds:g} s a page, "
             f"{os.cpu_count()} CPUs shared by server and load generator.",
             "",
-            "| page | comments | queries | render ms (median of 20) | HTML KB | req/s | p99 ms | vs hello |",
+            "| page | comments | queries | render CPU ms (median of 20) | HTML KB | req/s | p99 ms | vs hello |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for name, (_, size) in pages.items():
@@ -428,6 +452,7 @@ class Bench:
         log(f"Loading each page for {self.seconds:g} s with {tool}…")
         loaded = {}
         for name, (url, _) in pages.items():
+            self.settle(base, url)
             loaded[name] = self.load(base + url)
             log(f"  {name:<24} {loaded[name]['rate']:8.0f} req/s  p99 {loaded[name]['p99_ms']:.0f} ms")
         rss_mb = self.peak_worker_rss_mb(server)
