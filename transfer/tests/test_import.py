@@ -343,3 +343,29 @@ def test_an_imported_post_never_takes_the_slug_of_an_existing_one(user, fixture_
     imported = Post.objects.get(author=user, title="Coming soon")
     assert imported.slug == "coming-soon-2"
     assert Post.objects.get(pk=existing.pk).title == "Already here"
+
+
+def test_a_reply_chain_deeper_than_threads_go_is_flattened_at_the_bottom(user, tmp_path):
+    from comments.models import PATH_MAX_DEPTH
+
+    comments = "".join(
+        f"<wp:comment><wp:comment_id>{n}</wp:comment_id><wp:comment_author>R</wp:comment_author>"
+        f"<wp:comment_date_gmt>2011-01-01 00:00:{n % 60:02d}</wp:comment_date_gmt>"
+        f"<wp:comment_content>Reply {n}</wp:comment_content><wp:comment_approved>1</wp:comment_approved>"
+        f"<wp:comment_parent>{n - 1 if n > 1 else 0}</wp:comment_parent></wp:comment>"
+        for n in range(PATH_MAX_DEPTH + 5, 0, -1)
+    )
+    path = tmp_path / "deep.xml"
+    path.write_text(
+        '<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel><link>https://x.example</link>'
+        "<item><title>Deep</title><wp:post_id>1</wp:post_id><wp:post_date_gmt>2011-01-01 00:00:00</wp:post_date_gmt>"
+        f"<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>{comments}</item></channel></rss>",
+        encoding="utf-8",
+    )
+    out = run_import(path)
+    rows = list(Comment.objects.order_by("path"))
+    assert len(rows) == PATH_MAX_DEPTH + 5
+    assert max(c.depth for c in rows) == PATH_MAX_DEPTH - 1
+    assert all(c.parent is None or c.path == c.parent.path + c.path[-8:] for c in rows)
+    assert all(c.parent is None or c.depth == c.parent.depth + 1 for c in rows)
+    assert "deeper than" in out
