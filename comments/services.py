@@ -179,30 +179,35 @@ def post_comment(
     existing = find_duplicate(post=post, author=author, body=body)
     if existing is not None:
         raise DuplicateComment("You already posted this comment.", existing=existing)
-    # Two identical submissions racing each other: only the first one gets through.
-    if not cache.add(_double_submit_key(post=post, author=author, body=body), 1, timeout=DOUBLE_SUBMIT_SECONDS):
-        raise DuplicateComment(
-            "You already posted this comment.", existing=find_duplicate(post=post, author=author, body=body)
-        )
-    check_rate_limit(author=author, ip_address=ip_address)
-
-    with transaction.atomic():
-        comment = Comment.objects.create(
-            post=post,
-            author=author,
-            parent=parent,
-            depth=parent.depth + 1 if parent else 0,
-            body=body,
-            body_html=render_comment(body),
-            status=initial_status(post=post, author=author, body=body),
-            ip_address=ip_address or None,
-            user_agent=(user_agent or "")[:300],
-        )
-        # The path needs the new row's id, so it is written right after the insert, in the same
-        # transaction: no reader ever sees a comment without its place in the tree.
-        comment.path = (parent.path if parent else "") + path_segment(comment.pk)
-        Comment.objects.filter(pk=comment.pk).update(path=comment.path)
-        transaction.on_commit(lambda: notifications.notify_new_comment(comment, base_url=base_url))
+    # Two identical submissions racing each other: only the first one gets through. The mark is lifted
+    # again if that first one fails, so that the reader can simply try again.
+    submit_key = _double_submit_key(post=post, author=author, body=body)
+    if not cache.add(submit_key, 1, timeout=DOUBLE_SUBMIT_SECONDS):
+        existing = find_duplicate(post=post, author=author, body=body)
+        message = "You already posted this comment." if existing else "This comment is already on its way."
+        raise DuplicateComment(message, existing=existing)
+    try:
+        check_rate_limit(author=author, ip_address=ip_address)
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                post=post,
+                author=author,
+                parent=parent,
+                depth=parent.depth + 1 if parent else 0,
+                body=body,
+                body_html=render_comment(body),
+                status=initial_status(post=post, author=author, body=body),
+                ip_address=ip_address or None,
+                user_agent=(user_agent or "")[:300],
+            )
+            # The path needs the new row's id, so it is written right after the insert, in the same
+            # transaction: no reader ever sees a comment without its place in the tree.
+            comment.path = (parent.path if parent else "") + path_segment(comment.pk)
+            Comment.objects.filter(pk=comment.pk).update(path=comment.path)
+            transaction.on_commit(lambda: notifications.notify_new_comment(comment, base_url=base_url))
+    except Exception:
+        cache.delete(submit_key)
+        raise
     return comment
 
 

@@ -236,3 +236,24 @@ def test_another_reader_cannot_remove_a_comment(post):
         services.delete_comment(comment=comment, user=UserFactory())
     comment.refresh_from_db()
     assert comment.status == Comment.Status.APPROVED
+
+
+@freeze_time(timezone.now().replace(second=1))
+def test_a_comment_refused_for_the_rate_limit_can_be_sent_again_later(post, other_user, settings):
+    settings.COMMENTS_RATE_PER_MINUTE = 1
+    services.post_comment(post=post, author=other_user, body="First")
+    with pytest.raises(services.RateLimited):
+        services.post_comment(post=post, author=other_user, body="Second")
+    with freeze_time(timezone.now() + timedelta(minutes=1)):
+        services.post_comment(post=post, author=other_user, body="Second")
+    assert Comment.objects.filter(author=other_user).count() == 2
+
+
+def test_a_second_identical_submission_in_flight_is_refused(post, other_user):
+    from django.core.cache import cache
+
+    cache.add(services._double_submit_key(post=post, author=other_user, body="Same words"), 1)
+    with pytest.raises(services.DuplicateComment) as refused:
+        services.post_comment(post=post, author=other_user, body="Same words")
+    assert refused.value.existing is None
+    assert not Comment.objects.exists()
