@@ -1,0 +1,33 @@
+import pytest
+
+from comments.models import PATH_SEGMENT_WIDTH, Comment, path_segment
+
+from .factories import CommentFactory
+
+
+def test_path_segments_sort_in_the_order_comments_were_written():
+    ids = [1, 9, 10, 35, 36, 1295, 1296, 10**9]
+    segments = [path_segment(pk) for pk in ids]
+    assert sorted(segments) == segments
+    assert all(len(s) == PATH_SEGMENT_WIDTH for s in segments)
+
+
+@pytest.mark.django_db
+def test_display_order_puts_replies_under_their_parent_before_later_threads(post):
+    first = CommentFactory(post=post)
+    second = CommentFactory(post=post)
+    late_reply = CommentFactory(post=post, parent=first)
+    assert list(Comment.objects.filter(post=post).in_display_order()) == [first, late_reply, second]
+
+
+@pytest.mark.django_db
+def test_author_name_is_the_display_name_or_the_guest_name(post, other_user):
+    assert CommentFactory(post=post, author=other_user).author_name == "sp"
+    assert CommentFactory(post=post, author=None, guest_name="Old Friend").author_name == "Old Friend"
+    assert CommentFactory(post=post, author=None, guest_name="").author_name == "Anonymous"
+
+
+@pytest.mark.django_db
+def test_comment_permalink_is_the_post_page_with_its_fragment(post):
+    comment = CommentFactory(post=post)
+    assert comment.get_absolute_url() == f"{post.get_absolute_url()}#c{comment.pk}"
