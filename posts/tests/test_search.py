@@ -84,3 +84,18 @@ def test_hostile_queries_never_fail(client, user, query):
     PostFactory(author=user, title="Something", body="text")
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
+
+
+def test_the_sqlite_index_is_repaired_after_a_table_rebuild_drops_its_triggers(user):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite-only: PostgreSQL keeps its generated column through table changes")
+    from posts.search import ensure_sqlite_index
+
+    post = PostFactory(author=user, title="Before the rebuild")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER posts_post_fts_insert")
+    later = PostFactory(author=user, title="Written while the trigger was gone")
+    assert list(search_posts("gone").posts) == []
+    ensure_sqlite_index(using="default")
+    assert list(search_posts("gone").posts) == [later]
+    assert list(search_posts("rebuild").posts) == [post]
