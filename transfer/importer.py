@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from comments.models import PATH_MAX_DEPTH, Comment, path_segment
@@ -376,8 +377,6 @@ class _Import:
 
 
 def _plain_excerpt(text: str) -> str:
-    from django.utils.html import strip_tags
-
     return strip_tags(text or "").strip()[:1000]
 
 
