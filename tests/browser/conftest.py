@@ -7,6 +7,7 @@ test, and so does any console error or uncaught exception. A failed test leaves 
 
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -86,24 +87,50 @@ class PageWatch:
         assert not problems, "The browser reported:\n  " + "\n  ".join(problems)
 
 
+class _SharedChromium:
+    """One Playwright and one Chromium for the whole run, however many modules define a `browser` fixture.
+
+    Playwright's sync API refuses to start twice in one thread, and other suites (tests/security) import
+    this module's `browser` fixture, which makes a second session fixture of the same name; each one takes
+    a reference here, and the last to finish closes the browser.
+    """
+
+    users = 0
+    playwright = None
+    browser = None
+    previous_async_unsafe = None
+
+    @classmethod
+    @contextmanager
+    def use(cls):
+        if cls.users == 0:
+            from playwright.sync_api import sync_playwright
+
+            # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
+            # plain blocking calls, which Django would otherwise refuse inside a running loop.
+            cls.previous_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            cls.playwright = sync_playwright().start()
+            cls.browser = cls.playwright.chromium.launch(executable_path=str(CHROMIUM_PATH), args=CHROMIUM_ARGS)
+        cls.users += 1
+        try:
+            yield cls.browser
+        finally:
+            cls.users -= 1
+            if cls.users == 0:
+                cls.browser.close()
+                cls.playwright.stop()
+                cls.browser = cls.playwright = None
+                if cls.previous_async_unsafe is None:
+                    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+                else:
+                    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls.previous_async_unsafe
+
+
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still plain
-    # blocking calls, which Django would otherwise refuse inside a running loop.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM_PATH), args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with _SharedChromium.use() as chromium:
+        yield chromium
 
 
 @pytest.fixture
