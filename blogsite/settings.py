@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "blogsite.middleware.RejectNulInPathMiddleware",
     "transfer.middleware.LegacyRedirectMiddleware",
 ]
 

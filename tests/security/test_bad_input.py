@@ -330,3 +330,13 @@ def test_a_small_fuzz_over_every_url_pattern_never_answers_500(owner):
                     failures.append(f"{url} -> {response.status_code}")
     assert tried > 100 and SAMPLE_VALUES
     assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [("/@owner/2024/05/%00/", 404), ("/@owner/label/a%00b/", 404), ("/search/?q=a%00b", 200), ("/?page=%00", 200)],
+)
+def test_a_nul_in_an_address_or_parameter_is_not_a_500_on_any_database(client, owner, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert "Content-Security-Policy" in response
