@@ -60,7 +60,11 @@ def post_was_published(sender, post, **kwargs):
 
 @receiver(post_save, sender=Comment)
 @receiver(post_delete, sender=Comment)
-def comment_changed(sender, instance, **kwargs):
+def comment_changed(sender, instance, origin=None, **kwargs):
+    # Deleting a post or an account deletes its comments one signal each; the post's or the account's
+    # own receiver has moved the versions on already, so thousands of comments cost nothing more here.
+    if origin is not None and not isinstance(origin, Comment) and getattr(origin, "model", None) is not Comment:
+        return
     posts_changed([instance.post_id])
 
 

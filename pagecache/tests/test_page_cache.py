@@ -412,3 +412,18 @@ def test_feeds_and_the_sitemap_are_cached_and_show_a_new_post_at_once(client, au
     get(client, url, expect="hit")
     new = create_post(author=author, title="Second spring", body="Again.", status=Post.Status.PUBLISHED)
     assert ("Second spring" if name != "posts:sitemap" else new.get_absolute_url()) in get(client, url, expect="miss")
+
+
+def test_deleting_a_post_costs_the_same_queries_whatever_its_comments(author):
+    """Its comments' delete signals leave the invalidation to the post's own: no look-up per comment."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n in (1, 20):
+        doomed = PostFactory(author=author)
+        CommentFactory.create_batch(n, post=doomed)
+        with CaptureQueriesContext(connection) as queries:
+            delete_post(post=doomed)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
