@@ -58,14 +58,14 @@ from comments.models import Comment, path_segment
 from posts.models import Blog
 from posts.tests.factories import PostFactory
 
-owner = UserFactory(username="loadowner")
+owner = UserFactory(username="%(owner)s")
 Blog.objects.update_or_create(owner=owner, defaults={"comment_policy": "open"})
 post = PostFactory(author=owner, title="The busy thread", slug="busy-thread")
 root = Comment.objects.create(post=post, author=owner, body="Start here", status="approved")
 Comment.objects.filter(pk=root.pk).update(path=path_segment(root.pk))
 sessions = []
 for n in range(%(readers)d):
-    user = UserFactory(username=f"loadreader{n}")
+    user = UserFactory(username=f"%(owner)sr{n}")
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -73,7 +73,8 @@ for n in range(%(readers)d):
     session.create()
     sessions.append(session.session_key)
 url = post.get_absolute_url()
-print("SETUP" + json.dumps({"create_url": url + "comments/", "root": root.pk, "post": post.pk, "sessions": sessions}))
+world = {"post_url": url, "create_url": url + "comments/", "root": root.pk, "post": post.pk, "sessions": sessions}
+print("SETUP" + json.dumps(world))
 """
 
 
@@ -83,7 +84,7 @@ def _admin_connection():
     return psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=3)
 
 
-def _server_env(port: int) -> dict:
+def _server_env() -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(
         DATABASE_URL=f"{PG_SERVER}/{LOAD_DB}",
@@ -92,7 +93,6 @@ def _server_env(port: int) -> dict:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         COMMENTS_RATE_PER_MINUTE="1000000",
         WEB_CONCURRENCY="3",
-        BIND=f"127.0.0.1:{port}",
         CONN_MAX_AGE="0",
         LOG_LEVEL="WARNING",
     )
@@ -110,12 +110,11 @@ def live_server_on_postgres():
     with admin:
         admin.execute(f"DROP DATABASE IF EXISTS {LOAD_DB} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {LOAD_DB}")
-    port = _free_port()
-    env = _server_env(port)
+    env = _server_env()
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=180)
     setup = subprocess.run(
-        [python, "manage.py", "shell", "-c", SETUP % {"readers": READERS}],
+        [python, "manage.py", "shell", "-c", SETUP % {"readers": READERS, "owner": f"load{os.getpid()}"}],
         cwd=ROOT,
         env=env,
         check=True,
@@ -124,51 +123,75 @@ def live_server_on_postgres():
         text=True,
     )
     world = json.loads(setup.stdout.split("SETUP", 1)[1])
+    # The post's comments feed exists only in this run's database: it proves the port answers our server.
+    world["probe_path"] = world["post_url"] + "comments/feed/"
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    log = open(ROOT / "test-artifacts" / "load-server.log", "w")  # noqa: SIM115 - closed in the finally below
-    server = subprocess.Popen(
-        [str(Path(python).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+    log = open(ROOT / "test-artifacts" / f"load-server-{os.getpid()}.log", "w")  # noqa: SIM115 - closed below
+    server = None
+    for _attempt in range(3):
+        port = _free_port()
+        env["BIND"] = f"127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [str(Path(python).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         world["url"] = f"http://127.0.0.1:{port}"
-        _wait_until_up(server, world["url"])
+        if _wait_until_up(server, world["url"] + world["probe_path"]):
+            break
+        _stop(server)
+    else:
+        log.close()
+        pytest.fail("gunicorn could not serve the load test on any port of 8180-8189")
+    try:
         world["server"] = server
         yield world
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        _stop(server)
         log.close()
         with _admin_connection() as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {LOAD_DB} WITH (FORCE)")
 
 
-def _wait_until_up(server, url):
+def _stop(server):
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+def _wait_until_up(server, probe_url) -> bool:
+    """Whether `server` came up and serves this run's database (not another run's server on the port)."""
     import requests
 
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}")
+            return False
         try:
-            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return
+            if requests.get(probe_url, timeout=2).status_code == 200:
+                return True
         except requests.RequestException:
             pass
         time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer /healthz within 40 seconds")
+    return False
 
 
 def _workers(master_pid: int) -> list[int]:
-    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
-    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    """The gunicorn master's worker processes, read from /proc."""
+    workers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master_pid:
+            workers.append(int(stat.parent.name))
+    return workers
 
 
 def test_concurrent_replies_are_each_stored_once_in_an_intact_tree_even_when_a_worker_dies(live_server_on_postgres):
