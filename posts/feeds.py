@@ -11,14 +11,13 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from .markup import sanitize_html
-from .models import Label, Post
-from .views import blog_of, canonical_redirect, get_blogger
+from .models import Post
+from .views import blog_of, canonical_redirect, find_label, get_blogger
 
 FEED_SIZE = 20
 
@@ -163,7 +162,7 @@ class BlogRssFeed(BlogAtomFeed):
 
 class LabelAtomFeed(BlogAtomFeed):
     def get_object(self, request, username, label):
-        return request.blogger, get_object_or_404(Label, slug=label)
+        return request.blogger, find_label(label)
 
     def base_items(self, obj):
         author, label = obj

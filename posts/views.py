@@ -50,6 +50,15 @@ def blog_of(author) -> Blog:
         return Blog(owner=author)
 
 
+def find_label(text: str) -> Label:
+    """The label with this slug, or else the one this name or spelling would have (`Small Victories`,
+    `small victories` → `small-victories`); else 404."""
+    label = Label.objects.filter(slug=text).first()
+    if label is None:
+        label = get_object_or_404(Label, slug=services.label_slug(text))
+    return label
+
+
 def front_page(request):
     page = _page(request, Post.objects.published().for_listing())
     return render(request, "posts/front_page.html", {"page_obj": page, "posts": page.object_list})
@@ -95,7 +104,9 @@ def label_posts(request, username, label):
     author = get_blogger(username)
     if author.username != username:
         return canonical_redirect(request, username=author.username)
-    label_obj = get_object_or_404(Label, slug=label)
+    label_obj = find_label(label)
+    if label_obj.slug != label:
+        return canonical_redirect(request, label=label_obj.slug)
     page = _page(request, Post.objects.published().by(author).filter(labels=label_obj).for_listing())
     context = {**_blog_context(author), "label": label_obj, "page_obj": page, "posts": page.object_list}
     return render(request, "posts/blog.html", context)
