@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from .forms import ProfileForm
 from .models import User
@@ -22,6 +23,7 @@ def profile_edit(request):
     return render(request, "accounts/profile_form.html", {"form": form, "profile": request.user})
 
 
+@require_safe
 def about(request, username):
     """A user's public profile page (one query)."""
     profile = get_object_or_404(User, username__iexact=username, is_active=True)

@@ -1,4 +1,5 @@
 from django.urls import path, re_path
+from django.views.decorators.http import require_safe
 
 from . import views
 
@@ -10,7 +11,7 @@ PERMALINK = r"^@(?P<username>[A-Za-z0-9_-]+)/(?P<year>[0-9]{4})/(?P<month>[0-9]{
 
 urlpatterns = [
     re_path(PERMALINK + r"comments/$", views.create, name="create"),
-    re_path(PERMALINK + r"comments/feed/$", views.PostCommentsFeed(), name="feed"),
+    re_path(PERMALINK + r"comments/feed/$", require_safe(views.PostCommentsFeed()), name="feed"),
     path("comments/<int:pk>/", views.locate, name="locate"),
     path("comments/<int:pk>/reply/", views.reply, name="reply"),
     path("comments/<int:pk>/edit/", views.edit, name="edit"),

@@ -12,8 +12,10 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
+from django.views.decorators.http import require_safe
 
 from .markup import sanitize_html
 from .models import Post
@@ -61,6 +63,7 @@ class PostFeed(Feed):
     feed_type = PostAtomFeedGenerator
     description_template = None
 
+    @method_decorator(require_safe)
     def __call__(self, request, *args, **kwargs):
         # One Feed instance serves every request: keep the request on a copy, never on the shared one.
         feed = copy.copy(self)

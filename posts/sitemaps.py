@@ -3,6 +3,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
 from django.db.models import Max
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from .models import Post
 
@@ -48,5 +49,6 @@ class PostSitemap(Sitemap):
 SITEMAPS = {"blogs": BlogSitemap, "posts": PostSitemap}
 
 
+@require_safe
 def sitemap_view(request):
     return sitemap(request, sitemaps=SITEMAPS)

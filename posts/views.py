@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.permissions import BLOGGERS_GROUP, can_write, has_verified_email
 
@@ -59,6 +59,7 @@ def find_label(text: str) -> Label:
     return label
 
 
+@require_safe
 def front_page(request):
     page = _page(request, Post.objects.published().for_listing())
     return render(request, "posts/front_page.html", {"page_obj": page, "posts": page.object_list})
@@ -75,6 +76,7 @@ def _blog_context(author) -> dict:
     }
 
 
+@require_safe
 def blog_home(request, username, year=None, month=None):
     author = get_blogger(username)
     if author.username != username:
@@ -100,6 +102,7 @@ def blog_home(request, username, year=None, month=None):
     return render(request, "posts/blog.html", context)
 
 
+@require_safe
 def label_posts(request, username, label):
     author = get_blogger(username)
     if author.username != username:
@@ -124,6 +127,7 @@ def _get_post_for(request, username, slug) -> Post:
     return post
 
 
+@require_safe
 def post_detail(request, username, year, month, slug):
     post = _get_post_for(request, username, slug)
     canonical = post.permalink_kwargs()
@@ -233,6 +237,7 @@ def delete(request, username, year, month, slug):
 
 
 @login_required
+@require_safe
 def dashboard(request):
     user = request.user
     mine = Post.objects.by(user).select_related("author")
@@ -259,6 +264,7 @@ def blog_settings(request):
     return render(request, "posts/blog_settings.html", {"form": form, "blog": blog})
 
 
+@require_safe
 def search(request):
     query = request.GET.get("q", "")
     results = search_posts(query)
