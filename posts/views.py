@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -127,6 +128,15 @@ def _get_post_for(request, username, slug) -> Post:
     return post
 
 
+def _share_image_url(post: Post) -> str:
+    """The picture link previews show for a post: its cover, else its author's avatar, else the site's."""
+    if post.cover:
+        return post.cover.url
+    if post.author.avatar:
+        return post.author.avatar.url
+    return static("img/og-default.png")
+
+
 @require_safe
 def post_detail(request, username, year, month, slug):
     post = _get_post_for(request, username, slug)
@@ -154,6 +164,7 @@ def post_detail(request, username, year, month, slug):
         "can_edit": post.can_edit(request.user),
         "canonical_url": request.build_absolute_uri(post.get_absolute_url()),
         "cover_url": request.build_absolute_uri(post.cover.url) if post.cover else "",
+        "og_image_url": request.build_absolute_uri(_share_image_url(post)),
     }
     return render(request, "posts/post_detail.html", context)
 

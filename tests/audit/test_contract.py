@@ -1,10 +1,22 @@
 """The public contract, checked the way an outside client would use it."""
 
+import io
+import re
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from posts.services import create_post
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def test_a_label_page_is_found_by_its_name_and_redirects_to_its_address(client, user):
@@ -73,3 +85,28 @@ def test_the_dashboard_refuses_other_methods_with_405(client, user):
     client.force_login(user)
 
     assert client.post("/dashboard/").status_code == 405
+
+
+def open_graph(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<meta property="(og:[a-z_]+)" content="([^"]*)"', html))
+
+
+def test_a_post_without_a_cover_still_has_an_open_graph_image(client, user):
+    post = create_post(author=user, title="Plain", body="No pictures here.", status="published")
+
+    tags = open_graph(client.get(post.get_absolute_url()).content.decode())
+
+    assert tags["og:title"] == "Plain"
+    assert tags["og:description"]
+    assert tags["og:image"].startswith("http://testserver/")
+    path = tags["og:image"].removeprefix("http://testserver" + settings.STATIC_URL.rstrip("/") + "/")
+    assert path.endswith(".png") and finders.find(path)
+
+
+def test_a_posts_cover_is_its_open_graph_image(client, user):
+    cover = SimpleUploadedFile("cover.png", png_bytes(), content_type="image/png")
+    post = create_post(author=user, title="Pictured", body="See above.", status="published", cover=cover)
+
+    tags = open_graph(client.get(post.get_absolute_url()).content.decode())
+
+    assert tags["og:image"] == "http://testserver" + post.cover.url
