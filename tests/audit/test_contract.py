@@ -1,7 +1,10 @@
 """The public contract, checked the way an outside client would use it."""
 
 import io
+import os
 import re
+import subprocess  # nosec B404
+import sys
 from urllib.parse import quote
 
 import pytest
@@ -110,3 +113,21 @@ def test_a_posts_cover_is_its_open_graph_image(client, user):
     tags = open_graph(client.get(post.get_absolute_url()).content.decode())
 
     assert tags["og:image"] == "http://testserver" + post.cover.url
+
+
+def test_manage_py_refuses_to_start_without_a_secret_key_in_one_line():
+    environ = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    environ["DEBUG"] = "0"
+    result = subprocess.run(  # nosec B603 # our own manage.py with a fixed argument list
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), "check"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert "SECRET_KEY" in result.stderr
