@@ -90,10 +90,15 @@ def initial_status(*, post: Post, author, body: str) -> str:
     if policy == Blog.CommentPolicy.OPEN:
         return Comment.Status.APPROVED
     if policy == Blog.CommentPolicy.HOLD_FIRST:
-        # Trust is earned per blog: a comment approved on this blog lets the next ones through at once.
-        trusted = Comment.objects.filter(
-            author=author, post__author_id=post.author_id, status=Comment.Status.APPROVED
-        ).exists()
+        # Once a moderator somewhere on the site has approved one of their comments, the reader is trusted
+        # everywhere. Comments that nobody had to approve (on an open blog, or on the reader's own posts)
+        # earn nothing, or one comment on an open blog would unlock every blog.
+        trusted = (
+            Comment.objects.filter(author=author, status=Comment.Status.APPROVED)
+            .exclude(post__author_id=author.pk)
+            .exclude(post__author__blog__comment_policy=Blog.CommentPolicy.OPEN)
+            .exists()
+        )
         if trusted:
             return Comment.Status.APPROVED
     return Comment.Status.PENDING

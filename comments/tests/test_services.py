@@ -54,9 +54,23 @@ def test_after_one_approved_comment_the_next_appears_at_once(post, other_user):
     assert comment.status == Comment.Status.APPROVED
 
 
-def test_approval_on_another_blog_does_not_earn_trust_here(post, other_user):
+def test_a_comment_approved_on_another_blog_earns_trust_here(post, other_user):
     CommentFactory(author=other_user, status=Comment.Status.APPROVED)
     comment = services.post_comment(post=post, author=other_user, body="New blog for me")
+    assert comment.status == Comment.Status.APPROVED
+
+
+def test_a_comment_on_an_open_blog_earns_no_trust_elsewhere(post, other_user):
+    open_post = PostFactory()
+    set_policy(open_post, Blog.CommentPolicy.OPEN)
+    services.post_comment(post=open_post, author=other_user, body="Hello, open blog")
+    comment = services.post_comment(post=post, author=other_user, body="And here")
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_comments_on_ones_own_posts_earn_no_trust_elsewhere(post, other_user):
+    CommentFactory(post=PostFactory(author=other_user), author=other_user, status=Comment.Status.APPROVED)
+    comment = services.post_comment(post=post, author=other_user, body="First time on this blog")
     assert comment.status == Comment.Status.PENDING
 
 

@@ -1,6 +1,8 @@
 import pytest
 from django.core.management import call_command
 
+from accounts.models import User
+from accounts.permissions import can_write
 from comments.models import Comment
 from posts.models import Post
 
@@ -42,3 +44,10 @@ def test_seed_demo_prints_the_staff_password_only_the_first_time(capsys):
     call_command("seed_demo")
     call_command("seed_demo")
     assert capsys.readouterr().out.count("Staff account:") == 1
+
+
+def test_seed_demo_bloggers_may_write_even_with_open_authoring_off(settings):
+    settings.OPEN_AUTHORING = False
+    call_command("seed_demo")
+    assert can_write(User.objects.get(username="karen"))
+    assert not can_write(User.objects.get(username="sp"))

@@ -8,10 +8,12 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.permissions import BLOGGERS_GROUP
 from comments.markup import render_comment
 from comments.models import Comment, path_segment
 from demo.content import POSTS
@@ -57,10 +59,13 @@ class Command(BaseCommand):
                 )
                 EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
                 people[username] = user
+            # The demo bloggers keep writing when OPEN_AUTHORING is off.
+            bloggers, _ = Group.objects.get_or_create(name=BLOGGERS_GROUP)
             for username, (title, description) in BLOGS.items():
                 Blog.objects.update_or_create(
                     owner=people[username], defaults={"title": title, "description": description}
                 )
+                people[username].groups.add(bloggers)
             post_count = comment_count = 0
             now = timezone.now()
             for author, days_ago, title, labels, body, threads in POSTS:
