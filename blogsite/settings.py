@@ -244,14 +244,17 @@ SESSION_COOKIE_HTTPONLY = True
 # No script of ours reads the CSRF cookie: forms carry the token in a hidden field.
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Bloggers link pictures hosted elsewhere (and imported Blogger and WordPress posts are full of them): let
+# pages show images from any HTTPS host. Set REMOTE_IMAGES=0 to keep readers' browsers on this site alone.
+REMOTE_IMAGES = env_bool("REMOTE_IMAGES", True)
 # Content-Security-Policy (django-csp 4): scripts and styles only from our own files, never inline; images
-# also from data: URIs (Bootstrap's icons) and the media store.
+# also from data: URIs (Bootstrap's icons), the media store and, with REMOTE_IMAGES, any HTTPS host.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS, *(["https:"] if REMOTE_IMAGES else [])],
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],

@@ -65,7 +65,7 @@ def test_every_page_gets_a_content_security_policy_without_unsafe_inline(client)
     assert directives["default-src"] == ["'self'"]
     assert directives["script-src"] == ["'self'"]
     assert directives["style-src"] == ["'self'"]
-    assert directives["img-src"] == ["'self'", "data:"]
+    assert directives["img-src"] == ["'self'", "data:", "https:"]
     assert directives["frame-ancestors"] == ["'none'"]
     assert directives["form-action"] == ["'self'"]
     assert directives["base-uri"] == ["'none'"]
@@ -119,14 +119,24 @@ def test_the_media_store_origin_is_allowed_for_images_when_uploads_go_to_s3():
         "from django.conf import settings; print(' '.join(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))",
         AWS_STORAGE_BUCKET_NAME="media",
         AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000",
+        REMOTE_IMAGES="0",
     )
     assert policy.split() == ["'self'", "data:", "http://127.0.0.1:9000"]
     policy = settings_in_subprocess(
         "from django.conf import settings; print(' '.join(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))",
         AWS_STORAGE_BUCKET_NAME="media",
         AWS_S3_CUSTOM_DOMAIN="media.blogs.example.org",
+        REMOTE_IMAGES="0",
     )
     assert policy.split() == ["'self'", "data:", "https://media.blogs.example.org"]
+
+
+def test_pictures_hosted_elsewhere_are_allowed_over_https_unless_turned_off():
+    code = (
+        "from django.conf import settings; print(' '.join(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))"
+    )
+    assert settings_in_subprocess(code).split() == ["'self'", "data:", "https:"]
+    assert settings_in_subprocess(code, REMOTE_IMAGES="0").split() == ["'self'", "data:"]
 
 
 def settings_in_subprocess(code: str, **environ) -> str:
