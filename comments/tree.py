@@ -8,7 +8,7 @@ the page's comments with their authors. Rendering walks the tree without recursi
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Window
 
 from .models import PATH_SEGMENT_WIDTH, Comment
 
@@ -61,8 +61,8 @@ def shown_q(viewer) -> Q:
     return q
 
 
-def thread_root_paths(post, viewer=None) -> list[str]:
-    """Paths of the post's top-level comments that show for the viewer, in display order (one query).
+def visible_roots(post, viewer=None):
+    """The post's top-level comments that show for the viewer, in display order (a queryset).
 
     A removed or spam root counts when it has replies that may keep it as a placeholder (looked up by
     parent, which is indexed; a subtree of nothing but removed replies then renders as an empty slot).
@@ -71,7 +71,12 @@ def thread_root_paths(post, viewer=None) -> list[str]:
         Q(status=Comment.Status.APPROVED) | Q(status__in=HIDDEN_STATUSES)
     )
     roots = post.comments.filter(depth=0).filter(shown_q(viewer) | Q(status__in=HIDDEN_STATUSES) & Exists(reply))
-    return list(roots.order_by("path").values_list("path", flat=True))
+    return roots.order_by("path")
+
+
+def thread_root_paths(post, viewer=None) -> list[str]:
+    """Paths of all the post's visible top-level comments, in display order (one query)."""
+    return list(visible_roots(post, viewer).values_list("path", flat=True))
 
 
 def page_of_comment(post, comment_pk, root_paths: list[str], per_page: int = THREADS_PER_PAGE) -> int:
@@ -90,6 +95,25 @@ def page_of_comment(post, comment_pk, root_paths: list[str], per_page: int = THR
         return 1
 
 
+def page_window(roots, number: int, per_page: int = THREADS_PER_PAGE) -> tuple[int, int, str | None, str | None]:
+    """(number of pages, page number, first root path, next page's first root path) for page `number`.
+
+    One query whatever the number of threads: the page's roots and the next one, each row carrying the
+    total count (a window function), so no post loads every root just to count them. A page past the end
+    costs one more query and gives the last page.
+    """
+    first = (number - 1) * per_page
+    rows = list(roots.annotate(total=Window(Count("pk"))).values_list("path", "total")[first : first + per_page + 1])
+    if not rows:
+        if number == 1:
+            return 1, 1, None, None
+        last = max(1, -(-roots.count() // per_page))
+        return page_window(roots, last, per_page) if last < number else (last, last, None, None)
+    num_pages = max(1, -(-rows[0][1] // per_page))
+    end = rows[per_page][0] if len(rows) > per_page else None
+    return num_pages, number, rows[0][0], end
+
+
 def load_thread(post, *, viewer=None, page=None, comment_pk=None, per_page: int = THREADS_PER_PAGE) -> Thread:
     """One page of the post's visible threads, as a tree (three queries; four with `comment_pk`).
 
@@ -97,23 +121,27 @@ def load_thread(post, *, viewer=None, page=None, comment_pk=None, per_page: int 
     the viewer's own comments awaiting moderation. `comment_pk` picks the page that holds that comment;
     otherwise `page` (a number, or anything, which then means the first page).
     """
-    root_paths = thread_root_paths(post, viewer)
-    num_pages = max(1, -(-len(root_paths) // per_page))
     if comment_pk:
-        number = page_of_comment(post, comment_pk, root_paths, per_page)
+        # Finding a comment's page needs every root's position; only links to one comment pay for it.
+        root_paths = thread_root_paths(post, viewer)
+        num_pages = max(1, -(-len(root_paths) // per_page))
+        number = min(max(page_of_comment(post, comment_pk, root_paths, per_page), 1), num_pages)
+        first = (number - 1) * per_page
+        start = root_paths[first] if root_paths else None
+        end = root_paths[first + per_page] if number < num_pages else None
     else:
         try:
-            number = int(page)
+            number = max(int(page), 1)
         except (TypeError, ValueError):
             number = 1
-    number = min(max(number, 1), num_pages)
+        num_pages, number, start, end = page_window(visible_roots(post, viewer), number, per_page)
 
     rows = post.comments.filter(shown_q(viewer) | Q(status__in=HIDDEN_STATUSES))
     if num_pages > 1:
-        first = (number - 1) * per_page
-        rows = rows.filter(path__gte=root_paths[first])
-        if number < num_pages:
-            rows = rows.filter(path__lt=root_paths[first + per_page])
+        if start is not None:
+            rows = rows.filter(path__gte=start)
+        if end is not None:
+            rows = rows.filter(path__lt=end)
     rows = rows.select_related("author").defer("ip_address", "user_agent", "guest_email").order_by("path")
     roots = build_tree(list(rows), viewer=viewer, post=post)
     approved_count = getattr(post, "approved_comment_count", None)

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comments.models import Comment
@@ -54,6 +56,16 @@ def test_threads_beyond_one_page_are_paginated_by_thread(post):
     assert len(second.roots) == 5
     # Whole threads stay together on their page.
     assert all(len(root.children) == 1 for root in second.roots)
+
+
+def test_a_page_reads_only_its_own_thread_roots_not_every_root(post):
+    """Counting pages and finding a page's bounds is one LIMITed query, not a load of every thread root."""
+    bulk_threads(post, threads=3 * THREADS_PER_PAGE, replies=0)
+    with CaptureQueriesContext(connection) as queries:
+        thread = load_thread(post, page=2)
+    assert (thread.page_number, thread.num_pages) == (2, 3)
+    roots_query = next(q["sql"] for q in queries.captured_queries if "OVER" in q["sql"])
+    assert "LIMIT" in roots_query
 
 
 def test_bad_page_numbers_fall_back_to_a_valid_page(post):
