@@ -73,7 +73,7 @@ def test_inspector_accepts_the_sites_own_scripts_stylesheets_and_forms():
 
 def test_inspector_rejects_inline_and_foreign_scripts_on_a_page():
     assert html_problems("<html><head><script>var a=1</script></head></html>")
-    assert html_problems('<html><head><script src="https://cdn.example/x.js"></script></head></html>')
+    assert html_problems('<html><head><script src="https://elsewhere.example/x.js"></script></head></html>')
 
 
 def test_inspector_accepts_sanitized_markup():
