@@ -1,7 +1,43 @@
-from django.db import DatabaseError, connection
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
+from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .context_processors import site
+
+# What Django raises when the database cannot serve at all: a refused or dropped connection, too many
+# clients, a timeout, SQLite's "database is locked". OperationalError also covers a few errors that are not
+# outages (SQLite's "no such table" after a missed migration, say); those get the 503 page too, which is
+# no worse for the reader than a 500, while the log still carries the real error and its traceback.
+# Mistakes in the queries themselves (ProgrammingError, IntegrityError, DataError) stay 500s.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def server_error(request):
+    """The site's `handler500`: the 503 page when the database is unavailable, Django's 500 page otherwise.
+
+    Django calls it (with DEBUG off) for any exception a view, a template or a middleware let through, from
+    inside its `except` block, and logs the error with the status returned here.
+    """
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return service_unavailable(request)
+    return defaults.server_error(request)
+
+
+def service_unavailable(request):
+    """`503` with `Retry-After` and the site's look, rendered without a single query.
+
+    The page gets a plain context, without the request: the context processors would look up the signed-in
+    user, their messages and the staff's moderation count in the database that has just failed.
+    """
+    response = HttpResponse(loader.render_to_string("503.html", site(request)), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @never_cache

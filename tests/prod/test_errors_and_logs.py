@@ -1,11 +1,15 @@
 import io
 import json
 import logging
+from contextlib import contextmanager
 
 import pytest
+from django.db import OperationalError, ProgrammingError, connection
 from django.test import Client
 
 from blogsite.logs import JSONFormatter
+
+from .test_security_headers import inline_code_in
 
 pytestmark = pytest.mark.django_db
 
@@ -48,9 +52,72 @@ def test_an_error_in_a_view_shows_the_friendly_500_page_and_logs_the_traceback(s
 def test_the_500_page_meets_the_content_security_policy():
     from django.template.loader import render_to_string
 
-    from .test_security_headers import inline_code_in
-
     assert inline_code_in(render_to_string("500.html")) == []
+
+
+@contextmanager
+def database_down(error=OperationalError):
+    """Every query fails, the way it does when PostgreSQL stops answering."""
+
+    def refuse(execute, sql, params, many, context):
+        raise error('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
+
+    with connection.execute_wrapper(refuse):
+        yield
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "staff"])
+def test_pages_answer_503_in_the_sites_look_while_the_database_is_down(settings, staff_user, reader):
+    """Staff too: their pages would count comments awaiting moderation, and the 503 page must not."""
+    settings.DEBUG = False
+    client = Client(raise_request_exception=False)
+    if reader == "staff":
+        client.force_login(staff_user)
+    with database_down():
+        response = client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"].isdigit()
+    page = response.content.decode()
+    assert "Back in a moment" in page
+    assert 'class="site-header' in page
+    assert "Traceback" not in page
+    assert "Connection refused" not in page
+    assert "Content-Security-Policy" in response
+    assert inline_code_in(page) == []
+
+
+def test_an_unavailable_database_is_logged_with_its_traceback(settings, json_log):
+    settings.DEBUG = False
+    with database_down():
+        response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 503
+    errors = [entry for entry in log_entries(json_log) if entry["level"] == "ERROR"]
+    assert len(errors) == 1
+    assert errors[0]["logger"] == "django.request"
+    assert errors[0]["path"] == "/"
+    assert errors[0]["status_code"] == 503
+    assert "Traceback (most recent call last)" in errors[0]["exc_info"]
+    assert "OperationalError: connection to server" in errors[0]["exc_info"]
+
+
+@pytest.mark.parametrize("url", ["/", "/@karen/?p=12"])
+def test_an_unavailable_database_met_in_a_middleware_also_gets_the_503_page(settings, url):
+    """The page cache (looking for scheduled posts fallen due) and the redirects from old `?p=` addresses
+    query before any view runs."""
+    settings.DEBUG = False
+    settings.PAGE_CACHE_SECONDS = 600
+    with database_down():
+        response = Client(raise_request_exception=False).get(url)
+    assert response.status_code == 503
+    assert "Back in a moment" in response.content.decode()
+
+
+def test_a_mistake_in_a_query_is_still_a_500(settings):
+    settings.DEBUG = False
+    with database_down(error=ProgrammingError):
+        response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
 
 
 def test_log_records_are_single_json_lines_with_extra_fields():

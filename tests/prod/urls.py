@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from blogsite.urls import handler500  # noqa: F401  # the site's 500 and 503 pages
 from blogsite.urls import urlpatterns as site_urlpatterns
 
 
