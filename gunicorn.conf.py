@@ -6,6 +6,20 @@ GUNICORN_TIMEOUT (seconds, default 30), ACCESS_LOG=1 to log each request (a prox
 
 import multiprocessing
 import os
+import runpy
+import sys
+
+from django.core.exceptions import ImproperlyConfigured
+
+# Refuse to start in one line, as manage.py does, when the settings refuse (DEBUG=0 without SECRET_KEY or
+# ALLOWED_HOSTS). Left to the workers, the same error would come back as a worker's traceback and a "failed
+# to boot" from the master. The settings module runs here in a namespace of its own rather than being
+# imported, so that the workers still load it for themselves. It reads the process environment, as
+# `make serve` passes it: gunicorn's own `--env` is applied only after this file has run.
+try:
+    runpy.run_module(os.environ.get("DJANGO_SETTINGS_MODULE", "blogsite.settings"))
+except ImproperlyConfigured as error:
+    sys.exit(f"Error: {error}")
 
 wsgi_app = "blogsite.wsgi"
 bind = os.environ.get("BIND", "127.0.0.1:8000")

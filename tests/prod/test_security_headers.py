@@ -2,6 +2,7 @@
 
 import os
 import re
+import socket
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -173,6 +174,29 @@ def test_production_refuses_to_start_without_a_secret_key():
     error = startup_error(DEBUG="0", SECRET_KEY="")
     assert "ImproperlyConfigured" in error
     assert "SECRET_KEY is not set" in error
+
+
+def test_gunicorn_refuses_to_start_without_a_secret_key_in_one_line():
+    """As manage.py does: the reason alone, not a worker's traceback and the master's "failed to boot"."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    environ = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    result = subprocess.run(  # nosec B603 # gunicorn with our own config and a fixed argument list
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "1", "--no-control-socket"],
+        env={**environ, "DEBUG": "0", "BIND": f"127.0.0.1:{port}"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    output = (result.stdout + result.stderr).strip()
+    assert result.returncode != 0
+    assert "Traceback" not in output
+    assert output.count("\n") == 0
+    assert "SECRET_KEY is not set" in output
 
 
 def test_production_refuses_to_start_with_no_allowed_hosts():
