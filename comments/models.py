@@ -64,6 +64,11 @@ class Comment(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.RESTRICT, related_name="replies")
     path = models.CharField(max_length=PATH_SEGMENT_WIDTH * PATH_MAX_DEPTH, blank=True, db_index=True)
     depth = models.PositiveSmallIntegerField(default=0)
+    # On a top-level comment: how many approved replies its whole thread holds (0 on replies). Pages of
+    # threads are cut by it (see tree.py). Database triggers keep it (migration 0003) whoever writes the
+    # rows: views, imports, the admin's bulk actions or plain SQL. On SQLite, a migration that rebuilds
+    # this table drops its triggers, and must create them again (as 0003 does for 0002's).
+    thread_reply_count = models.PositiveIntegerField(default=0, editable=False)
     body = models.TextField(max_length=10_000)
     body_html = models.TextField(editable=False, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)

@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from comments.models import Comment
+from comments.tests.helpers import counted_thread_replies, stored_thread_replies
 from posts.models import Label, Post
 from transfer.models import ImportedObject, LegacyPath
 
@@ -83,6 +84,16 @@ def test_wordpress_comment_tree_is_linked_five_deep_even_when_a_reply_comes_firs
     assert [c.depth for c in chain] == [4, 3, 2, 1, 0]
     for c in chain[:-1]:
         assert c.path.startswith(c.parent.path) and len(c.path) == len(c.parent.path) + 8
+
+
+@pytest.mark.parametrize("name", ["wordpress.xml", "blog-03-20-2011.xml", "feed.atom"])
+def test_imported_threads_know_their_size_for_paging(user, fixture_path, name):
+    """Replies are linked to their parents after they are written; each thread root still counts them."""
+    run_import(fixture_path(name))
+    posts = Post.objects.filter(author=user)
+    assert Comment.objects.filter(post__in=posts, depth__gt=0).exists()
+    for post in posts:
+        assert stored_thread_replies(post) == counted_thread_replies(post)
 
 
 def test_wordpress_comment_statuses_and_guests_are_kept(user, fixture_path):
