@@ -1,18 +1,21 @@
 """A post's comment thread, loaded in display order and assembled into a tree in Python.
 
 Thanks to the materialized path (see models.py), display order is `ORDER BY path`, and one page of
-threads is the range of paths from its first thread's root to the next page's first root. Loading a
-page costs three queries whatever the number of comments: the thread roots, the approved count, and
-the page's comments with their authors. Rendering walks the tree without recursion (see `items`).
+threads is the range of paths from its first thread's root to the next page's first root. Pages are
+reached from a neighbour (the thread they start at, or the one they end before) rather than by number,
+so that no page has to count what comes before it. Loading a page costs three queries whatever the
+number of comments: the page's thread roots (see `page_from`), the page's comments with their authors,
+and the approved count. Rendering walks the tree without recursion (see `items`).
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Window
+from django.db.models import Exists, OuterRef, Q, Value
 
-from .models import PATH_SEGMENT_WIDTH, Comment
+from .models import PATH_SEGMENT_WIDTH, Comment, path_segment
 
-THREADS_PER_PAGE = 50
+# Comments a page of threads holds, about: Blogger's number (see `page_from`).
+COMMENTS_PER_PAGE = 200
 
 # Statuses whose comments never show their text but may stand as a placeholder above visible replies.
 HIDDEN_STATUSES = (Comment.Status.REMOVED, Comment.Status.SPAM)
@@ -27,25 +30,24 @@ class Thread:
     # The tree as a flat list of (is_opening, comment): each comment opens, then its replies, then it
     # closes. A template loop over this renders nested markup at any depth without recursion.
     items: list[tuple[bool, Comment]] = field(default_factory=list)
-    page_number: int = 1
-    num_pages: int = 1
     approved_count: int = 0
+    # The neighbouring pages, as thread-root ids: the earlier page ends before `earlier_before` (this
+    # page's first thread) and the later one starts at `later_start`; None where there is no such page.
+    earlier_before: int | None = None
+    later_start: int | None = None
 
     @property
     def has_other_pages(self) -> bool:
-        return self.num_pages > 1
+        return self.earlier_before is not None or self.later_start is not None
 
-    @property
-    def page_range(self) -> range:
-        return range(1, self.num_pages + 1)
 
-    @property
-    def previous_page_number(self) -> int | None:
-        return self.page_number - 1 if self.page_number > 1 else None
+@dataclass(frozen=True)
+class PageBounds:
+    """A page as a range of paths: from its first thread's root up to the next page's first root."""
 
-    @property
-    def next_page_number(self) -> int | None:
-        return self.page_number + 1 if self.page_number < self.num_pages else None
+    start: str | None = None
+    end: str | None = None
+    has_earlier: bool = False
 
 
 def _viewer_id(viewer) -> int | None:
@@ -74,86 +76,104 @@ def visible_roots(post, viewer=None):
     return roots.order_by("path")
 
 
-def thread_root_paths(post, viewer=None) -> list[str]:
-    """Paths of all the post's visible top-level comments, in display order (one query)."""
-    return list(visible_roots(post, viewer).values_list("path", flat=True))
+def root_path(value) -> str | None:
+    """The path of the thread root with id `value` (a query parameter), or None if it isn't an id."""
+    if not isinstance(value, str) or not value.isdigit() or len(value) > 12:
+        return None
+    return path_segment(int(value)) if int(value) else None
 
 
-def page_of_comment(post, comment_pk, root_paths: list[str], per_page: int = THREADS_PER_PAGE) -> int:
-    """The page of threads that holds comment `comment_pk` of this post (one query); 1 if it isn't there."""
-    try:
-        pk = int(comment_pk)
-    except (TypeError, ValueError):
-        return 1
-    path = post.comments.filter(pk=pk).values_list("path", flat=True).first()
-    if not path:
-        return 1
-    root = path[:PATH_SEGMENT_WIDTH]
-    try:
-        return root_paths.index(root) // per_page + 1
-    except ValueError:
-        return 1
+def _threads_on_page(rows, per_page: int) -> int:
+    """How many of `rows` ((path, replies, …) in reading order) a page takes: threads until it holds
+    `per_page` comments; at least one."""
+    size = 0
+    for taken, (_, replies, *_) in enumerate(rows):
+        if size >= per_page:
+            return taken
+        size += replies + 1
+    return len(rows)
 
 
-def page_window(roots, number: int, per_page: int = THREADS_PER_PAGE) -> tuple[int, int, str | None, str | None]:
-    """(number of pages, page number, first root path, next page's first root path) for page `number`.
+def page_from(roots, start: str | None, per_page: int = COMMENTS_PER_PAGE) -> PageBounds | None:
+    """The page that begins at the first thread from path `start` on (from the first thread if None).
 
-    One query whatever the number of threads: the page's roots and the next one, each row carrying the
-    total count (a window function), so no post loads every root just to count them. A page past the end
-    costs one more query and gives the last page.
+    One query of at most `per_page + 1` roots, whatever the number of threads: a page takes whole
+    threads until it holds `per_page` comments, each thread weighing its root plus its approved replies
+    (`thread_reply_count`). None when no thread starts there.
     """
-    first = (number - 1) * per_page
-    rows = list(roots.annotate(total=Window(Count("pk"))).values_list("path", "total")[first : first + per_page + 1])
+    if start is None:
+        rows = roots.annotate(earlier=Value(False))
+    else:
+        rows = roots.filter(path__gte=start).annotate(earlier=Exists(roots.filter(path__lt=start)))
+    rows = list(rows.values_list("path", "thread_reply_count", "earlier")[: per_page + 1])
     if not rows:
-        if number == 1:
-            return 1, 1, None, None
-        last = max(1, -(-roots.count() // per_page))
-        return page_window(roots, last, per_page) if last < number else (last, last, None, None)
-    num_pages = max(1, -(-rows[0][1] // per_page))
-    end = rows[per_page][0] if len(rows) > per_page else None
-    return num_pages, number, rows[0][0], end
+        return None
+    taken = _threads_on_page(rows, per_page)
+    return PageBounds(rows[0][0], rows[taken][0] if taken < len(rows) else None, rows[0][2])
 
 
-def load_thread(post, *, viewer=None, page=None, comment_pk=None, per_page: int = THREADS_PER_PAGE) -> Thread:
+def page_before(roots, end: str | None, per_page: int = COMMENTS_PER_PAGE) -> PageBounds | None:
+    """The page that ends just before the thread at path `end` (the last page if None), filled backwards
+    the same way as `page_from`; one query. None when no thread comes before it."""
+    rows = roots if end is None else roots.filter(path__lt=end)
+    rows = list(rows.order_by("-path").values_list("path", "thread_reply_count")[: per_page + 1])
+    if not rows:
+        return None
+    taken = _threads_on_page(rows, per_page)
+    return PageBounds(rows[taken - 1][0], end, taken < len(rows))
+
+
+def find_page(roots, *, start=None, before=None, latest=False, per_page: int = COMMENTS_PER_PAGE) -> PageBounds:
+    """The page asked for: from thread root `start`, before thread root `before`, the latest, or else
+    the first. Past either end, the nearest page that exists."""
+    if before is not None or latest:
+        page = page_before(roots, before, per_page) or page_from(roots, None, per_page)
+    else:
+        page = page_from(roots, start, per_page)
+        if page is None and start is not None:
+            page = page_before(roots, None, per_page)
+    return page or PageBounds()
+
+
+def load_thread(
+    post, *, viewer=None, start=None, before=None, latest=False, comment_pk=None, per_page: int = COMMENTS_PER_PAGE
+) -> Thread:
     """One page of the post's visible threads, as a tree (three queries; four with `comment_pk`).
 
     Visible: approved comments; removed or spam ones that have visible replies, as placeholders; and
-    the viewer's own comments awaiting moderation. `comment_pk` picks the page that holds that comment;
-    otherwise `page` (a number, or anything, which then means the first page).
+    the viewer's own comments awaiting moderation. Pages are found from where they begin or end, never
+    by counting what comes before them, so every page costs the same on a post with any number of
+    comments: `start` / `before` are thread-root ids (query parameters, checked here), `latest` asks for
+    the last page, and `comment_pk` for the page that begins with that comment's thread.
     """
+    roots = visible_roots(post, viewer)
+    start, before = root_path(start), root_path(before)
     if comment_pk:
-        # Finding a comment's page needs every root's position; only links to one comment pay for it.
-        root_paths = thread_root_paths(post, viewer)
-        num_pages = max(1, -(-len(root_paths) // per_page))
-        number = min(max(page_of_comment(post, comment_pk, root_paths, per_page), 1), num_pages)
-        first = (number - 1) * per_page
-        start = root_paths[first] if root_paths else None
-        end = root_paths[first + per_page] if number < num_pages else None
-    else:
         try:
-            number = max(int(page), 1)
+            path = post.comments.filter(pk=int(comment_pk)).values_list("path", flat=True).first()
         except (TypeError, ValueError):
-            number = 1
-        num_pages, number, start, end = page_window(visible_roots(post, viewer), number, per_page)
+            path = None
+        if path:
+            start, before, latest = path[:PATH_SEGMENT_WIDTH], None, False
+    page = find_page(roots, start=start, before=before, latest=latest, per_page=per_page)
 
     rows = post.comments.filter(shown_q(viewer) | Q(status__in=HIDDEN_STATUSES))
-    if num_pages > 1:
-        if start is not None:
-            rows = rows.filter(path__gte=start)
-        if end is not None:
-            rows = rows.filter(path__lt=end)
+    if page.start is not None:
+        rows = rows.filter(path__gte=page.start)
+    if page.end is not None:
+        rows = rows.filter(path__lt=page.end)
     rows = rows.select_related("author").defer("ip_address", "user_agent", "guest_email").order_by("path")
-    roots = build_tree(list(rows), viewer=viewer, post=post)
+    tree = build_tree(list(rows), viewer=viewer, post=post)
     approved_count = getattr(post, "approved_comment_count", None)
     if approved_count is None:
         approved_count = post.comments.filter(status=Comment.Status.APPROVED).count()
     return Thread(
         post=post,
-        roots=roots,
-        items=flatten(roots),
-        page_number=number,
-        num_pages=num_pages,
+        roots=tree,
+        items=flatten(tree),
         approved_count=approved_count,
+        earlier_before=int(page.start, 36) if page.has_earlier else None,
+        later_start=int(page.end, 36) if page.end is not None else None,
     )
 
 

@@ -31,7 +31,7 @@ CACHED_PAGES = {
 # Query parameters a cached page may have (pages of posts, pages of comments, a comment to show). Any
 # other parameter, or a value that is not a small number, is served uncached rather than filling the
 # cache with one entry per made-up URL.
-CACHEABLE_PARAMS = frozenset({"page", "cpage", "comment"})
+CACHEABLE_PARAMS = frozenset({"page", "cstart", "cbefore", "clatest", "comment"})
 HEADER = "X-Page-Cache"
 
 

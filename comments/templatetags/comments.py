@@ -18,13 +18,21 @@ def comment_thread(context, post):
     """The comments section under a post: one page of its threads, and the comment form.
 
     Three queries for the thread whatever its size (see comments.tree), plus one to check that a
-    signed-in reader may comment. `?cpage=<n>` picks a page of threads and `?comment=<pk>` the page
-    that holds that comment.
+    signed-in reader may comment. Long threads are paged: `?cstart=<id>` is the page that begins with
+    thread <id>, `?cbefore=<id>` the page before it, `?clatest=1` the last page, and `?comment=<pk>` the
+    page that begins with that comment's thread.
     """
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
     params = request.GET if request is not None else {}
-    thread = load_thread(post, viewer=user, page=params.get("cpage"), comment_pk=params.get("comment"))
+    thread = load_thread(
+        post,
+        viewer=user,
+        start=params.get("cstart"),
+        before=params.get("cbefore"),
+        latest=bool(params.get("clatest")),
+        comment_pk=params.get("comment"),
+    )
     is_open = comments_are_open(post)
     return {
         "post": post,

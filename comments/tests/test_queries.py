@@ -4,13 +4,14 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
+from comments.tree import COMMENTS_PER_PAGE
 
 from .factories import CommentFactory, bulk_threads
 from .helpers import render_thread
 
 pytestmark = pytest.mark.django_db
 
-# The thread roots, the page's comments with their authors, and the approved count.
+# Where the pages begin, the page's comments with their authors, and the approved count.
 THREAD_QUERIES = 3
 # A signed-in reader adds one: may they comment (a verified address)?
 THREAD_QUERIES_SIGNED_IN = THREAD_QUERIES + 1
@@ -29,7 +30,7 @@ def test_thread_renders_in_the_same_queries_whatever_the_number_of_comments(post
     make_comments(post, n)
     with django_assert_num_queries(THREAD_QUERIES):
         html = render_thread(post)
-    assert html.count("<article") == min(n, 500)
+    assert html.count("<article") == min(n, COMMENTS_PER_PAGE)
 
 
 @pytest.mark.parametrize("n", [10, 1_000])
@@ -41,12 +42,12 @@ def test_thread_for_a_signed_in_reader_renders_in_fixed_queries(post, other_user
 
 
 def test_thread_with_ten_thousand_comments_renders_in_the_same_queries(post, django_assert_num_queries):
-    """Ten thousand comments in a thousand threads: one page of fifty threads, still three queries."""
+    """Ten thousand comments in a thousand threads: one page of 200 comments, still three queries."""
     make_comments(post, 10_000)
     with django_assert_num_queries(THREAD_QUERIES):
         html = render_thread(post)
-    assert html.count("<article") == 500
-    assert "?cpage=20#comments" in html
+    assert html.count("<article") == COMMENTS_PER_PAGE
+    assert "?clatest=1#comments" in html
 
 
 def test_finding_a_comments_page_costs_one_more_query(post, django_assert_num_queries):
@@ -75,7 +76,7 @@ def _page_queries(client, url) -> tuple[int, str]:
 
 
 def test_post_page_renders_in_the_same_queries_at_10_1000_and_10000_comments(client, post):
-    """Bulk-made comments in threads of ten; the page shows the first fifty threads of each."""
+    """Bulk-made comments in threads of ten; the page shows the first 200 comments of each."""
     authors = [UserFactory(), UserFactory(avatar="avatars/1/face.png")]
     url = post.get_absolute_url()
     counts = []
@@ -84,7 +85,7 @@ def test_post_page_renders_in_the_same_queries_at_10_1000_and_10000_comments(cli
         bulk_threads(post, threads=(total - made) // 10, replies=9, authors=authors)
         n, html = _page_queries(client, url)
         counts.append(n)
-        assert html.count('<article class="comment') == min(total, 500)
+        assert html.count('<article class="comment') == min(total, COMMENTS_PER_PAGE)
     assert counts[0] == counts[1] == counts[2], counts
 
 

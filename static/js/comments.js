@@ -11,7 +11,7 @@
     var section = document.getElementById("comments");
     if (!section) return;
     params.set("comment", match[1]);
-    params.delete("cpage");
+    ["cstart", "cbefore", "clatest"].forEach(function (name) { params.delete(name); });
     window.location.replace(section.dataset.postUrl + "?" + params.toString() + window.location.hash);
   }
 

@@ -165,6 +165,8 @@ def test_invalid_utf8_in_a_form_body_is_not_a_500(client, owner):
         "page=abc",
         "page=99999999999999999999999",
         "cpage=0&comment=abc",
+        "cstart=abc&cbefore=-1&clatest=x",
+        "cstart=99999999999999999999999&cbefore=0",
         "q=" + "a" * 5000,
     ],
 )

@@ -312,7 +312,7 @@ def test_an_imported_wordpress_blog_full_of_payloads_renders_inert_on_every_page
     anonymous = Client()
     page = check_page(anonymous, corpus.get_absolute_url())
     assert "canary template-8" in page
-    for url in [corpus.get_absolute_url() + "?cpage=2", "/", "/@owner/about/", "/search/?q=canary"]:
+    for url in [corpus.get_absolute_url() + "?clatest=1", "/", "/@owner/about/", "/search/?q=canary"]:
         check_page(anonymous, url)
     pages = (Post.objects.filter(author=owner).count() + 9) // 10
     for number in range(1, pages + 1):
