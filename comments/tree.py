@@ -3,9 +3,9 @@
 Thanks to the materialized path (see models.py), display order is `ORDER BY path`, and one page of
 threads is the range of paths from its first thread's root to the next page's first root. Pages are
 reached from a neighbour (the thread they start at, or the one they end before) rather than by number,
-so that no page has to count what comes before it. Loading a page costs three queries whatever the
-number of comments: the page's thread roots (see `page_from`), the page's comments with their authors,
-and the approved count. Rendering walks the tree without recursion (see `items`).
+so that no page has to count what comes before it. Loading a page costs two queries whatever the
+number of comments: the page's thread roots (see `page_from`) and the page's comments with their authors;
+the post stores its approved count. Rendering walks the tree without recursion (see `items`).
 """
 
 from dataclasses import dataclass, field
@@ -138,7 +138,7 @@ def find_page(roots, *, start=None, before=None, latest=False, per_page: int = C
 def load_thread(
     post, *, viewer=None, start=None, before=None, latest=False, comment_pk=None, per_page: int = COMMENTS_PER_PAGE
 ) -> Thread:
-    """One page of the post's visible threads, as a tree (three queries; four with `comment_pk`).
+    """One page of the post's visible threads, as a tree (two queries; three with `comment_pk`).
 
     Visible: approved comments; removed or spam ones that have visible replies, as placeholders; and
     the viewer's own comments awaiting moderation. Pages are found from where they begin or end, never
@@ -164,14 +164,11 @@ def load_thread(
         rows = rows.filter(path__lt=page.end)
     rows = rows.select_related("author").defer("ip_address", "user_agent", "guest_email").order_by("path")
     tree = build_tree(list(rows), viewer=viewer, post=post)
-    approved_count = getattr(post, "approved_comment_count", None)
-    if approved_count is None:
-        approved_count = post.comments.filter(status=Comment.Status.APPROVED).count()
     return Thread(
         post=post,
         roots=tree,
         items=flatten(tree),
-        approved_count=approved_count,
+        approved_count=post.approved_comment_count,
         earlier_before=int(page.start, 36) if page.has_earlier else None,
         later_start=int(page.end, 36) if page.end is not None else None,
     )

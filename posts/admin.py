@@ -60,10 +60,18 @@ class PostAdmin(admin.ModelAdmin):
                 "fields": ("status", "publish_at", "published_at"),
             },
         ),
-        ("Record", {"fields": ("word_count", "created_at", "updated_at")}),
+        ("Record", {"fields": ("word_count", "approved_comment_count", "created_at", "updated_at")}),
     )
     # Status changes go through the recorded publish and unpublish actions, not through the form.
-    readonly_fields = ("status", "publish_at", "published_at", "word_count", "created_at", "updated_at")
+    readonly_fields = (
+        "status",
+        "publish_at",
+        "published_at",
+        "word_count",
+        "approved_comment_count",
+        "created_at",
+        "updated_at",
+    )
 
     def get_queryset(self, request):
         return (

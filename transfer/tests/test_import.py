@@ -87,13 +87,14 @@ def test_wordpress_comment_tree_is_linked_five_deep_even_when_a_reply_comes_firs
 
 
 @pytest.mark.parametrize("name", ["wordpress.xml", "blog-03-20-2011.xml", "feed.atom"])
-def test_imported_threads_know_their_size_for_paging(user, fixture_path, name):
+def test_imported_comments_are_counted_on_their_threads_and_posts(user, fixture_path, name):
     """Replies are linked to their parents after they are written; each thread root still counts them."""
     run_import(fixture_path(name))
     posts = Post.objects.filter(author=user)
     assert Comment.objects.filter(post__in=posts, depth__gt=0).exists()
     for post in posts:
         assert stored_thread_replies(post) == counted_thread_replies(post)
+        assert post.approved_comment_count == post.comments.filter(status=Comment.Status.APPROVED).count()
 
 
 def test_wordpress_comment_statuses_and_guests_are_kept(user, fixture_path):

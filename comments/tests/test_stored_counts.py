@@ -1,8 +1,9 @@
-"""Every thread root knows how many approved replies its thread holds, whoever writes the rows.
+"""Every thread root knows how many approved replies its thread holds, and every post how many approved
+comments it has, whoever writes the rows.
 
-The count is kept by database triggers (migration 0003), so these tests write comments the ways the site
-does (the services, moderation, the admin's bulk update, deletion, imports) and a few ways it doesn't
-(plain SQL), and compare each root's stored count with one counted from the rows.
+The counts are kept by database triggers (migrations 0003 and 0004), so these tests write comments the ways
+the site does (the services, moderation, the admin's bulk update, deletion, imports) and a few ways it
+doesn't (plain SQL), and compare the stored counts with ones counted from the rows.
 """
 
 import importlib
@@ -104,3 +105,40 @@ def test_the_migration_counts_the_replies_stored_before_it(post):
     migration.count_existing(apps, type("SchemaEditor", (), {"connection": connection})())
     assert stored(post) == expected
     assert sorted(expected.values()) == [0, 2, 2, 2, 2]
+
+
+def post_count(post) -> int:
+    return type(post).objects.values_list("approved_comment_count", flat=True).get(pk=post.pk)
+
+
+def test_a_post_counts_its_approved_comments_as_they_come_and_go(post, other_user, staff_user):
+    root = CommentFactory(post=post)
+    CommentFactory(post=post, parent=root)
+    assert post_count(post) == 2
+    held = post_comment(post=post, author=other_user, body="Held for a moment.")
+    assert post_count(post) == 2
+    moderate_comments(comments=[held], action=ModerationEvent.Action.APPROVE, moderator=staff_user)
+    assert post_count(post) == 3
+    moderate_comments(comments=[root], action=ModerationEvent.Action.SPAM, moderator=staff_user)
+    assert post_count(post) == 2
+    Comment.objects.get(pk=held.pk).delete()
+    assert post_count(post) == 1
+    assert post_count(post) == post.comments.filter(status=Comment.Status.APPROVED).count()
+
+
+def test_bulk_inserts_count_towards_their_post_only(post, user):
+    from posts.tests.factories import PostFactory
+
+    other = PostFactory(author=user, title="Elsewhere")
+    bulk_threads(post, threads=5, replies=3)
+    bulk_threads(other, threads=2)
+    assert (post_count(post), post_count(other)) == (20, 2)
+
+
+def test_the_migration_counts_each_posts_stored_comments(post):
+    bulk_threads(post, threads=4, replies=2)
+    CommentFactory(post=post, status=Comment.Status.PENDING)
+    type(post).objects.update(approved_comment_count=0)
+    migration = importlib.import_module("comments.migrations.0004_post_approved_comment_count")
+    migration.count_existing(apps, type("SchemaEditor", (), {"connection": connection})())
+    assert post_count(post) == 12
