@@ -55,3 +55,26 @@ def test_without_javascript_every_reply_is_shown(scene, new_context):
     for comment in scene.comments:
         expect(page.locator(f"#c{comment.pk} > .comment-body")).to_be_visible()
     expect(page.locator(".thread-toggle")).to_have_count(0)
+
+
+def test_a_reader_pages_through_a_long_discussion_and_a_permalink_finds_its_page(scene, page):
+    from comments.tests.factories import bulk_threads
+    from comments.tree import COMMENTS_PER_PAGE
+
+    post = scene.thread_post
+    bulk_threads(post, threads=COMMENTS_PER_PAGE, replies=1)
+    roots = list(post.comments.filter(depth=0).order_by("path").values_list("pk", flat=True))
+    last = roots[-1]
+
+    page.goto(post.get_absolute_url())
+    expect(page.locator(f"#c{last}")).to_have_count(0)
+    page.get_by_role("link", name="Latest comments").click()
+    expect(page.locator(f"#c{last}")).to_be_visible()
+    page.get_by_role("link", name="Earlier").click()
+    expect(page.locator(f"#c{last}")).to_have_count(0)
+    expect(page.get_by_role("link", name="Later")).to_be_visible()
+
+    # A permalink to a comment on a later page: the script asks the server for the page that holds it.
+    page.goto(f"{post.get_absolute_url()}#c{last}")
+    expect(page.locator(f"#c{last}")).to_be_in_viewport()
+    assert f"comment={last}" in page.url
