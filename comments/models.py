@@ -94,6 +94,8 @@ class Comment(models.Model):
         ]
         indexes = [
             models.Index(fields=["post", "path"], name="comments_post_path"),
+            # A page's thread roots in reading order, from where the page begins (see tree.page_from).
+            models.Index(fields=["post", "depth", "path"], name="comments_post_depth_path"),
             models.Index(fields=["post", "status", "depth"], name="comments_post_status_depth"),
         ]
 
