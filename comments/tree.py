@@ -31,10 +31,12 @@ class Thread:
     # closes. A template loop over this renders nested markup at any depth without recursion.
     items: list[tuple[bool, Comment]] = field(default_factory=list)
     approved_count: int = 0
-    # The neighbouring pages, as thread-root ids: the earlier page ends before `earlier_before` (this
-    # page's first thread) and the later one starts at `later_start`; None where there is no such page.
+    # The neighbouring pages, as comment ids: the earlier page ends before `earlier_before` (this page's
+    # first comment) and the later one begins with `later_start`; None where there is no such page.
     earlier_before: int | None = None
     later_start: int | None = None
+    # The page begins inside a thread: the comments it answers come first, shown again from earlier.
+    continued: bool = False
 
     @property
     def has_other_pages(self) -> bool:
@@ -48,6 +50,8 @@ class PageBounds:
     start: str | None = None
     end: str | None = None
     has_earlier: bool = False
+    # Found going backwards from `end`: when too long, the page keeps its last comments, not its first.
+    backwards: bool = False
 
 
 def _viewer_id(viewer) -> int | None:
@@ -76,11 +80,21 @@ def visible_roots(post, viewer=None):
     return roots.order_by("path")
 
 
-def root_path(value) -> str | None:
-    """The path of the thread root with id `value` (a query parameter), or None if it isn't an id."""
-    if not isinstance(value, str) or not value.isdigit() or len(value) > 12:
+def comment_path(post, value, *, or_place: bool = False) -> str | None:
+    """The path of comment `value` (a query parameter holding an id) on this post (one query), or None.
+
+    With `or_place`, an id that isn't there (a comment deleted since the link to a page was made) still
+    names a place in reading order: where it would be as a thread root, which is near where it was.
+    """
+    if not isinstance(value, str) or not value.isdigit() or len(value) > 12 or not int(value):
         return None
-    return path_segment(int(value)) if int(value) else None
+    path = post.comments.filter(pk=int(value)).values_list("path", flat=True).first()
+    return path or (path_segment(int(value)) if or_place else None)
+
+
+def _id(path: str) -> int:
+    """A comment's id, from the last segment of its path."""
+    return int(path[-PATH_SEGMENT_WIDTH:], 36)
 
 
 def _threads_on_page(rows, per_page: int) -> int:
@@ -95,11 +109,12 @@ def _threads_on_page(rows, per_page: int) -> int:
 
 
 def page_from(roots, start: str | None, per_page: int = COMMENTS_PER_PAGE) -> PageBounds | None:
-    """The page that begins at the first thread from path `start` on (from the first thread if None).
+    """The page that begins at path `start` (the first thread if None), which may be inside a thread.
 
     One query of at most `per_page + 1` roots, whatever the number of threads: a page takes whole
     threads until it holds `per_page` comments, each thread weighing its root plus its approved replies
-    (`thread_reply_count`). None when no thread starts there.
+    (`thread_reply_count`); the rest of a thread it begins inside of weighs nothing. None when there
+    is nothing to show.
     """
     if start is None:
         rows = roots.annotate(earlier=Value(False))
@@ -107,25 +122,28 @@ def page_from(roots, start: str | None, per_page: int = COMMENTS_PER_PAGE) -> Pa
         rows = roots.filter(path__gte=start).annotate(earlier=Exists(roots.filter(path__lt=start)))
     rows = list(rows.values_list("path", "thread_reply_count", "earlier")[: per_page + 1])
     if not rows:
-        return None
+        # Nothing begins after `start`, but the end of the thread it is in may still be there.
+        return PageBounds(start, None, True) if start is not None and len(start) > PATH_SEGMENT_WIDTH else None
+    if start is not None and len(start) > PATH_SEGMENT_WIDTH:
+        rows.insert(0, (start, 0, True))
     taken = _threads_on_page(rows, per_page)
-    return PageBounds(rows[0][0], rows[taken][0] if taken < len(rows) else None, rows[0][2])
+    return PageBounds(start or rows[0][0], rows[taken][0] if taken < len(rows) else None, rows[0][2])
 
 
 def page_before(roots, end: str | None, per_page: int = COMMENTS_PER_PAGE) -> PageBounds | None:
-    """The page that ends just before the thread at path `end` (the last page if None), filled backwards
-    the same way as `page_from`; one query. None when no thread comes before it."""
+    """The page that ends just before path `end` (the last page if None), filled backwards the same way
+    as `page_from`; one query. None when nothing comes before it."""
     rows = roots if end is None else roots.filter(path__lt=end)
     rows = list(rows.order_by("-path").values_list("path", "thread_reply_count")[: per_page + 1])
     if not rows:
         return None
     taken = _threads_on_page(rows, per_page)
-    return PageBounds(rows[taken - 1][0], end, taken < len(rows))
+    return PageBounds(rows[taken - 1][0], end, taken < len(rows), backwards=True)
 
 
 def find_page(roots, *, start=None, before=None, latest=False, per_page: int = COMMENTS_PER_PAGE) -> PageBounds:
-    """The page asked for: from thread root `start`, before thread root `before`, the latest, or else
-    the first. Past either end, the nearest page that exists."""
+    """The page asked for: from path `start`, before path `before`, the latest, or else the first. Past
+    either end, the nearest page that exists."""
     if before is not None or latest:
         page = page_before(roots, before, per_page) or page_from(roots, None, per_page)
     else:
@@ -135,42 +153,84 @@ def find_page(roots, *, start=None, before=None, latest=False, per_page: int = C
     return page or PageBounds()
 
 
-def load_thread(
-    post, *, viewer=None, start=None, before=None, latest=False, comment_pk=None, per_page: int = COMMENTS_PER_PAGE
-) -> Thread:
-    """One page of the post's visible threads, as a tree (two queries; three with `comment_pk`).
-
-    Visible: approved comments; removed or spam ones that have visible replies, as placeholders; and
-    the viewer's own comments awaiting moderation. Pages are found from where they begin or end, never
-    by counting what comes before them, so every page costs the same on a post with any number of
-    comments: `start` / `before` are thread-root ids (query parameters, checked here), `latest` asks for
-    the last page, and `comment_pk` for the page that begins with that comment's thread.
-    """
-    roots = visible_roots(post, viewer)
-    start, before = root_path(start), root_path(before)
-    if comment_pk:
-        try:
-            path = post.comments.filter(pk=int(comment_pk)).values_list("path", flat=True).first()
-        except (TypeError, ValueError):
-            path = None
-        if path:
-            start, before, latest = path[:PATH_SEGMENT_WIDTH], None, False
-    page = find_page(roots, start=start, before=before, latest=latest, per_page=per_page)
-
+def _page_rows(post, viewer, page: PageBounds, limit: int) -> tuple[list[Comment], str | None, bool]:
+    """The page's comments in reading order, at most `limit` of them (one query), with the path where
+    the next page begins and whether anything comes before. A page that would hold more (one very long
+    thread) is cut inside the thread: going forwards after its first `limit` comments, going backwards
+    before its last `limit`."""
     rows = post.comments.filter(shown_q(viewer) | Q(status__in=HIDDEN_STATUSES))
     if page.start is not None:
         rows = rows.filter(path__gte=page.start)
     if page.end is not None:
         rows = rows.filter(path__lt=page.end)
-    rows = rows.select_related("author").defer("ip_address", "user_agent", "guest_email").order_by("path")
-    tree = build_tree(list(rows), viewer=viewer, post=post)
+    rows = rows.select_related("author").defer("ip_address", "user_agent", "guest_email")
+    if page.backwards:
+        found = list(rows.order_by("-path")[: limit + 1])
+        return found[:limit][::-1], page.end, page.has_earlier or len(found) > limit
+    found = list(rows.order_by("path")[: limit + 1])
+    if len(found) > limit:
+        return found[:limit], found[limit].path, page.has_earlier
+    return found, page.end, page.has_earlier
+
+
+def load_thread(
+    post,
+    *,
+    viewer=None,
+    start=None,
+    before=None,
+    latest=False,
+    comment_pk=None,
+    per_page: int = COMMENTS_PER_PAGE,
+    max_per_page: int | None = None,
+) -> Thread:
+    """One page of the post's visible threads, as a tree.
+
+    Visible: approved comments; removed or spam ones that have visible replies, as placeholders; and
+    the viewer's own comments awaiting moderation. Pages are found from where they begin or end, never
+    by counting what comes before them, so every page costs the same on a post with any number of
+    comments: two queries for the first page, one more to find where another one begins, and one more
+    when it begins inside a thread (the comments it answers, shown again above it).
+
+    `start` and `before` are comment ids (query parameters, checked here): the page that begins with
+    that comment, or the one that ends just before it; `latest` asks for the last page, and
+    `comment_pk` for the page that begins with that comment's thread, or with the comment itself when
+    its thread is too long to fit. A page holds about `per_page` comments in whole threads, and never
+    more than `max_per_page` (twice `per_page` unless given): a longer thread goes on over the next pages.
+    """
+    limit = max_per_page or 2 * per_page
+    roots = visible_roots(post, viewer)
+    target = comment_path(post, comment_pk) if comment_pk else None
+    if target:
+        start, before, latest = target[:PATH_SEGMENT_WIDTH], None, False
+    else:
+        start = comment_path(post, start, or_place=True) if start else None
+        before = comment_path(post, before, or_place=True) if before else None
+    page = find_page(roots, start=start, before=before, latest=latest, per_page=per_page)
+    rows, later, has_earlier = _page_rows(post, viewer, page, limit)
+    if target and later is not None and target >= later:
+        # The comment is further down a long thread than this page goes: begin the page with it.
+        page = find_page(roots, start=target, per_page=per_page)
+        rows, later, has_earlier = _page_rows(post, viewer, page, limit)
+    elif not rows and (start is not None or before is not None):
+        page = find_page(roots, latest=True, per_page=per_page)
+        rows, later, has_earlier = _page_rows(post, viewer, page, limit)
+
+    continued = bool(rows) and rows[0].depth > 0
+    if continued:
+        first = rows[0].path
+        prefixes = [first[:end] for end in range(PATH_SEGMENT_WIDTH, len(first), PATH_SEGMENT_WIDTH)]
+        context = post.comments.filter(path__in=prefixes).select_related("author")
+        rows = list(context.defer("ip_address", "user_agent", "guest_email").order_by("path")) + rows
+    tree = build_tree(rows, viewer=viewer, post=post)
     return Thread(
         post=post,
         roots=tree,
         items=flatten(tree),
         approved_count=post.approved_comment_count,
-        earlier_before=int(page.start, 36) if page.has_earlier else None,
-        later_start=int(page.end, 36) if page.end is not None else None,
+        earlier_before=_id(rows[len(prefixes) if continued else 0].path) if has_earlier and rows else None,
+        later_start=_id(later) if later is not None else None,
+        continued=continued,
     )
 
 

@@ -66,3 +66,28 @@ def bulk_threads(post, *, threads: int, replies: int = 0, authors=None, start_pk
         for sql in connection.ops.sequence_reset_sql(no_style(), [Comment]):
             cursor.execute(sql)
     return len(rows)
+
+
+def bulk_replies(parent: Comment, n: int) -> list[int]:
+    """Insert `n` approved direct replies to `parent` in bulk, with explicit ids; returns their ids."""
+    first = (Comment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    now = timezone.now()
+    Comment.objects.bulk_create(
+        Comment(
+            pk=pk,
+            post_id=parent.post_id,
+            author_id=parent.author_id,
+            parent=parent,
+            path=parent.path + path_segment(pk),
+            depth=parent.depth + 1,
+            body=f"Reply {pk}",
+            body_html=f"<p>Reply {pk}</p>",
+            status=Comment.Status.APPROVED,
+            created_at=now,
+        )
+        for pk in range(first, first + n)
+    )
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Comment]):
+            cursor.execute(sql)
+    return list(range(first, first + n))

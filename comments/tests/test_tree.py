@@ -7,7 +7,7 @@ from comments.models import Comment
 from comments.tree import COMMENTS_PER_PAGE, flatten, load_thread
 from posts.tests.factories import PostFactory
 
-from .factories import CommentFactory, bulk_threads
+from .factories import CommentFactory, bulk_replies, bulk_threads
 from .helpers import render_thread
 
 pytestmark = pytest.mark.django_db
@@ -93,15 +93,62 @@ def test_latest_comments_are_the_last_page(post):
     assert (latest.earlier_before, latest.later_start) == (roots[3], None)
 
 
-def test_a_thread_longer_than_a_page_is_never_split(post):
+def test_a_thread_up_to_twice_a_page_long_is_kept_whole(post):
     bulk_threads(post, threads=1)
-    bulk_threads(post, threads=1, replies=24)
+    bulk_threads(post, threads=1, replies=18)
     bulk_threads(post, threads=2)
     roots = roots_of(post)
     first = load_thread(post, per_page=10)
     assert shown_roots(first) == roots[:2]
-    assert len(first.items) == 2 * 26
+    assert len(first.items) == 2 * 20
     assert shown_roots(load_thread(post, start=str(first.later_start), per_page=10)) == roots[2:]
+
+
+def test_a_longer_thread_goes_on_over_the_next_pages_below_the_comments_it_answers(post):
+    bulk_threads(post, threads=1, replies=29)  # one chain of thirty comments
+    bulk_threads(post, threads=1)
+    chain = list(post.comments.order_by("path").values_list("pk", flat=True))
+    first = load_thread(post, per_page=5)
+    assert [c.pk for opening, c in first.items if opening] == chain[:10]
+    assert first.later_start == chain[10]
+    assert not first.continued
+
+    second = load_thread(post, start=str(first.later_start), per_page=5)
+    opened = [c.pk for opening, c in second.items if opening]
+    assert opened == chain[:20]  # the ten it answers, then its own ten
+    assert second.continued
+    assert (second.earlier_before, second.later_start) == (chain[10], chain[20])
+
+    back = load_thread(post, before=str(second.later_start), per_page=5)
+    assert [c.pk for opening, c in back.items if opening] == chain[:20]
+    assert (back.earlier_before, back.later_start) == (chain[10], chain[20])
+
+    third = load_thread(post, start=str(chain[20]), per_page=5)
+    assert [c.pk for opening, c in third.items if opening][20:] == chain[20:30]
+    assert third.later_start == chain[30]  # the next thread
+    assert shown_roots(load_thread(post, start=str(third.later_start), per_page=5)) == [chain[30]]
+
+
+def test_a_link_to_a_comment_deep_in_a_long_thread_opens_a_page_that_shows_it(post):
+    bulk_threads(post, threads=1, replies=29)
+    deep = post.comments.order_by("path").last()
+    thread = load_thread(post, comment_pk=str(deep.pk), per_page=5)
+    assert deep.pk in [c.pk for opening, c in thread.items if opening]
+    assert thread.continued
+
+
+def test_a_page_that_goes_on_with_a_long_thread_says_so_and_links_both_ways(post):
+    root = CommentFactory(post=post)
+    replies = bulk_replies(root, 2 * COMMENTS_PER_PAGE + 50)
+    first = render_thread(post)
+    assert first.count('<article class="comment') == 2 * COMMENTS_PER_PAGE
+    assert f"?cstart={replies[2 * COMMENTS_PER_PAGE - 1]}#comments" in first
+    assert "goes on here" not in first
+    second = render_thread(post, cstart=str(replies[2 * COMMENTS_PER_PAGE - 1]))
+    assert "goes on here" in second
+    assert f'id="c{root.pk}"' in second and f'id="c{replies[-1]}"' in second
+    assert second.count('<article class="comment') == 52
+    assert f"?cbefore={replies[2 * COMMENTS_PER_PAGE - 1]}#comments" in second
 
 
 def test_pages_weigh_approved_replies_only(post):
@@ -127,7 +174,7 @@ def test_a_page_reads_its_own_thread_roots_and_one_more(post):
     with CaptureQueriesContext(connection) as queries:
         thread = load_thread(post, start=str(roots[100]), per_page=20)
     assert shown_roots(thread) == roots[100:120]
-    roots_query = queries.captured_queries[0]["sql"]
+    roots_query = next(q["sql"] for q in queries.captured_queries if "thread_reply_count" in q["sql"])
     assert "LIMIT 21" in roots_query
 
 
