@@ -1,5 +1,8 @@
 import sys
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.utils import build_policy
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.template import loader
@@ -25,8 +28,15 @@ def server_error(request):
     inside its `except` block, and logs the error with the status returned here.
     """
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
-        return service_unavailable(request)
-    return defaults.server_error(request)
+        response = service_unavailable(request)
+    else:
+        response = defaults.server_error(request)
+    # An error raised in a middleware that runs before django-csp's and the frame-options one (the page
+    # cache, sessions) comes back without their headers; the error pages carry them all the same.
+    if CSP_HEADER not in response:
+        response[CSP_HEADER] = build_policy()
+    response.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+    return response
 
 
 def service_unavailable(request):

@@ -110,14 +110,19 @@ def test_an_unavailable_database_met_in_a_middleware_also_gets_the_503_page(sett
         response = Client(raise_request_exception=False).get(url)
     assert response.status_code == 503
     assert "Back in a moment" in response.content.decode()
+    # Raised above django-csp and the frame-options middleware, the page still carries their headers.
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
 
 
 def test_a_mistake_in_a_query_is_still_a_500(settings):
     settings.DEBUG = False
+    settings.PAGE_CACHE_SECONDS = 600
     with database_down(error=ProgrammingError):
         response = Client(raise_request_exception=False).get("/")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+    assert "Content-Security-Policy" in response and response["X-Frame-Options"] == "DENY"
 
 
 def test_log_records_are_single_json_lines_with_extra_fields():
