@@ -216,6 +216,7 @@ def load_thread(
         page = find_page(roots, latest=True, per_page=per_page)
         rows, later, has_earlier = _page_rows(post, viewer, page, limit)
 
+    earlier_before = _id(rows[0].path) if has_earlier and rows else None
     continued = bool(rows) and rows[0].depth > 0
     if continued:
         first = rows[0].path
@@ -228,7 +229,7 @@ def load_thread(
         roots=tree,
         items=flatten(tree),
         approved_count=post.approved_comment_count,
-        earlier_before=_id(rows[len(prefixes) if continued else 0].path) if has_earlier and rows else None,
+        earlier_before=earlier_before,
         later_start=_id(later) if later is not None else None,
         continued=continued,
     )
