@@ -2,6 +2,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 
+from blogsite.params import parse_id
+
 from .models import Comment
 
 BODY_MAX_LENGTH = 10_000
@@ -52,8 +54,8 @@ class CommentForm(forms.Form):
         raw = (self.data.get(self.add_prefix("parent")) or "").strip()
         if raw:
             parent = None
-            if raw.isdigit() and len(raw) < 19:
-                parent = Comment.objects.filter(pk=int(raw)).select_related("author").first()
+            if (parent_pk := parse_id(raw)) is not None:
+                parent = Comment.objects.filter(pk=parent_pk).select_related("author").first()
             if parent is None or (self.post is not None and parent.post_id != self.post.pk):
                 self.add_error(None, "The comment you're replying to doesn't exist on this post.")
             elif parent.status != Comment.Status.APPROVED:
@@ -100,9 +102,9 @@ class ModerationForm(forms.Form):
         one = data.get("one")
         if one:
             action, _, pk = one.partition(":")
-            if action not in dict(self.ACTIONS) or not pk.isdigit() or int(pk) not in self.queue:
+            if action not in dict(self.ACTIONS) or parse_id(pk) not in self.queue:
                 raise forms.ValidationError("That comment is no longer waiting for moderation.")
-            data["action"], data["selected"] = action, [self.queue[int(pk)]]
+            data["action"], data["selected"] = action, [self.queue[parse_id(pk)]]
             return data
         if not data.get("action"):
             raise forms.ValidationError("Choose what to do with the selected comments.")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, Value
 
+from blogsite.params import parse_id
+
 from .models import PATH_SEGMENT_WIDTH, Comment, path_segment
 
 # Comments a page of threads holds, about: Blogger's number (see `page_from`).
@@ -86,10 +88,11 @@ def comment_path(post, value, *, or_place: bool = False) -> str | None:
     With `or_place`, an id that isn't there (a comment deleted since the link to a page was made) still
     names a place in reading order: where it would be as a thread root, which is near where it was.
     """
-    if not isinstance(value, str) or not value.isdigit() or len(value) > 12 or not int(value):
+    pk = parse_id(value)
+    if pk is None:
         return None
-    path = post.comments.filter(pk=int(value)).values_list("path", flat=True).first()
-    return path or (path_segment(int(value)) if or_place else None)
+    path = post.comments.filter(pk=pk).values_list("path", flat=True).first()
+    return path or (path_segment(pk) if or_place and pk < 36**PATH_SEGMENT_WIDTH else None)
 
 
 def _id(path: str) -> int:

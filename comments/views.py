@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can_comment
 from blogsite.feedgen import Atom1Feed
+from blogsite.params import parse_id
 from posts.models import Post
 
 from . import notifications, services
@@ -279,10 +280,9 @@ def queue(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if request.method == "POST":
-        ids = [v for v in request.POST.getlist("comments") if v.isdigit()]
-        one = request.POST.get("one", "")
-        if one.partition(":")[2].isdigit():
-            ids.append(one.partition(":")[2])
+        ids = [pk for v in request.POST.getlist("comments") if (pk := parse_id(v)) is not None]
+        if (one := parse_id(request.POST.get("one", "").partition(":")[2])) is not None:
+            ids.append(one)
         candidates = list(Comment.objects.awaiting_moderation_by(request.user).filter(pk__in=ids))
         form = ModerationForm(request.POST, queue=candidates)
         if form.is_valid():

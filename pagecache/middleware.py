@@ -1,6 +1,7 @@
 """Whole-page caching of what anonymous readers see, keyed by the versions of what each page shows."""
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,7 +44,7 @@ def cacheable_query(request) -> str | None:
     """The request's query string in a canonical order, or None when a parameter is not cacheable."""
     parts = []
     for name, values in sorted(request.GET.lists()):
-        if name not in CACHEABLE_PARAMS or len(values) != 1 or not values[0].isdigit() or len(values[0]) > 9:
+        if name not in CACHEABLE_PARAMS or len(values) != 1 or not re.fullmatch(r"[0-9]{1,9}", values[0]):
             return None
         parts.append(f"{name}={values[0]}")
     return "&".join(parts)

@@ -11,6 +11,8 @@ import re
 
 from django.http import HttpResponsePermanentRedirect
 
+from blogsite.params import parse_id
+
 from .models import LegacyPath
 
 BLOG_PATH = re.compile(r"^/@(?P<username>[A-Za-z0-9_-]+)(?P<rest>/.*)$")
@@ -23,8 +25,9 @@ class LegacyRedirectMiddleware:
     def __call__(self, request):
         if request.method in ("GET", "HEAD"):
             match = BLOG_PATH.match(request.path_info)
-            if match and match["rest"] == "/" and request.GET.get("p", "").isdigit():
-                response = self.redirect(match["username"], f"/?p={int(request.GET['p'])}")
+            old_id = parse_id(request.GET.get("p"))
+            if match and match["rest"] == "/" and old_id is not None:
+                response = self.redirect(match["username"], f"/?p={old_id}")
                 if response is not None:
                     return response
         response = self.get_response(request)

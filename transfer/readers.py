@@ -20,6 +20,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from blogsite.params import parse_id
+
 from .xmlstream import ImportFileError, XMLStream, local_name, namespace
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -143,8 +145,8 @@ def url_path(url: str, base: str = "") -> str:
     if base_path and path.startswith(base_path + "/"):
         path = path[len(base_path) :]
     query = parse_qs(parts.query)
-    if path in ("", "/") and "p" in query and query["p"][0].isdigit():
-        return f"/?p={query['p'][0]}"
+    if path in ("", "/") and "p" in query and (old_id := parse_id(query["p"][0])) is not None:
+        return f"/?p={old_id}"
     if path in ("", "/"):
         return ""
     return normalize_legacy_path(path)

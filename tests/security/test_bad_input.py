@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from comments.models import Comment
+from comments.tests.factories import CommentFactory
 from posts.tests.factories import PostFactory
 
 from .htmlcheck import feed_problems
@@ -167,6 +168,11 @@ def test_invalid_utf8_in_a_form_body_is_not_a_500(client, owner):
         "cpage=0&comment=abc",
         "cstart=abc&cbefore=-1&clatest=x",
         "cstart=99999999999999999999999&cbefore=0",
+        # Digits to str.isdigit() that int() refuses (superscript two) or reads (Arabic-Indic three).
+        "p=%C2%B2",
+        "p=%D9%A3",
+        "page=%C2%B2",
+        "cstart=%C2%B2&cbefore=%D9%A3&comment=%C2%B2",
         "q=" + "a" * 5000,
     ],
 )
@@ -255,8 +261,23 @@ def test_malformed_ids_slugs_and_usernames_are_not_a_500(owner, superuser, path)
         assert response.status_code < 500, f"{path} as {who} -> {response.status_code}"
 
 
+@pytest.mark.parametrize("query", ["cstart=%C2%B2", "cbefore=%C2%B2", "comment=%C2%B2", "cstart=%D9%A3"])
+def test_odd_digits_in_comment_page_links_give_a_page(client, owner, query):
+    post = PostFactory(author=owner)
+    CommentFactory(post=post, body_html="<p>Still here</p>")
+    response = client.get(f"{post.get_absolute_url()}?{query}")
+    assert response.status_code == 200
+    assert b"Still here" in response.content
+
+
+def test_odd_digits_in_a_moderation_post_are_ignored(client, owner):
+    client.force_login(owner)
+    response = client.post("/dashboard/comments/", {"one": "approve:²", "comments": ["²", "٣"], "action": "approve"})
+    assert response.status_code < 500
+
+
 @pytest.mark.parametrize(
-    "parent", ["abc", "-1", "0", "99999999999999999999999", "1.5", "1e3", " ", "\x00", "1,2", "[1]"]
+    "parent", ["abc", "-1", "0", "99999999999999999999999", "1.5", "1e3", " ", "\x00", "1,2", "[1]", "²", "\u0661"]
 )
 def test_a_malformed_parent_is_a_form_error_and_keeps_the_text(site, owner, reader, parent):
     from posts.tests.factories import PostFactory
