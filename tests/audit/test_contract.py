@@ -115,6 +115,22 @@ def test_a_posts_cover_is_its_open_graph_image(client, user):
     assert tags["og:image"] == "http://testserver" + post.cover.url
 
 
+def test_makemigrations_check_runs_in_a_bare_environment():
+    """Checking for missing migrations reads models only, so it needs no SECRET_KEY (nor DEBUG)."""
+    environ = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    result = subprocess.run(  # nosec B603 # our own manage.py with a fixed argument list
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), "makemigrations", "--check", "--dry-run"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_manage_py_refuses_to_start_without_a_secret_key_in_one_line():
     environ = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
     environ["DEBUG"] = "0"
