@@ -32,7 +32,6 @@ class Thread:
     # The tree as a flat list of (is_opening, comment): each comment opens, then its replies, then it
     # closes. A template loop over this renders nested markup at any depth without recursion.
     items: list[tuple[bool, Comment]] = field(default_factory=list)
-    approved_count: int = 0
     # The neighbouring pages, as comment ids: the earlier page ends before `earlier_before` (this page's
     # first comment) and the later one begins with `later_start`; None where there is no such page.
     earlier_before: int | None = None
@@ -47,7 +46,8 @@ class Thread:
 
 @dataclass(frozen=True)
 class PageBounds:
-    """A page as a range of paths: from its first thread's root up to the next page's first root."""
+    """A page as a range of paths, from where it begins (a thread's root, or inside a long thread) up to
+    where the next page begins."""
 
     start: str | None = None
     end: str | None = None
@@ -156,6 +156,11 @@ def find_page(roots, *, start=None, before=None, latest=False, per_page: int = C
     return page or PageBounds()
 
 
+def _as_displayed(comments):
+    """Comments with what the thread shows of them: their authors, and not the moderators' fields."""
+    return comments.select_related("author").defer("ip_address", "user_agent", "guest_email")
+
+
 def _page_rows(post, viewer, page: PageBounds, limit: int) -> tuple[list[Comment], str | None, bool]:
     """The page's comments in reading order, at most `limit` of them (one query), with the path where
     the next page begins and whether anything comes before. A page that would hold more (one very long
@@ -166,7 +171,7 @@ def _page_rows(post, viewer, page: PageBounds, limit: int) -> tuple[list[Comment
         rows = rows.filter(path__gte=page.start)
     if page.end is not None:
         rows = rows.filter(path__lt=page.end)
-    rows = rows.select_related("author").defer("ip_address", "user_agent", "guest_email")
+    rows = _as_displayed(rows)
     if page.backwards:
         found = list(rows.order_by("-path")[: limit + 1])
         return found[:limit][::-1], page.end, page.has_earlier or len(found) > limit
@@ -224,14 +229,12 @@ def load_thread(
     if continued:
         first = rows[0].path
         prefixes = [first[:end] for end in range(PATH_SEGMENT_WIDTH, len(first), PATH_SEGMENT_WIDTH)]
-        context = post.comments.filter(path__in=prefixes).select_related("author")
-        rows = list(context.defer("ip_address", "user_agent", "guest_email").order_by("path")) + rows
+        rows = list(_as_displayed(post.comments.filter(path__in=prefixes)).order_by("path")) + rows
     tree = build_tree(rows, viewer=viewer, post=post)
     return Thread(
         post=post,
         roots=tree,
         items=flatten(tree),
-        approved_count=post.approved_comment_count,
         earlier_before=earlier_before,
         later_start=_id(later) if later is not None else None,
         continued=continued,

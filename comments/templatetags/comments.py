@@ -18,9 +18,9 @@ def comment_thread(context, post):
     """The comments section under a post: one page of its threads, and the comment form.
 
     Two queries for the thread whatever its size (see comments.tree), plus one to check that a
-    signed-in reader may comment. Long threads are paged: `?cstart=<id>` is the page that begins with
-    thread <id>, `?cbefore=<id>` the page before it, `?clatest=1` the last page, and `?comment=<pk>` the
-    page that begins with that comment's thread.
+    signed-in reader may comment. Long discussions are paged: `?cstart=<id>` is the page that begins
+    with comment <id>, `?cbefore=<id>` the page that ends just before it, `?clatest=1` the last page, and
+    `?comment=<pk>` the page that begins with that comment's thread.
     """
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
