@@ -102,9 +102,9 @@ class ModerationForm(forms.Form):
         one = data.get("one")
         if one:
             action, _, pk = one.partition(":")
-            if action not in dict(self.ACTIONS) or parse_id(pk) not in self.queue:
+            if action not in dict(self.ACTIONS) or (pk := parse_id(pk)) not in self.queue:
                 raise forms.ValidationError("That comment is no longer waiting for moderation.")
-            data["action"], data["selected"] = action, [self.queue[parse_id(pk)]]
+            data["action"], data["selected"] = action, [self.queue[pk]]
             return data
         if not data.get("action"):
             raise forms.ValidationError("Choose what to do with the selected comments.")

@@ -25,8 +25,8 @@ class LegacyRedirectMiddleware:
     def __call__(self, request):
         if request.method in ("GET", "HEAD"):
             match = BLOG_PATH.match(request.path_info)
-            old_id = parse_id(request.GET.get("p"))
-            if match and match["rest"] == "/" and old_id is not None:
+            old_id = parse_id(request.GET.get("p")) if match and match["rest"] == "/" else None
+            if old_id is not None:
                 response = self.redirect(match["username"], f"/?p={old_id}")
                 if response is not None:
                     return response
