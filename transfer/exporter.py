@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape
@@ -120,6 +120,21 @@ def post_json(post: Post, site_url: str) -> dict:
     }
 
 
+def json_document(head: dict, **lists: Iterable[dict]) -> Iterator[str]:
+    """One JSON object in chunks of text: the fields of `head`, then each of `lists` as an array written
+    an item (one line) at a time, so that a large blog never sits in memory as a whole."""
+    text = json.dumps(head, ensure_ascii=False, indent=1)
+    yield text[: text.rindex("}")].rstrip()
+    for name, items in lists.items():
+        yield f",\n {json.dumps(name)}: [\n"
+        separator = ""
+        for item in items:
+            yield separator + json.dumps(item, ensure_ascii=False)
+            separator = ",\n"
+        yield "\n ]"
+    yield "\n}\n"
+
+
 def export_json(*, author, site_url: str) -> Iterator[str]:
     """The blog as Blogsite's JSON document (format described in the README), in chunks of text."""
     blog = _blog(author)
@@ -137,14 +152,7 @@ def export_json(*, author, site_url: str) -> Iterator[str]:
         },
         "labels": [{"name": label.name, "slug": label.slug} for label in _labels(author)],
     }
-    head = json.dumps(header, ensure_ascii=False, indent=1)
-    # The posts follow, one per line, inside the same object.
-    yield head[: head.rindex("}")].rstrip() + ',\n "posts": [\n'
-    first = True
-    for post in blog_posts(author):
-        yield ("" if first else ",\n") + json.dumps(post_json(post, site_url), ensure_ascii=False)
-        first = False
-    yield "\n ]\n}\n"
+    yield from json_document(header, posts=(post_json(post, site_url) for post in blog_posts(author)))
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from django.db import transaction
@@ -12,7 +11,7 @@ from comments.models import Comment
 from posts.models import Blog, Post
 from posts.services import delete_post
 
-from .exporter import GENERATOR, blog_posts, iso, post_json
+from .exporter import GENERATOR, blog_posts, iso, json_document, post_json
 
 
 def export_user_data(*, user, site_url: str) -> Iterator[str]:
@@ -42,30 +41,25 @@ def export_user_data(*, user, site_url: str) -> Iterator[str]:
         if blog
         else None,
     }
-    text = json.dumps(head, ensure_ascii=False, indent=1)
-    yield text[: text.rindex("}")].rstrip() + ',\n "posts": [\n'
-    first = True
-    for post in blog_posts(user):
-        yield ("" if first else ",\n") + json.dumps(post_json(post, site_url), ensure_ascii=False)
-        first = False
-    yield '\n ],\n "comments": [\n'
-    first = True
     comments = Comment.objects.filter(author=user).select_related("post", "post__author").order_by("pk").iterator(500)
-    for comment in comments:
-        item = {
-            "id": comment.pk,
-            "post": site_url.rstrip("/") + comment.post.get_absolute_url(),
-            "post_title": comment.post.title,
-            "parent": comment.parent_id,
-            "status": comment.status,
-            "created_at": iso(comment.created_at),
-            "edited_at": iso(comment.edited_at),
-            "body": comment.body,
-            "body_html": comment.body_html,
-        }
-        yield ("" if first else ",\n") + json.dumps(item, ensure_ascii=False)
-        first = False
-    yield "\n ]\n}\n"
+    yield from json_document(
+        head,
+        posts=(post_json(post, site_url) for post in blog_posts(user)),
+        comments=(
+            {
+                "id": comment.pk,
+                "post": site_url.rstrip("/") + comment.post.get_absolute_url(),
+                "post_title": comment.post.title,
+                "parent": comment.parent_id,
+                "status": comment.status,
+                "created_at": iso(comment.created_at),
+                "edited_at": iso(comment.edited_at),
+                "body": comment.body,
+                "body_html": comment.body_html,
+            }
+            for comment in comments
+        ),
+    )
 
 
 def delete_account(*, user, keep_comments: bool) -> None:
