@@ -85,6 +85,23 @@ def can_ban(moderator, user) -> bool:
     return True
 
 
+def _record_for_comments(comments, action: str, *, by: ModerationEvent, note) -> None:
+    """One event per comment that a ban or an unban (`by`) changed, at its time and in its name (one query)."""
+    ModerationEvent.objects.bulk_create(
+        ModerationEvent(
+            moderator=by.moderator,
+            action=action,
+            source=by.source,
+            comment_id=c.pk,
+            post_id=c.post_id,
+            target_user=by.target_user,
+            note=note(c),
+            created_at=by.created_at,
+        )
+        for c in comments
+    )
+
+
 def ban_user(*, user, moderator, remove_all_comments: bool = False, unpublish_posts: bool = False) -> ModerationEvent:
     """Deactivate `user` and remove their pending comments (or every visible comment), and optionally unpublish
     their posts. Returns the recorded ban event.
@@ -117,19 +134,7 @@ def ban_user(*, user, moderator, remove_all_comments: bool = False, unpublish_po
         comments = list(Comment.objects.filter(author=user, status__in=removable).only("pk", "post_id", "status"))
         Comment.objects.filter(pk__in=[c.pk for c in comments]).update(status=Comment.Status.REMOVED)
         comments_changed.send(sender=Comment, post_ids={c.post_id for c in comments})
-        ModerationEvent.objects.bulk_create(
-            ModerationEvent(
-                moderator=moderator,
-                action=ModerationEvent.Action.REMOVE,
-                source=ModerationEvent.Source.ADMIN,
-                comment_id=c.pk,
-                post_id=c.post_id,
-                target_user=user,
-                note=_ban_note(ban.pk, c),
-                created_at=ban.created_at,
-            )
-            for c in comments
-        )
+        _record_for_comments(comments, ModerationEvent.Action.REMOVE, by=ban, note=lambda c: _ban_note(ban.pk, c))
         if unpublish_posts:
             posts = Post.objects.filter(author=user).exclude(status=Post.Status.DRAFT).select_related("author")
             _change_posts(
@@ -193,18 +198,11 @@ def unban_user(*, user, moderator) -> ModerationEvent:
                 status=status
             )
         comments_changed.send(sender=Comment, post_ids={c.post_id for c in comments})
-        ModerationEvent.objects.bulk_create(
-            ModerationEvent(
-                moderator=moderator,
-                action=ModerationEvent.Action.RESTORE,
-                source=ModerationEvent.Source.ADMIN,
-                comment_id=c.pk,
-                post_id=c.post_id,
-                target_user=user,
-                note=f"With unban #{unban.pk}; back to {comment_status[c.pk]}",
-                created_at=unban.created_at,
-            )
-            for c in comments
+        _record_for_comments(
+            comments,
+            ModerationEvent.Action.RESTORE,
+            by=unban,
+            note=lambda c: f"With unban #{unban.pk}; back to {comment_status[c.pk]}",
         )
         for post in Post.objects.filter(pk__in=post_status, status=Post.Status.DRAFT).select_related("author"):
             status, publish_at = post_status[post.pk]
