@@ -225,8 +225,7 @@ def update_post(
     if comments_enabled is not _UNCHANGED:
         post.comments_enabled = comments_enabled
     if cover is not _UNCHANGED:
-        if post.cover and post.cover.name:
-            post.cover.delete(save=False)
+        _delete_file_on_commit(post.cover)
         post.cover = cover or ""
     status_changed = status is not _UNCHANGED or publish_at is not _UNCHANGED or post.status == Post.Status.SCHEDULED
     becomes_public = False
@@ -241,6 +240,13 @@ def update_post(
     if becomes_public:
         _announce(post)
     return post
+
+
+def _delete_file_on_commit(file) -> None:
+    """Delete a stored file once the change that drops it has committed; a failed change keeps it."""
+    if file and file.name:
+        name, storage = file.name, file.storage
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def _save_with_unique_slug(post: Post, *, exclude_pk: int | None) -> None:
@@ -259,11 +265,8 @@ def _save_with_unique_slug(post: Post, *, exclude_pk: int | None) -> None:
 @transaction.atomic
 def delete_post(*, post: Post) -> None:
     """Delete the post with its comments and cover file (labels stay, for other posts)."""
-    cover_name = post.cover.name if post.cover else ""
-    storage = post.cover.storage if post.cover else None
+    _delete_file_on_commit(post.cover)
     post.delete()
-    if cover_name:
-        transaction.on_commit(lambda: storage.delete(cover_name))
 
 
 def publish_due_posts(*, now: datetime | None = None) -> list[Post]:

@@ -228,6 +228,7 @@ def edit(request, username, year, month, slug):
                 post = services.update_post(post=post, **form.service_kwargs())
             except ValidationError as error:
                 _add_service_errors(form, error)
+                post.refresh_from_db()  # the page shows the post as it still is, not the refused change
             else:
                 messages.success(request, _saved_message(post))
                 return redirect(post.get_absolute_url())

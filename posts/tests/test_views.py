@@ -255,6 +255,38 @@ def test_a_cover_is_reencoded_and_shown_on_the_page(client, user):
     assert f'<meta property="og:image" content="http://testserver{post.cover.url}">' in content
 
 
+def test_a_refused_edit_keeps_the_cover_and_shows_the_post_as_it_is(client, user, django_capture_on_commit_callbacks):
+    client.force_login(user)
+    client.post("/write/", _form(cover=_png()))
+    post = Post.objects.get()
+    old_cover = post.cover.name
+    with django_capture_on_commit_callbacks(execute=True):
+        # A published post can't go back to being scheduled: the service refuses after the form accepted.
+        response = client.post(
+            post.get_edit_url(),
+            _form(title="Changed", status="scheduled", publish_at="2099-01-01T10:00", cover=_png((50, 50))),
+        )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    post.refresh_from_db()
+    assert (post.title, post.cover.name) == ("My title", old_cover)
+    assert post.cover.storage.exists(old_cover)
+    assert response.context["post"].title == "My title"
+
+
+def test_a_new_cover_replaces_the_old_file(client, user, django_capture_on_commit_callbacks):
+    client.force_login(user)
+    client.post("/write/", _form(cover=_png()))
+    post = Post.objects.get()
+    old_cover = post.cover.name
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(post.get_edit_url(), _form(cover=_png((50, 50))))
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.cover.name != old_cover and post.cover.storage.exists(post.cover.name)
+    assert not post.cover.storage.exists(old_cover)
+
+
 def test_the_author_edits_a_post_and_the_slug_stays_after_publication(client, user, post):
     client.force_login(user)
     old_url = post.get_absolute_url()
