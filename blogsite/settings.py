@@ -230,6 +230,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # X-Forwarded-Proto header, and turn the HTTPS-only settings on.
 if env_bool("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the site append to X-Forwarded-For: with it, allauth's rate limits and the
+# comments' (see comments.views.client_ip) count each reader's own address rather than the proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0"))

@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
@@ -58,7 +59,12 @@ def feed_url(post: Post) -> str:
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The reader's address as allauth reads it for its own limits: behind `TRUSTED_PROXY_COUNT` proxies,
+    from X-Forwarded-For; otherwise the connection's."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return None
 
 
 def _form_page(request, *, post, form, parent=None, status=400, error=None):

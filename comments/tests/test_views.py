@@ -51,6 +51,19 @@ def test_verified_reader_posts_a_comment_and_lands_on_it(client, open_blog, othe
     assert comment.ip_address == "127.0.0.1"
 
 
+def test_behind_a_trusted_proxy_the_readers_own_address_is_kept(client, open_blog, other_user, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    client.force_login(other_user)
+    client.post(create_url(open_blog), {"body": "Via the proxy.", "parent": ""}, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert Comment.objects.get().ip_address == "203.0.113.9"
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(client, open_blog, other_user):
+    client.force_login(other_user)
+    client.post(create_url(open_blog), {"body": "Spoofed.", "parent": ""}, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert Comment.objects.get().ip_address == "127.0.0.1"
+
+
 def test_reader_replies_with_the_parent_field(client, open_blog, other_user):
     parent = CommentFactory(post=open_blog)
     client.force_login(other_user)
