@@ -22,6 +22,7 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from comments.models import PATH_MAX_DEPTH, Comment, path_segment
+from comments.signals import comments_changed
 from posts.models import Blog, Label, Post
 from posts.services import LABEL_MAX_LENGTH, MAX_LABELS
 
@@ -138,6 +139,11 @@ class _Import:
             self.add_comment(record)
         self.flush()
         self.link_tree()
+        if self.new_comments:
+            # Bulk inserts and the tree's raw updates send no model signals: say which threads changed.
+            comments_changed.send(
+                sender=Comment, post_ids={post_id for _, post_id, _, _ in self.new_comments.values()}
+            )
 
     def skip(self, record: Skipped) -> None:
         self.summary.skipped[(record.what, record.reason)] += 1

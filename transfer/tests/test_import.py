@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from comments.models import Comment
 from comments.tests.helpers import counted_thread_replies, stored_thread_replies
@@ -381,3 +382,28 @@ def test_a_reply_chain_deeper_than_threads_go_is_flattened_at_the_bottom(user, t
     assert all(c.parent is None or c.path == c.parent.path + c.path[-8:] for c in rows)
     assert all(c.parent is None or c.depth == c.parent.depth + 1 for c in rows)
     assert "deeper than" in out
+
+
+def test_comments_brought_in_by_a_later_run_show_at_once_on_cached_pages(user, fixture_path, tmp_path, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    run_import(fixture_path("wordpress.xml"))
+    post = Post.objects.get(author=user, slug="ca-marche-日本")
+    client = Client()
+    assert "Written since the last export" not in client.get(post.get_absolute_url()).content.decode()
+    assert client.get(post.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    newer = (
+        fixture_path("wordpress.xml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "<wp:comment_id>201</wp:comment_id>",
+            "<wp:comment_id>299</wp:comment_id>",
+            1,
+        )
+        .replace("First! Lovely photos.", "Written since the last export.", 1)
+    )
+    export = tmp_path / "newer.xml"
+    export.write_text(newer, encoding="utf-8")
+    run_import(export)
+
+    assert "Written since the last export" in client.get(post.get_absolute_url()).content.decode()
