@@ -1,4 +1,5 @@
-"""The admin site: branded titles, one "Accounts" heading, and the moderation queue's length on its index."""
+"""The admin site: branded titles and one "Accounts" heading (the moderation queue's length on its index
+comes from the `moderation` context processor)."""
 
 from django.contrib import admin
 from django.urls import reverse
@@ -8,15 +9,6 @@ class BlogsiteAdminSite(admin.AdminSite):
     site_header = "Blogsite administration"
     site_title = "Blogsite administration"
     index_title = "Blogsite administration"
-
-    def index(self, request, extra_context=None):
-        from comments.models import Comment
-
-        context = dict(extra_context or {})
-        if request.user.has_perm("comments.view_comment"):
-            context["pending_comment_count"] = Comment.objects.pending().count()
-            context["moderation_queue_url"] = moderation_queue_url()
-        return super().index(request, extra_context=context)
 
     def get_app_list(self, request, app_label=None):
         # allauth's app is also called "Accounts": list its email addresses with our users instead of

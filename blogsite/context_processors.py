@@ -1,5 +1,7 @@
+from functools import cache
+
 from django.conf import settings
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import lazy
 
 
 def site(request):
@@ -8,12 +10,18 @@ def site(request):
 
 
 def moderation(request):
-    """For staff, the number of comments awaiting moderation and the queue's address, counted (one query) only
-    when a template shows it; nothing for anyone else."""
+    """For staff who may see the comments in the admin, the number awaiting moderation and the queue's
+    address, counted (one query) only when a template shows them; 0 and "" for anyone else. The header
+    and the admin index both read these."""
 
-    def count():
+    @cache
+    def may_moderate() -> bool:
         user = getattr(request, "user", None)
-        if user is None or not user.is_staff:
+        return user is not None and user.is_staff and user.has_perm("comments.view_comment")
+
+    @cache
+    def count():
+        if not may_moderate():
             return 0
         from comments.models import Comment
 
@@ -22,6 +30,7 @@ def moderation(request):
     def queue_url():
         from .admin import moderation_queue_url
 
-        return moderation_queue_url()
+        return moderation_queue_url() if may_moderate() else ""
 
-    return {"pending_comment_count": SimpleLazyObject(count), "moderation_queue_url": SimpleLazyObject(queue_url)}
+    # Lazy values of the real types (so that filters such as `pluralize` see a number), each worked out once.
+    return {"pending_comment_count": lazy(count, int)(), "moderation_queue_url": lazy(queue_url, str)()}

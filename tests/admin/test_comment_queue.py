@@ -212,6 +212,17 @@ def test_site_header_costs_readers_no_query_and_shows_no_count(browser, user):
     assert 'id="pending-comments"' not in html
 
 
+def test_staff_who_may_not_see_comments_get_no_count_and_no_dead_link(browser):
+    from accounts.tests.factories import UserFactory
+
+    clerk = UserFactory(username="clerk", is_staff=True)
+    CommentFactory()
+    for url in ("/", "/admin/"):
+        html = browser(clerk).get(url).content.decode()
+        assert 'id="pending-comments"' not in html
+        assert "awaiting moderation" not in html
+
+
 def test_queue_search_finds_comments_by_words_writer_and_address(browser, moderator):
     wanted = CommentFactory(body="Buy cheap watches", ip_address="198.51.100.7", author=UserFactory(username="spammy"))
     CommentFactory(body="A kind word", ip_address="203.0.113.5")
