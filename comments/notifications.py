@@ -92,7 +92,7 @@ def notify_new_comment(comment, *, base_url: str = "") -> None:
     context = {
         "comment": comment,
         "post": post,
-        "comment_url": base + post.get_absolute_url() + f"#c{comment.pk}",
+        "comment_url": base + comment.get_absolute_url(),
         "dashboard_url": base + reverse("comments:queue"),
     }
     notified = {author.pk} if author else set()
@@ -162,7 +162,7 @@ def notify_replies_approved(comment_ids, *, base_url: str = "") -> None:
                 "comment": comment,
                 "post": comment.post,
                 "parent": comment.parent,
-                "comment_url": base + comment.post.get_absolute_url() + f"#c{comment.pk}",
+                "comment_url": base + comment.get_absolute_url(),
             },
             base_url=base,
         )
