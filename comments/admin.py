@@ -93,11 +93,19 @@ class CommentAdmin(admin.ModelAdmin):
         "permalink",
     )
 
+    # Deleting would tear replies out of their thread and go unrecorded; "remove" keeps the thread and is
+    # recorded. The admin offers neither the bulk action nor the delete page. (The delete permission itself
+    # stays: deleting a post in the admin takes its comments with it, and checks it.)
     def get_actions(self, request):
         actions = super().get_actions(request)
-        # Deleting would tear replies out of their thread; "remove" keeps the thread and is recorded.
         actions.pop("delete_selected", None)
         return actions
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "show_delete": False})
+
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied("Comments are removed, not deleted: use the remove action.")
 
     def has_add_permission(self, request):
         return False

@@ -94,6 +94,17 @@ def test_queue_offers_no_delete_and_no_add(browser, superuser):
     assert browser(superuser).get(reverse("admin:comments_comment_add")).status_code == 403
 
 
+def test_a_single_comment_cannot_be_deleted_from_the_admin_either(browser, superuser):
+    comment = CommentFactory()
+    client = browser(superuser)
+    page = client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
+    delete_url = reverse("admin:comments_comment_delete", args=[comment.pk])
+    assert delete_url not in page
+    assert client.get(delete_url).status_code == 403
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+
 def test_decision_on_a_comments_page_is_applied_and_recorded(browser, moderator):
     comment = CommentFactory(body="Original words")
     client = browser(moderator)
