@@ -104,7 +104,8 @@ class PostFeed(Feed):
         return xml_text(sanitize_html(item.body_html, base_url=base))
 
     def item_extra_kwargs(self, item):
-        extra = {"content_html": self._content(item)}
+        # Atom carries the full text beside the summary; RSS already has it as the description.
+        extra = {"content_html": self._content(item)} if self.feed_type is PostAtomFeedGenerator else {}
         if item.cover:
             extra["cover_url"] = self.request.build_absolute_uri(item.cover.url)
             extra["cover_type"] = mimetypes.guess_type(item.cover.name)[0] or "image/jpeg"

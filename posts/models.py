@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .markup import IMPORTED_HTML, count_words, extract_excerpt, html_to_text, render_markdown, sanitize_html
 
@@ -210,7 +211,7 @@ class Post(models.Model):
             and self.published_at <= timezone.now()
         )
 
-    @property
+    @cached_property
     def summary(self) -> str:
         """What lists and feeds show: the written excerpt, else the first paragraph as plain text."""
         return self.excerpt or extract_excerpt(self.body_html)
