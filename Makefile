@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed serve bench screenshots clean
+.PHONY: run test lint format serve bench bench-import screenshots clean
 
 # Re-install only when a requirements file changed since the last install.
 $(BIN)/.installed: requirements.txt

@@ -194,7 +194,7 @@ if AWS_STORAGE_BUCKET_NAME:
     # Path-style URLs on a custom endpoint (`endpoint/bucket/key`) work with every S3-compatible server.
     AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE") or ("path" if AWS_S3_ENDPOINT_URL else None)
     # Media is public (avatars, covers): plain URLs stay valid inside cached pages, where signed ones
-    # would expire. Set AWS_QUERYSTRING_AUTH=1 for a private bucket (and keep CACHE_PAGE_SECONDS shorter
+    # would expire. Set AWS_QUERYSTRING_AUTH=1 for a private bucket (and keep PAGE_CACHE_SECONDS shorter
     # than AWS_QUERYSTRING_EXPIRE).
     AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)
     AWS_QUERYSTRING_EXPIRE = int(env("AWS_QUERYSTRING_EXPIRE", "3600"))
