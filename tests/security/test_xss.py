@@ -122,7 +122,6 @@ def test_saving_a_post_stores_only_sanitized_html_whatever_the_body(owner):
 
 
 def test_a_post_body_holding_the_whole_corpus_renders_inert_on_every_page_and_feed(site, owner):
-    site.require_posts()
     body = "".join(corpus_chunks(10**6)).replace("\x00", "")
     post = site.published_post(title="Everything at once", body=body, labels="corpus")
     anonymous = Client()
@@ -133,14 +132,12 @@ def test_a_post_body_holding_the_whole_corpus_renders_inert_on_every_page_and_fe
     check_page(site.client, "/dashboard/")
     check_page(site.client, post.get_edit_url())
     check_page(anonymous, "/search/?q=canary")
-    site.require_feeds()
     for url in site.feeds_showing(post):
         check_feed(anonymous, url)
 
 
 @pytest.mark.parametrize("group", batches(SHORT_PAYLOADS, 8), ids=lambda g: f"{g[0].id}..{g[-1].id}")
 def test_hostile_titles_labels_and_excerpts_render_inert_on_every_page_and_feed(site, owner, group):
-    site.require_posts()
     anonymous = Client()
     posts = []
     for payload in group:
@@ -163,7 +160,6 @@ def test_hostile_titles_labels_and_excerpts_render_inert_on_every_page_and_feed(
             check_page(anonymous, url)
         check_page(site.client, "/dashboard/")
         check_page(anonymous, "/search/?q=words")
-        site.require_feeds()
         for url in site.feeds_showing(posts[0]):
             check_feed(anonymous, url)
 
@@ -210,16 +206,12 @@ def test_comments_holding_the_whole_corpus_render_inert_in_the_queue_the_post_pa
     check_page(reader_client, reverse("comments:reply", args=[first.pk]))
     check_page(reader_client, reverse("comments:edit", args=[first.pk]))
     check_feed(anonymous, site.comments_feed(commented_post))
-    if "comments" not in page:
-        pytest.skip("the post page does not show its comment thread yet (posts' template)")
     assert "canary template-8" in page
 
 
 def test_comments_holding_the_whole_corpus_render_inert_in_the_admin(hostile_comments, superuser):
     admin = Client()
     admin.force_login(superuser)
-    if admin.get("/admin/comments/comment/").status_code == 404:
-        pytest.skip("the comments admin has not landed on main: /admin/comments/comment/ answers 404")
     check_page(admin, "/admin/comments/comment/")
     check_page(admin, f"/admin/comments/comment/{hostile_comments[1].first().pk}/change/")
 
