@@ -53,11 +53,6 @@ def submit_form(client, url: str, changes: dict, *, pick=lambda form: form["meth
     return client.post(form["action"] or url, data)
 
 
-def links_in(page: bytes | str) -> list[str]:
-    root = html5lib.parse(page, treebuilder="etree", namespaceHTMLElements=False)
-    return [a.get("href") for a in root.iter("a") if a.get("href")]
-
-
 class Site:
     def __init__(self, client, owner):
         self.client = client

@@ -117,10 +117,6 @@ def _posts_by_actor(world: World) -> int:
     return Post.objects.filter(author=world.actor).count() if world.actor else 0
 
 
-def _comment_count(world: World) -> int:
-    return Comment.objects.filter(post=world.post).count()
-
-
 def _admin_change_post(world, client):
     return submit_form(
         client,
