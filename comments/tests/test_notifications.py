@@ -110,14 +110,19 @@ def test_a_mail_failure_is_logged_and_the_comment_is_still_saved(
     assert "Could not send" in caplog.text
 
 
-def test_a_mail_failure_does_not_break_the_request(client, open_post, other_user, monkeypatch, settings):
+def test_a_mail_failure_does_not_break_the_request(
+    client, open_post, other_user, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
     def broken_send(self, *args, **kwargs):
         raise ConnectionRefusedError("mail server down")
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", broken_send)
     client.force_login(other_user)
-    response = client.post(open_post.get_absolute_url() + "comments/", {"body": "Hello", "parent": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(open_post.get_absolute_url() + "comments/", {"body": "Hello", "parent": ""})
+    assert f"Could not send the comment notification to user {open_post.author.pk}" in caplog.text
     assert response.status_code == 302
+    assert Comment.objects.filter(post=open_post, body="Hello").exists()
 
 
 def _unsubscribe_url(message) -> str:
