@@ -30,6 +30,13 @@ class CommentFactory(factory.django.DjangoModelFactory):
             Comment.objects.filter(pk=obj.pk).update(path=obj.path)
 
 
+def _reset_comment_ids() -> None:
+    """Move PostgreSQL's id sequence past rows inserted with explicit ids, for the comments made next."""
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Comment]):
+            cursor.execute(sql)
+
+
 def bulk_threads(post, *, threads: int, replies: int = 0, authors=None, start_pk: int | None = None) -> int:
     """Insert `threads` approved top-level comments, each with a chain of `replies` nested replies, in
     bulk with explicit ids (so that paths are known before the insert). Returns how many were made.
@@ -61,10 +68,7 @@ def bulk_threads(post, *, threads: int, replies: int = 0, authors=None, start_pk
             parent = comment
             pk += 1
     Comment.objects.bulk_create(rows, batch_size=2000)
-    # Explicit ids leave PostgreSQL's sequence behind; move it past them for the comments made next.
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Comment]):
-            cursor.execute(sql)
+    _reset_comment_ids()
     return len(rows)
 
 
@@ -87,7 +91,5 @@ def bulk_replies(parent: Comment, n: int) -> list[int]:
         )
         for pk in range(first, first + n)
     )
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Comment]):
-            cursor.execute(sql)
+    _reset_comment_ids()
     return list(range(first, first + n))

@@ -53,6 +53,7 @@ from django.test import Client
 
 from accounts.models import User
 from comments.models import Comment
+from comments.tests.factories import CommentFactory
 from posts.models import Post
 from posts.tests.factories import DraftFactory, PostFactory
 
@@ -228,11 +229,7 @@ def world(people, owner, reader, settings):
     settings.COMMENTS_RATE_PER_MINUTE = 10_000
     post = PostFactory(author=owner, title="The owner's post", slug="the-owners-post")
     draft = DraftFactory(author=owner, title="The owner's secret draft", slug="secret-draft")
-    comment = Comment.objects.create(
-        post=post, author=reader, body="First!", body_html="<p>First!</p>", status="approved"
-    )
-    Comment.objects.filter(pk=comment.pk).update(path=f"{comment.pk:08d}")
-    comment.refresh_from_db()
+    comment = CommentFactory(post=post, author=reader, body="First!")
     return World(owner=owner, reader=reader, post=post, draft=draft, comment=comment, site=Site(Client(), owner))
 
 

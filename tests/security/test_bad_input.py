@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_control_characters_in_a_comment_do_not_break_the_comments_feed(owner, reader):
     post = PostFactory(author=owner, title="Vertical\x0btab title")
-    Comment.objects.create(
-        post=post, author=reader, body="x", body_html="<p>form\x0cfeed and \x01start</p>", status="approved", path="1"
-    )
+    CommentFactory(post=post, author=reader, body="x", body_html="<p>form\x0cfeed and \x01start</p>")
     response = Client().get(post.get_absolute_url() + "comments/feed/")
     assert response.status_code == 200
     assert b"formfeed and start" in response.content

@@ -9,7 +9,7 @@ other hosts are refused, so nothing leaves the machine. Needs Chromium (CHROMIUM
 import pytest
 
 from comments.markup import render_comment
-from comments.models import Comment, path_segment
+from comments.tests.factories import CommentFactory
 from posts.models import Blog
 from posts.tests.factories import PostFactory
 from tests.browser.conftest import CHROMIUM_PATH, sign_in
@@ -38,18 +38,7 @@ def _hostile_site(owner, reader):
     for n, payload in enumerate(PAYLOADS):
         text = payload.text.replace("\x00", "")  # PostgreSQL text cannot hold NUL (the forms refuse it)
         parent = previous if n % 3 else None
-        comment = Comment.objects.create(
-            post=post,
-            author=reader,
-            parent=parent,
-            depth=parent.depth + 1 if parent else 0,
-            body=text,
-            body_html=render_comment(text),
-            status="approved",
-        )
-        comment.path = (parent.path if parent else "") + path_segment(comment.pk)
-        Comment.objects.filter(pk=comment.pk).update(path=comment.path)
-        previous = comment
+        previous = CommentFactory(post=post, author=reader, parent=parent, body=text, body_html=render_comment(text))
     return post
 
 

@@ -101,10 +101,11 @@ def test_the_unsubscribe_exemption_changes_nothing_without_a_valid_token(owner):
 
 def test_state_changing_urls_do_nothing_on_get(owner, reader):
     from comments.models import Comment
+    from comments.tests.factories import CommentFactory
     from posts.tests.factories import PostFactory
 
     post = PostFactory(author=owner)
-    comment = Comment.objects.create(post=post, author=reader, body="x", status="approved", path="00000001")
+    comment = CommentFactory(post=post, author=reader, body="x")
     client = Client()
     client.force_login(reader)
     assert client.get(f"/comments/{comment.pk}/delete/").status_code in (200, 405)
@@ -146,12 +147,10 @@ def test_not_found_pages_show_no_urlconf_or_internals(client, url):
 
 
 def test_a_permission_denied_page_shows_no_internals(owner, reader):
-    from comments.models import Comment
+    from comments.tests.factories import CommentFactory
     from posts.tests.factories import PostFactory
 
-    comment = Comment.objects.create(
-        post=PostFactory(author=owner), author=reader, body="x", status="approved", path="00000001"
-    )
+    comment = CommentFactory(post=PostFactory(author=owner), author=reader, body="x")
     client = Client()
     client.force_login(owner)
     response = client.get(f"/comments/{comment.pk}/edit/")
@@ -165,11 +164,11 @@ def test_a_permission_denied_page_shows_no_internals(owner, reader):
 
 def _header_sample(owner, reader):
     """Responses of every kind: pages, a feed, a redirect, a form error, 403, 404, the admin and allauth."""
-    from comments.models import Comment
+    from comments.tests.factories import CommentFactory
     from posts.tests.factories import PostFactory
 
     post = PostFactory(author=owner)
-    comment = Comment.objects.create(post=post, author=reader, body="x", status="approved", path="00000001")
+    comment = CommentFactory(post=post, author=reader, body="x")
     anonymous, signed_in = Client(), Client()
     signed_in.force_login(owner)
     return {

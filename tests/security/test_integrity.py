@@ -10,7 +10,8 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
 from accounts.models import User
-from comments.models import Comment, path_segment
+from comments.models import Comment
+from comments.tests.factories import CommentFactory
 from posts.models import Blog, Post
 from posts.tests.factories import DraftFactory, PostFactory
 
@@ -25,15 +26,6 @@ def refused(action) -> bool:
     except IntegrityError:
         return True
     return False
-
-
-def make_comment(post, author, parent=None, status="approved", body="A comment."):
-    comment = Comment.objects.create(
-        post=post, author=author, parent=parent, depth=parent.depth + 1 if parent else 0, body=body, status=status
-    )
-    comment.path = (parent.path if parent else "") + path_segment(comment.pk)
-    Comment.objects.filter(pk=comment.pk).update(path=comment.path)
-    return comment
 
 
 @pytest.fixture
@@ -62,7 +54,7 @@ def test_two_posts_by_one_author_cannot_share_a_slug_but_two_authors_can(owner, 
 
 
 def test_a_comment_status_outside_the_choices_is_refused(two_posts, reader):
-    comment = make_comment(two_posts[0], reader)
+    comment = CommentFactory(post=two_posts[0], author=reader)
     assert refused(lambda: Comment.objects.filter(pk=comment.pk).update(status="hidden"))
 
 
@@ -73,26 +65,26 @@ def test_a_blog_comment_policy_outside_the_choices_is_refused(owner):
 
 def test_a_reply_cannot_point_at_a_comment_of_another_post(two_posts, reader, blogger):
     first, second = two_posts
-    parent = make_comment(first, reader)
+    parent = CommentFactory(post=first, author=reader)
     assert refused(
         lambda: Comment.objects.create(post=second, author=blogger, parent=parent, depth=1, body="Wrong thread")
     )
-    reply = make_comment(first, blogger, parent=parent)
+    reply = CommentFactory(post=first, author=blogger, parent=parent)
     assert refused(lambda: Comment.objects.filter(pk=reply.pk).update(post=second))
-    other_parent = make_comment(second, reader)
+    other_parent = CommentFactory(post=second, author=reader)
     assert refused(lambda: Comment.objects.filter(pk=reply.pk).update(parent=other_parent))
 
 
 def test_a_comment_cannot_move_to_another_post_without_its_replies(two_posts, reader, blogger):
     first, second = two_posts
-    parent = make_comment(first, reader)
-    make_comment(first, blogger, parent=parent)
+    parent = CommentFactory(post=first, author=reader)
+    CommentFactory(post=first, author=blogger, parent=parent)
     assert refused(lambda: Comment.objects.filter(pk=parent.pk).update(post=second))
 
 
 def test_raw_sql_cannot_insert_a_reply_into_another_posts_thread(two_posts, reader):
     first, second = two_posts
-    parent = make_comment(first, reader)
+    parent = CommentFactory(post=first, author=reader)
     table = Comment._meta.db_table
 
     def insert():
@@ -109,8 +101,8 @@ def test_raw_sql_cannot_insert_a_reply_into_another_posts_thread(two_posts, read
 
 def test_a_consistent_reply_is_accepted(two_posts, reader, blogger):
     first, _ = two_posts
-    parent = make_comment(first, reader)
-    assert not refused(lambda: make_comment(first, blogger, parent=parent))
+    parent = CommentFactory(post=first, author=reader)
+    assert not refused(lambda: CommentFactory(post=first, author=blogger, parent=parent))
 
 
 # Deletion and bans ---------------------------------------------------------------------------------------
@@ -120,9 +112,9 @@ def test_a_consistent_reply_is_accepted(two_posts, reader, blogger):
 def thread(two_posts, owner, reader, blogger):
     """reader's comment with blogger's reply under it, and owner's reply under that."""
     post = two_posts[0]
-    top = make_comment(post, reader, body="Top by reader")
-    middle = make_comment(post, blogger, parent=top, body="Reply by blogger")
-    bottom = make_comment(post, owner, parent=middle, body="Reply by owner")
+    top = CommentFactory(post=post, author=reader, body="Top by reader")
+    middle = CommentFactory(post=post, author=blogger, parent=top, body="Reply by blogger")
+    bottom = CommentFactory(post=post, author=owner, parent=middle, body="Reply by owner")
     return top, middle, bottom
 
 
@@ -160,7 +152,7 @@ def test_banning_a_user_with_every_option_keeps_other_peoples_replies(thread, re
 
 def test_deleting_a_post_needs_a_confirmation_and_takes_its_own_comments_only(two_posts, thread, owner, reader):
     first, second = two_posts
-    elsewhere = make_comment(second, reader, body="On the other post")
+    elsewhere = CommentFactory(post=second, author=reader, body="On the other post")
     client = Client()
     client.force_login(owner)
     confirm = client.get(first.get_delete_url())
