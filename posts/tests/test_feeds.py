@@ -1,11 +1,11 @@
 import datetime
-import io
 
 import feedparser
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image
 
+from accounts.tests.images import image_bytes
 from posts.services import create_post
 
 from .factories import DraftFactory, LabelFactory, PostFactory
@@ -71,11 +71,8 @@ def test_label_feeds_list_that_labels_posts(client, user):
 
 
 def test_covers_are_in_feeds(client, user):
-    buffer = io.BytesIO()
-    Image.new("RGB", (20, 10)).save(buffer, format="PNG")
-    from django.core.files.base import ContentFile
-
-    create_post(author=user, title="Pic", body="x", status="published", cover=ContentFile(buffer.getvalue(), "c.png"))
+    cover = ContentFile(image_bytes("PNG", size=(20, 10)), "c.png")
+    create_post(author=user, title="Pic", body="x", status="published", cover=cover)
     atom = _parse(client, "/feed/").entries[0]
     assert any(link.rel == "enclosure" and link.href.startswith("http://testserver/") for link in atom.links)
     rss = _parse(client, "/feed/rss/").entries[0]

@@ -5,9 +5,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from accounts.tests.factories import UserFactory
+from accounts.tests.images import image_bytes, upload
 from posts.models import Blog, Post
 from posts.services import create_post
 
@@ -19,14 +19,6 @@ pytestmark = pytest.mark.django_db
 def _form(**overrides):
     data = {"title": "My title", "body": "Hello *world*.", "labels": "one, two", "status": "published"}
     return {**data, **overrides}
-
-
-def _png(size=(40, 30)) -> io.BytesIO:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "red").save(buffer, format="PNG")
-    buffer.seek(0)
-    buffer.name = "cover.png"
-    return buffer
 
 
 # Reading
@@ -248,7 +240,7 @@ def test_a_non_image_cover_is_a_form_error(client, user):
 
 def test_a_cover_is_reencoded_and_shown_on_the_page(client, user):
     client.force_login(user)
-    client.post("/write/", _form(cover=_png()))
+    client.post("/write/", _form(cover=upload(image_bytes("PNG", size=(40, 30)), "cover.png", "image/png")))
     post = Post.objects.get()
     assert post.cover.name.endswith(".jpg")
     content = client.get(post.get_absolute_url()).content.decode()

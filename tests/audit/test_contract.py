@@ -1,6 +1,5 @@
 """The public contract, checked the way an outside client would use it."""
 
-import io
 import os
 import re
 import subprocess  # nosec B404
@@ -10,16 +9,9 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
+from accounts.tests.images import image_bytes, upload
 from posts.services import create_post
-
-
-def png_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "teal").save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def test_a_label_page_is_found_by_its_name_and_redirects_to_its_address(client, user):
@@ -107,7 +99,7 @@ def test_a_post_without_a_cover_still_has_an_open_graph_image(client, user):
 
 
 def test_a_posts_cover_is_its_open_graph_image(client, user):
-    cover = SimpleUploadedFile("cover.png", png_bytes(), content_type="image/png")
+    cover = upload(image_bytes("PNG", size=(40, 30)), "cover.png", "image/png")
     post = create_post(author=user, title="Pictured", body="See above.", status="published", cover=cover)
 
     tags = open_graph(client.get(post.get_absolute_url()).content.decode())

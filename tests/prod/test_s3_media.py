@@ -1,6 +1,5 @@
 """Uploads on an S3-compatible store: moto's standalone server on 127.0.0.1 stands in for S3."""
 
-import io
 import json
 import socket
 import urllib.request
@@ -8,9 +7,9 @@ import urllib.request
 import boto3
 import pytest
 from django.core.files.base import ContentFile
-from PIL import Image
 
 from accounts.tests.factories import UserFactory
+from accounts.tests.images import image_bytes
 from posts.models import Post
 
 from .test_security_headers import settings_in_subprocess
@@ -82,12 +81,6 @@ def fetch(url: str) -> bytes:
         return response.read()
 
 
-def png_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (200, 40, 40)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def s3_settings(settings, s3_endpoint):
     """The settings that blogsite/settings.py derives from the documented AWS_* variables."""
@@ -120,7 +113,7 @@ def test_setting_the_documented_variables_puts_uploads_in_the_bucket(s3_endpoint
 
 def test_an_avatar_upload_lands_in_the_bucket_and_its_url_serves_it(s3_settings):
     user = UserFactory(username="karen")
-    image = png_bytes()
+    image = image_bytes("PNG", size=(8, 8))
     user.avatar.save("portrait.png", ContentFile(image))
     assert user.avatar.name in bucket_keys(s3_settings)
     assert user.avatar.url.startswith(f"{s3_settings}/{BUCKET}/avatars/")
@@ -130,7 +123,7 @@ def test_an_avatar_upload_lands_in_the_bucket_and_its_url_serves_it(s3_settings)
 def test_a_cover_upload_lands_in_the_bucket_and_its_url_serves_it(s3_settings):
     author = UserFactory(username="karen")
     post = Post.objects.create(author=author, title="Spring", slug="spring", body="Buds.")
-    image = png_bytes()
+    image = image_bytes("PNG", size=(8, 8))
     post.cover.save("garden.png", ContentFile(image))
     assert post.cover.name == f"covers/{author.pk}/garden.png"
     assert post.cover.name in bucket_keys(s3_settings)

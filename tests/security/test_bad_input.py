@@ -1,8 +1,12 @@
 """Bad input never yields a 500: it gets a form error, a 4xx, or is stored and shown harmlessly."""
 
+from io import BytesIO
+
 import pytest
 from django.test import Client
+from PIL import Image
 
+from accounts.tests.images import GPS_IFD, SVG, image_bytes, jpeg_with_gps, png_bomb, truncated_jpeg, upload
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
 from posts.tests.factories import PostFactory
@@ -24,66 +28,15 @@ def test_control_characters_in_a_comment_do_not_break_the_comments_feed(owner, r
 # Uploads ------------------------------------------------------------------------------------------------
 
 
-def _image_bytes(fmt="JPEG", size=(64, 48), exif=None) -> bytes:
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    image = Image.new("RGB", size, (200, 30, 30))
-    kwargs = {"exif": exif} if exif is not None else {}
-    image.save(buffer, fmt, **kwargs)
-    return buffer.getvalue()
-
-
-def _gps_exif():
-    from PIL import Image
-
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"  # Make
-    gps = exif.get_ifd(0x8825)
-    gps[1] = "N"
-    gps[2] = (48.0, 51.0, 29.0)
-    gps[3] = "E"
-    gps[4] = (2.0, 17.0, 40.0)
-    return exif
-
-
-def _bomb_png() -> bytes:
-    """A PNG that is a few kilobytes on disk and 40,000 x 40,000 pixels once decoded."""
-    import struct
-    import zlib
-
-    width = height = 40_000
-    row = b"\x00" + b"\x00" * (width // 8)
-    raw = zlib.compress(row * height, 9)
-
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
-
-
-SVG_WITH_SCRIPT = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>'
-
-
-def _upload(name, content, content_type):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, content, content_type=content_type)
-
-
 BAD_UPLOADS = {
-    "decompression bomb": lambda: _upload("bomb.png", _bomb_png(), "image/png"),
-    "not an image": lambda: _upload("notes.jpg", b"just some text, not a picture\n" * 50, "image/jpeg"),
-    "svg with script": lambda: _upload("face.svg", SVG_WITH_SCRIPT, "image/svg+xml"),
-    "svg named as png": lambda: _upload("face.png", SVG_WITH_SCRIPT, "image/png"),
-    "truncated jpeg": lambda: _upload("cut.jpg", _image_bytes(size=(400, 300))[:700], "image/jpeg"),
-    "html named as gif": lambda: _upload("x.gif", b"GIF89a<script>alert(1)</script>", "image/gif"),
-    "huge file": lambda: _upload("huge.jpg", _image_bytes() + b"\x00" * (6 * 1024 * 1024), "image/jpeg"),
-    "empty file": lambda: _upload("empty.jpg", b"", "image/jpeg"),
+    "decompression bomb": lambda: upload(png_bomb(), "bomb.png", "image/png"),
+    "not an image": lambda: upload(b"just some text, not a picture\n" * 50, "notes.jpg"),
+    "svg with script": lambda: upload(SVG, "face.svg", "image/svg+xml"),
+    "svg named as png": lambda: upload(SVG, "face.png", "image/png"),
+    "truncated jpeg": lambda: upload(truncated_jpeg(), "cut.jpg"),
+    "html named as gif": lambda: upload(b"GIF89a<script>alert(1)</script>", "x.gif", "image/gif"),
+    "huge file": lambda: upload(image_bytes(size=(64, 48)) + b"\x00" * (6 * 1024 * 1024), "huge.jpg"),
+    "empty file": lambda: upload(b"", "empty.jpg"),
 }
 
 
@@ -101,23 +54,21 @@ def test_a_bad_avatar_upload_gets_a_form_error_and_stores_nothing(client, owner,
 
 
 def test_an_uploaded_jpeg_loses_its_gps_location(client, owner):
-    from PIL import Image
-
-    original = _image_bytes(exif=_gps_exif())
-    assert Image.open(__import__("io").BytesIO(original)).getexif().get_ifd(0x8825), "the test image has GPS data"
+    original = jpeg_with_gps(size=(64, 48))
+    assert Image.open(BytesIO(original)).getexif().get_ifd(GPS_IFD), "the test image has GPS data"
     client.force_login(owner)
     response = client.post(
-        "/accounts/profile/", {"display_name": "O", "bio": "", "avatar": _upload("me.jpg", original, "image/jpeg")}
+        "/accounts/profile/", {"display_name": "O", "bio": "", "avatar": upload(original, "me.jpg")}
     )
     assert response.status_code == 302
     owner.refresh_from_db()
     assert owner.avatar
     with owner.avatar.open("rb") as stored:
         data = stored.read()
-    image = Image.open(__import__("io").BytesIO(data))
+    image = Image.open(BytesIO(data))
     exif = image.getexif()
-    assert not exif.get_ifd(0x8825), "GPS data survived the upload"
-    assert b"PhoneMaker" not in data
+    assert not exif.get_ifd(GPS_IFD), "GPS data survived the upload"
+    assert b"ExampleCam" not in data
     served = client.get(f"/@{owner.username}/about/")
     assert served.status_code == 200
 
