@@ -126,8 +126,11 @@ def test_the_email_confirmation_page_is_labelled(client, unverified_user):
     address = EmailAddress.objects.get(user=unverified_user)
     key = EmailConfirmationHMAC(address).key
 
-    page = audit(client.get(f"/accounts/confirm-email/{key}/"))
-    assert page is not None
+    response = client.get(f"/accounts/confirm-email/{key}/")
+
+    audit(response)
+    assert address.email in response.content.decode(), "the page names the address it confirms"
+    assert not EmailAddress.objects.get(pk=address.pk).verified, "showing the page confirmed the address"
 
 
 def test_the_password_reset_form_from_the_emailed_link_is_labelled(client, user):

@@ -1,7 +1,6 @@
 """No admin list makes a query per row: each changelist renders 5 and 50 rows within the same budget."""
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -106,7 +105,7 @@ def test_email_address_changelist_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(CHANGELIST_QUERIES["account_emailaddress"]):
         response = client.get(reverse("admin:account_emailaddress_changelist"))
     assert response.status_code == 200
-    assert EmailAddress.objects.count() >= n
+    assert len(response.context["cl"].result_list) >= n
 
 
 # A change page: session, user, the object with its counts, its many-to-many and inline rows (once each),

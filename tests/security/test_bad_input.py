@@ -278,7 +278,7 @@ def test_a_small_fuzz_over_every_url_pattern_never_answers_500(owner):
     """Each URL parameter is replaced with odd values; every answer must be below 500. Bounded: one pass."""
     from django.urls import NoReverseMatch, reverse
 
-    from .test_csrf_and_errors import SAMPLE_VALUES, _patterns, _sample_kwargs
+    from .test_csrf_and_errors import _patterns, _sample_kwargs
 
     odd_values = ["..", "%00", "a" * 300, "99999999999999999999", "ü", "%ff"]
     client = Client(raise_request_exception=False)
@@ -300,7 +300,7 @@ def test_a_small_fuzz_over_every_url_pattern_never_answers_500(owner):
                 response = client.get(url)
                 if response.status_code >= 500:
                     failures.append(f"{url} -> {response.status_code}")
-    assert tried > 100 and SAMPLE_VALUES
+    assert tried > 100, f"only {tried} URLs were tried"
     assert failures == []
 
 
