@@ -16,6 +16,10 @@ from .factories import DraftFactory, LabelFactory, PostFactory
 pytestmark = pytest.mark.django_db
 
 
+def _cover(size=(40, 30)):
+    return upload(image_bytes("PNG", size=size), "cover.png", "image/png")
+
+
 def _form(**overrides):
     data = {"title": "My title", "body": "Hello *world*.", "labels": "one, two", "status": "published"}
     return {**data, **overrides}
@@ -240,7 +244,7 @@ def test_a_non_image_cover_is_a_form_error(client, user):
 
 def test_a_cover_is_reencoded_and_shown_on_the_page(client, user):
     client.force_login(user)
-    client.post("/write/", _form(cover=upload(image_bytes("PNG", size=(40, 30)), "cover.png", "image/png")))
+    client.post("/write/", _form(cover=_cover()))
     post = Post.objects.get()
     assert post.cover.name.endswith(".jpg")
     content = client.get(post.get_absolute_url()).content.decode()
@@ -249,14 +253,14 @@ def test_a_cover_is_reencoded_and_shown_on_the_page(client, user):
 
 def test_a_refused_edit_keeps_the_cover_and_shows_the_post_as_it_is(client, user, django_capture_on_commit_callbacks):
     client.force_login(user)
-    client.post("/write/", _form(cover=_png()))
+    client.post("/write/", _form(cover=_cover()))
     post = Post.objects.get()
     old_cover = post.cover.name
     with django_capture_on_commit_callbacks(execute=True):
         # A published post can't go back to being scheduled: the service refuses after the form accepted.
         response = client.post(
             post.get_edit_url(),
-            _form(title="Changed", status="scheduled", publish_at="2099-01-01T10:00", cover=_png((50, 50))),
+            _form(title="Changed", status="scheduled", publish_at="2099-01-01T10:00", cover=_cover((50, 50))),
         )
     assert response.status_code == 200
     assert response.context["form"].errors
@@ -268,11 +272,11 @@ def test_a_refused_edit_keeps_the_cover_and_shows_the_post_as_it_is(client, user
 
 def test_a_new_cover_replaces_the_old_file(client, user, django_capture_on_commit_callbacks):
     client.force_login(user)
-    client.post("/write/", _form(cover=_png()))
+    client.post("/write/", _form(cover=_cover()))
     post = Post.objects.get()
     old_cover = post.cover.name
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(post.get_edit_url(), _form(cover=_png((50, 50))))
+        response = client.post(post.get_edit_url(), _form(cover=_cover((50, 50))))
     assert response.status_code == 302
     post.refresh_from_db()
     assert post.cover.name != old_cover and post.cover.storage.exists(post.cover.name)
