@@ -72,10 +72,13 @@ class Label(models.Model):
 
 class PostQuerySet(models.QuerySet):
     def published(self):
-        """Posts the public may see: published, or scheduled and due. Costs no query of its own."""
+        """Posts the public may see: published, or scheduled and due, by an account that is active (a
+        banned or deactivated author's posts leave the site with their blog and profile, and come back
+        with them). Costs no query of its own."""
         return self.filter(
             status__in=[Post.Status.PUBLISHED, Post.Status.SCHEDULED],
             published_at__lte=timezone.now(),
+            author__is_active=True,
         )
 
     def by(self, user):
@@ -209,6 +212,7 @@ class Post(models.Model):
             self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
             and self.published_at is not None
             and self.published_at <= timezone.now()
+            and self.author.is_active
         )
 
     @cached_property

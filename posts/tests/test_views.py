@@ -41,6 +41,21 @@ def test_front_page_lists_public_posts_newest_first_with_author_and_counts(clien
     assert "Travel" in content and "0 comments" in content and other_user.name in content
 
 
+def test_a_deactivated_authors_posts_leave_the_site_with_their_blog_and_come_back_with_it(client, user, other_user):
+    post = PostFactory(author=other_user, title="Gone for now")
+    other_user.is_active = False
+    other_user.save()
+    for url in ("/", "/feed/", "/sitemap.xml", "/search/?q=gone"):
+        assert "Gone for now" not in client.get(url).content.decode(), url
+    assert client.get(post.get_absolute_url()).status_code == 404
+    assert client.get(f"/@{other_user.username}/").status_code == 404
+
+    other_user.is_active = True
+    other_user.save()
+    assert "Gone for now" in client.get("/").content.decode()
+    assert client.get(post.get_absolute_url()).status_code == 200
+
+
 def test_front_page_paginates(client, user):
     PostFactory.create_batch(12, author=user)
     assert client.get("/").context["page_obj"].paginator.num_pages == 2
