@@ -13,7 +13,6 @@ keep their place without the removed text leaving the site.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -23,6 +22,7 @@ from urllib.parse import quote
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from blogsite.feedgen import xml_text
 from comments.models import Comment
 from posts.models import Blog, Label, Post
 
@@ -32,8 +32,6 @@ GENERATOR = "Blogsite"
 CHUNK_POSTS = 100
 
 # Characters XML 1.0 cannot carry at all, even in CDATA.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 WXR_STATUS = {Post.Status.PUBLISHED: "publish", Post.Status.SCHEDULED: "future", Post.Status.DRAFT: "draft"}
 WXR_APPROVED = {
     Comment.Status.APPROVED: "1",
@@ -160,7 +158,7 @@ def export_json(*, author, site_url: str) -> Iterator[str]:
 
 
 def _clean(text: str) -> str:
-    return _XML_INVALID.sub("", text or "")
+    return xml_text(text or "")
 
 
 def _cdata(text: str) -> str:

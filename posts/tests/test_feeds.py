@@ -91,3 +91,14 @@ def test_sitemap_lists_blogs_and_public_posts_with_lastmod(client, user, other_u
 
 def test_robots_txt_points_to_the_sitemap(client):
     assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/rss/", "/@karen/feed/", "/@karen/feed/rss/"])
+def test_characters_xml_cannot_carry_are_dropped_not_fatal(client, user, url):
+    label = LabelFactory(name="Odd\x0blabel")
+    PostFactory(author=user, title="Vertical\x0btab", labels=[label])
+    response = client.get(url)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.entries[0].title == "Verticaltab"
