@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.http import int_to_base36
 
 # How the reply tree is stored: a materialized path.
 #
@@ -16,12 +17,7 @@ PATH_MAX_DEPTH = 60
 
 
 def path_segment(pk: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while pk:
-        pk, rem = divmod(pk, 36)
-        out = digits[rem] + out
-    return out.rjust(PATH_SEGMENT_WIDTH, "0")
+    return int_to_base36(pk).rjust(PATH_SEGMENT_WIDTH, "0")
 
 
 class CommentQuerySet(models.QuerySet):
@@ -110,10 +106,6 @@ class Comment(models.Model):
         if self.author_id:
             return self.author.name
         return self.guest_name or "Anonymous"
-
-    @property
-    def is_guest(self) -> bool:
-        return self.author_id is None
 
 
 class ModerationEvent(models.Model):

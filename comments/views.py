@@ -55,10 +55,6 @@ def create_url(post: Post) -> str:
     return reverse("comments:create", kwargs=post.permalink_kwargs())
 
 
-def feed_url(post: Post) -> str:
-    return reverse("comments:feed", kwargs=post.permalink_kwargs())
-
-
 def client_ip(request) -> str | None:
     """The reader's address as allauth reads it for its own limits: behind `TRUSTED_PROXY_COUNT` proxies,
     from X-Forwarded-For; otherwise the connection's."""
@@ -230,7 +226,7 @@ class PostCommentsFeed(Feed):
         return post.get_absolute_url() + "#comments"
 
     def feed_url(self, post):
-        return feed_url(post)
+        return post.get_comments_feed_url()
 
     def subtitle(self, post):
         return f"Readers' comments on {post.author.name}'s post “{post.title}”."

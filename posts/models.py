@@ -193,8 +193,7 @@ class Post(models.Model):
         return reverse("posts:delete", kwargs=self.permalink_kwargs())
 
     def get_comments_feed_url(self):
-        # Served by the comments app at this fixed address (CONTRACT.md), below the permalink.
-        return f"{self.get_absolute_url()}comments/feed/"
+        return reverse("comments:feed", kwargs=self.permalink_kwargs())
 
     def permalink_kwargs(self) -> dict:
         """The permalink's parts: the year and month of first publication (of creation for drafts)."""

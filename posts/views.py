@@ -286,6 +286,5 @@ def search(request):
         "page_obj": page,
         "results": results.with_snippets(page.object_list),
         "count": page.paginator.count,
-        "engine": results.engine,
     }
     return render(request, "posts/search.html", context)

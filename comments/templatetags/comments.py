@@ -8,7 +8,7 @@ from ..models import Comment
 from ..rendering import render_items
 from ..services import comments_are_open
 from ..tree import load_thread
-from ..views import create_url, feed_url
+from ..views import create_url
 
 register = template.Library()
 
@@ -45,7 +45,7 @@ def comment_thread(context, post):
         "form": CommentForm(post=post),
         "parent": None,
         "form_action": create_url(post),
-        "feed_url": feed_url(post),
+        "feed_url": post.get_comments_feed_url(),
     }
 
 
