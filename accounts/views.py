@@ -1,11 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
 from .forms import ProfileForm
 from .models import User
 from .services import update_profile
+
+
+def verify_email_response(request, *, purpose: str) -> HttpResponse:
+    """The 403 page for a signed-in user without a confirmed email address, from any view that writes:
+    why they are refused, and a button that sends the link again. Nothing is sent until they press it
+    (allauth's own `verified_email_required` sends a mail as a side effect of a GET). `purpose` completes
+    "To … you need a confirmed email address"."""
+    return render(request, "accounts/verify_email_required.html", {"purpose": purpose}, status=403)
 
 
 @login_required

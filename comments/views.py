@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import can_comment
+from accounts.views import verify_email_response
 from blogsite.feedgen import Atom1Feed
 from blogsite.params import parse_id
 from posts.models import Post
@@ -86,7 +87,7 @@ def _refuse_unless_commenter(request, next_url):
     if not request.user.is_authenticated:
         return redirect_to_login(next_url)
     if not can_comment(request.user):
-        return render(request, "comments/cannot_comment.html", status=403)
+        return verify_email_response(request, purpose="comment")
     return None
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.permissions import BLOGGERS_GROUP, can_write, has_verified_email
+from accounts.views import verify_email_response
 
 from . import services
 from .forms import BlogSettingsForm, PostForm
@@ -171,9 +172,9 @@ def post_detail(request, username, year, month, slug):
 
 def _refuse_writing(request):
     """The page that tells a signed-in user why they may not write, and what to do about it."""
-    user = request.user
-    reason = "unverified" if not has_verified_email(user) else "not_blogger"
-    return render(request, "posts/cannot_write.html", {"reason": reason, "bloggers_group": BLOGGERS_GROUP}, status=403)
+    if not has_verified_email(request.user):
+        return verify_email_response(request, purpose="write posts")
+    return render(request, "posts/cannot_write.html", {"bloggers_group": BLOGGERS_GROUP}, status=403)
 
 
 @login_required
