@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.http import int_to_base36
 
@@ -34,6 +34,18 @@ class CommentQuerySet(models.QuerySet):
             .select_related("author", "post", "post__author", "parent", "parent__author")
             .order_by("created_at", "pk")
         )
+
+    def create_in_thread(self, *, parent=None, **fields):
+        """A new comment under `parent` (top-level if None), with its depth and its place in the tree.
+
+        The path needs the new row's id, so it is written right after the insert, in the same
+        transaction: no reader ever sees a comment without its place in the tree.
+        """
+        with transaction.atomic(using=self.db, savepoint=False):
+            comment = self.create(parent=parent, depth=parent.depth + 1 if parent else 0, **fields)
+            comment.path = (parent.path if parent else "") + path_segment(comment.pk)
+            self.filter(pk=comment.pk).update(path=comment.path)
+        return comment
 
     def in_display_order(self):
         """Depth-first thread order: replies under their parents, siblings oldest first."""

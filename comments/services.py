@@ -17,7 +17,7 @@ from posts.models import Blog, Post
 
 from . import notifications
 from .markup import count_links, render_comment
-from .models import PATH_MAX_DEPTH, Comment, ModerationEvent, path_segment
+from .models import PATH_MAX_DEPTH, Comment, ModerationEvent
 from .moderation import moderate_comments
 
 logger = logging.getLogger(__name__)
@@ -194,21 +194,16 @@ def post_comment(
     try:
         check_rate_limit(author=author, ip_address=ip_address)
         with transaction.atomic():
-            comment = Comment.objects.create(
+            comment = Comment.objects.create_in_thread(
                 post=post,
                 author=author,
                 parent=parent,
-                depth=parent.depth + 1 if parent else 0,
                 body=body,
                 body_html=render_comment(body),
                 status=initial_status(post=post, author=author, body=body),
                 ip_address=ip_address or None,
                 user_agent=(user_agent or "")[:300],
             )
-            # The path needs the new row's id, so it is written right after the insert, in the same
-            # transaction: no reader ever sees a comment without its place in the tree.
-            comment.path = (parent.path if parent else "") + path_segment(comment.pk)
-            Comment.objects.filter(pk=comment.pk).update(path=comment.path)
             transaction.on_commit(lambda: notifications.notify_new_comment(comment, base_url=base_url))
     except Exception:
         cache.delete(submit_key)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.permissions import BLOGGERS_GROUP
 from comments.markup import render_comment
-from comments.models import Comment, path_segment
+from comments.models import Comment
 from demo.content import POSTS
 from posts.models import Blog
 from posts.services import create_post
@@ -93,17 +93,15 @@ def add_threads(post, threads, *, people, parent, after, now) -> int:
         username, minutes, text, replies = entry[:4]
         status = entry[4] if len(entry) > 4 else Comment.Status.APPROVED
         written = min(after + timedelta(minutes=minutes), now - timedelta(minutes=1))
-        comment = Comment.objects.create(
+        comment = Comment.objects.create_in_thread(
             post=post,
             author=people[username],
             parent=parent,
-            depth=parent.depth + 1 if parent else 0,
             body=text,
             body_html=render_comment(text),
             status=status,
         )
-        comment.path = (parent.path if parent else "") + path_segment(comment.pk)
         comment.created_at = written
-        Comment.objects.filter(pk=comment.pk).update(path=comment.path, created_at=written)
+        Comment.objects.filter(pk=comment.pk).update(created_at=written)
         added += 1 + add_threads(post, replies, people=people, parent=comment, after=written, now=now)
     return added
