@@ -187,3 +187,11 @@ def test_export_streams_in_chunks(blog):
 def test_exporting_an_unknown_user_is_refused(db, tmp_path):
     with pytest.raises(CommandError, match="no user named"):
         export("nobody", "json", tmp_path)
+
+
+def test_export_to_standard_output_goes_through_the_commands_stdout(blog):
+    out = StringIO()
+    call_command("export_blog", "karen", "--format", "json", "-o", "-", stdout=out)
+    document = json.loads(out.getvalue())
+    assert document["blog"]["owner"] == "karen"
+    assert document["posts"]

@@ -1,5 +1,3 @@
-import sys
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -32,7 +30,7 @@ class Command(BaseCommand):
         chunks = export(author=author, site_url=site_url)
         if output == "-":
             for chunk in chunks:
-                sys.stdout.write(chunk)
+                self.stdout.write(chunk, ending="")
             return
         try:
             with open(output, "w", encoding="utf-8") as fh:

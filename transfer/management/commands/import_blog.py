@@ -1,5 +1,3 @@
-import sys
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -72,4 +70,4 @@ class ProgressBar:
         if self.drawn:
             self.out.write("")
             self.drawn = False
-            sys.stdout.flush()
+            self.out.flush()
