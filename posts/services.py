@@ -85,13 +85,12 @@ def get_or_create_labels(names: Iterable[str]) -> list[Label]:
     return labels
 
 
-def _slug_base(title: str) -> str:
-    base = slugify(title, allow_unicode=True)[:SLUG_BASE_MAX_LENGTH].strip("-")
-    return base or "post"
-
-
-def _unique_slug(*, author, title: str, exclude_pk: int | None) -> str:
-    base = _slug_base(title)
+def unique_slug(
+    *, author, text: str, exclude_pk: int | None = None, max_length: int = SLUG_BASE_MAX_LENGTH, fallback="post"
+) -> str:
+    """A slug for `text` that none of the author's other posts has: `-2`, `-3`… added when needed. Imports
+    pass a longer `max_length`, so that old addresses' slugs survive whole."""
+    base = slugify(text, allow_unicode=True)[:max_length].strip("-") or slugify(fallback)
     taken = set(
         Post.objects.filter(author=author, slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
     )
@@ -252,7 +251,7 @@ def _delete_file_on_commit(file) -> None:
 def _save_with_unique_slug(post: Post, *, exclude_pk: int | None) -> None:
     # Two saves racing for the same slug: the database's unique constraint decides, and the loser retries.
     for _ in range(5):
-        post.slug = _unique_slug(author=post.author, title=post.title, exclude_pk=exclude_pk)
+        post.slug = unique_slug(author=post.author, text=post.title, exclude_pk=exclude_pk)
         try:
             with transaction.atomic():
                 post.save()

@@ -19,12 +19,11 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.text import slugify
 
 from comments.models import PATH_MAX_DEPTH, Comment, path_segment
 from comments.signals import comments_changed
 from posts.models import Blog, Label, Post
-from posts.services import LABEL_MAX_LENGTH, MAX_LABELS
+from posts.services import LABEL_MAX_LENGTH, MAX_LABELS, unique_slug
 
 from .content import comment_fields, label_slug, post_body
 from .models import ImportedObject, LegacyPath
@@ -33,6 +32,9 @@ from .readers import CommentRecord, PostRecord, Skipped, open_reader
 COMMENT_BATCH = 1000
 
 User = get_user_model()
+
+# An imported post keeps its old slug whole (up to what the field holds), so its old address maps cleanly.
+IMPORTED_SLUG_MAX_LENGTH = 190
 
 
 @dataclass
@@ -168,7 +170,12 @@ class _Import:
         post = Post(
             author=self.author,
             title=title,
-            slug=self.unique_slug(record.slug or title, fallback=f"post-{record.source_id}"),
+            slug=unique_slug(
+                author=self.author,
+                text=record.slug or title,
+                max_length=IMPORTED_SLUG_MAX_LENGTH,
+                fallback=f"post-{record.source_id}",
+            ),
             body=post_body(record.body, is_markdown=record.body_is_markdown),
             body_format=Post.BodyFormat.MARKDOWN if record.body_is_markdown else Post.BodyFormat.HTML,
             excerpt=_plain_excerpt(record.excerpt),
@@ -199,15 +206,6 @@ class _Import:
             self.summary.drafts += 1
         else:
             self.summary.posts += 1
-
-    def unique_slug(self, text: str, *, fallback: str) -> str:
-        base = slugify(text, allow_unicode=True)[:190].strip("-") or slugify(fallback)
-        taken = set(Post.objects.filter(author=self.author, slug__startswith=base).values_list("slug", flat=True))
-        slug, n = base, 1
-        while slug in taken:
-            n += 1
-            slug = f"{base}-{n}"
-        return slug
 
     def label(self, name: str) -> Label | None:
         name = " ".join(name.split())[:LABEL_MAX_LENGTH]
