@@ -61,9 +61,10 @@ def post_was_published(sender, post, **kwargs):
 @receiver(post_save, sender=Comment)
 @receiver(post_delete, sender=Comment)
 def comment_changed(sender, instance, origin=None, **kwargs):
-    # Deleting a post or an account deletes its comments one signal each; the post's or the account's
-    # own receiver has moved the versions on already, so thousands of comments cost nothing more here.
-    if origin is not None and not isinstance(origin, Comment) and getattr(origin, "model", None) is not Comment:
+    # A delete that is not of one comment (a post's or an account's, or a bulk delete of comments) sends
+    # one signal per row; the post's or the account's receiver moves the versions on, and a bulk delete
+    # of comments sends `comments_changed` once, so thousands of rows cost nothing more here.
+    if origin is not None and not isinstance(origin, Comment):
         return
     posts_changed([instance.post_id])
 

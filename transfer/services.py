@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment
+from comments.signals import comments_changed
 from posts.models import Blog, Post
 from posts.services import delete_post
 
@@ -71,6 +72,7 @@ def delete_account(*, user, keep_comments: bool) -> None:
     """
     with transaction.atomic():
         theirs = Comment.objects.filter(author=user).exclude(post__author=user)
+        touched = set(theirs.values_list("post_id", flat=True).distinct())
         if not keep_comments:
             # Leaves first: a comment whose replies were all the user's own becomes a leaf and goes too.
             while True:
@@ -80,6 +82,8 @@ def delete_account(*, user, keep_comments: bool) -> None:
                 Comment.objects.filter(pk__in=leaves).delete()
             theirs.update(status=Comment.Status.REMOVED, body="", body_html="")
         theirs.update(author=None, guest_name="", guest_email="", guest_url="", ip_address=None, user_agent="")
+        # Bulk deletes and updates send no per-comment signals worth having: the threads are told once.
+        comments_changed.send(sender=Comment, post_ids=touched)
         for post in Post.objects.filter(author=user):
             delete_post(post=post)
         avatar = user.avatar.name if user.avatar else ""

@@ -162,3 +162,27 @@ def test_deleting_an_account_with_its_comments_keeps_others_replies(client, user
         ("sp", "A reply by sp", "approved", 1),
     ]
     assert Comment.objects.get(pk=conversation["reply"].pk).parent_id == conversation["answered"].pk
+
+
+@pytest.mark.parametrize("keep_comments", [True, False])
+def test_deleting_an_account_costs_the_same_queries_however_many_comments_it_wrote(keep_comments):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.tests.factories import UserFactory
+    from comments.tests.factories import CommentFactory
+    from posts.tests.factories import PostFactory
+    from transfer.services import delete_account
+
+    def queries_to_delete(comments: int) -> int:
+        writer, host = UserFactory(), UserFactory()
+        post = PostFactory(author=host)
+        CommentFactory.create_batch(comments, post=post, author=writer)
+        writer_pk = writer.pk
+        with CaptureQueriesContext(connection) as captured:
+            delete_account(user=writer, keep_comments=keep_comments)
+        assert not post.comments.filter(author_id=writer_pk).exists()
+        assert post.comments.count() == (comments if keep_comments else 0)
+        return len(captured)
+
+    assert queries_to_delete(2) == queries_to_delete(20)
