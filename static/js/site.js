@@ -3,45 +3,14 @@
 // Threads: each comment (class "comment") holds its replies, so the HTML nesting is the reply tree. A
 // comment with replies gets a button that collapses and expands them. Long threads start with their
 // deeper branches collapsed, except the branch that holds the comment named in the address (#c<pk>).
-// The comments app's own script (comments.js) owns replying and posting; this file only folds threads,
-// and it re-runs on the "comments:updated" event that a script fires after changing a thread.
+// The comments app's own script (comments.js) opens the reply form and finds a linked comment; this
+// file only folds threads.
 (function () {
   "use strict";
 
   // A thread with more comments than this starts with its replies below COLLAPSE_DEPTH folded.
   var LONG_THREAD = 12;
   var COLLAPSE_DEPTH = 3;
-
-  function directReplies(comment) {
-    var replies = [];
-    var nested = comment.querySelectorAll(".comment");
-    for (var i = 0; i < nested.length; i++) {
-      if (nested[i].parentElement.closest(".comment") === comment) {
-        replies.push(nested[i]);
-      }
-    }
-    return replies;
-  }
-
-  // The element that holds a comment's replies: the nearest common container of its direct replies,
-  // below the comment itself (a list, usually).
-  function repliesContainer(comment, replies) {
-    var container = replies[0].parentElement;
-    while (container && container !== comment) {
-      var holdsAll = true;
-      for (var i = 1; i < replies.length; i++) {
-        if (!container.contains(replies[i])) {
-          holdsAll = false;
-          break;
-        }
-      }
-      if (holdsAll) {
-        return container;
-      }
-      container = container.parentElement;
-    }
-    return null;
-  }
 
   function depthOf(comment) {
     var depth = 0;
@@ -67,22 +36,14 @@
   }
 
   function enhanceComment(comment, collapse) {
-    if (comment.hasAttribute("data-thread-ready")) {
-      refreshCount(comment);
-      return;
-    }
-    var replies = directReplies(comment);
-    if (!replies.length) {
-      return;
-    }
-    var container = repliesContainer(comment, replies);
-    if (!container) {
+    // The server writes a comment's replies into its own <div class="comment-replies">.
+    var container = comment.querySelector(":scope > .comment-replies");
+    if (!container || !container.querySelector(".comment")) {
       return;
     }
     if (!container.id) {
       container.id = (comment.id || "comment") + "-replies";
     }
-    comment.setAttribute("data-thread-ready", container.id);
     var button = document.createElement("button");
     button.type = "button";
     button.id = container.id + "-toggle";
@@ -92,7 +53,7 @@
     var text = document.createElement("span");
     text.className = "thread-toggle-text";
     button.appendChild(text);
-    var author = comment.querySelector(".comment-author, .author");
+    var author = comment.querySelector(".comment-author");
     if (author) {
       var who = document.createElement("span");
       who.className = "visually-hidden";
@@ -115,15 +76,6 @@
       container.parentElement.insertBefore(button, container);
     }
     setExpanded(button, container, !collapse);
-  }
-
-  function refreshCount(comment) {
-    var container = document.getElementById(comment.getAttribute("data-thread-ready"));
-    var button = container && document.getElementById(container.id + "-toggle");
-    if (button) {
-      button.setAttribute("data-count", String(container.querySelectorAll(".comment").length));
-      label(button, button.getAttribute("aria-expanded") === "true");
-    }
   }
 
   function targetedComment() {
@@ -156,7 +108,7 @@
   }
 
   function enhanceThreads() {
-    var threads = document.querySelectorAll(".comments, #comments");
+    var threads = document.querySelectorAll(".comments");
     for (var t = 0; t < threads.length; t++) {
       var thread = threads[t];
       var comments = thread.querySelectorAll(".comment");
@@ -184,11 +136,7 @@
     enhanceThreads();
     revealTarget();
     window.addEventListener("hashchange", revealTarget);
-    document.addEventListener("comments:updated", enhanceThreads);
   }
-
-  window.Blogsite = window.Blogsite || {};
-  window.Blogsite.enhanceThreads = enhanceThreads;
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
