@@ -85,7 +85,8 @@ def search_posts(raw_query: str) -> SearchResults:
     """Public posts matching the query, best first (the queryset runs one query per page)."""
     query = clean_query(raw_query)
     terms = query_terms(query)
-    public = Post.objects.published().for_listing()
+    # Results show the title, the author and a snippet: no labels to prefetch.
+    public = Post.objects.published().select_related("author")
     if not terms:
         return SearchResults(query, terms, public.none(), "none")
     if connection.vendor == "postgresql":

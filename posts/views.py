@@ -259,7 +259,7 @@ def dashboard(request):
         "blog": blog_of(user),
         "drafts": mine.filter(status=Post.Status.DRAFT).order_by("-updated_at"),
         "scheduled": mine.filter(status=Post.Status.SCHEDULED, published_at__gt=now).order_by("published_at"),
-        "published": _page(request, mine.published().for_listing(), size=25),
+        "published": _page(request, mine.published().order_by("-published_at", "-pk"), size=25),
         "may_write": can_write(user),
     }
     return render(request, "posts/dashboard.html", context)
