@@ -5,6 +5,7 @@ from django import forms
 from blogsite.params import parse_id
 
 from .models import Comment
+from .services import InvalidParent, check_parent
 
 BODY_MAX_LENGTH = 10_000
 BODY_HELP = "Markdown works: *emphasis*, **bold**, [a link](https://example.com), > quotes, `code`. No images or HTML."
@@ -58,10 +59,12 @@ class CommentForm(forms.Form):
                 parent = Comment.objects.filter(pk=parent_pk).select_related("author").first()
             if parent is None or (self.post is not None and parent.post_id != self.post.pk):
                 self.add_error(None, "The comment you're replying to doesn't exist on this post.")
-            elif parent.status != Comment.Status.APPROVED:
-                self.add_error(None, "The comment you're replying to is awaiting moderation or was removed.")
             else:
-                self.parent_comment = parent
+                # The service's own rule, so that the form and posting never disagree.
+                try:
+                    self.parent_comment = check_parent(post=self.post or parent.post, parent=parent)
+                except InvalidParent as refusal:
+                    self.add_error(None, refusal.message)
         return data
 
 
