@@ -32,8 +32,8 @@ def get_public_post(username, year, month, slug) -> Post:
     return get_object_or_404(
         Post.objects.published().select_related("author"),
         author__username__iexact=username,
-        published_at__year=int(year),
-        published_at__month=int(month),
+        published_at__year=year,
+        published_at__month=month,
         slug=slug,
     )
 

@@ -1,36 +1,14 @@
-from django.urls import path, register_converter
+from django.urls import path
+
+from blogsite.converters import PERMALINK
 
 from . import feeds, views
 from .sitemaps import sitemap_view
 
-
-class UsernameConverter:
-    regex = r"[A-Za-z0-9_-]+"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-class MonthConverter:
-    regex = r"[0-9]{2}"
-
-    def to_python(self, value):
-        return int(value)
-
-    def to_url(self, value):
-        return f"{int(value):02d}"
-
-
-register_converter(UsernameConverter, "username")
-register_converter(MonthConverter, "mm")
-
 app_name = "posts"
 
 blog = "@<username:username>/"
-permalink = blog + "<int:year>/<mm:month>/<str:slug>/"
+permalink = PERMALINK
 
 urlpatterns = [
     path("", views.front_page, name="front"),
@@ -47,8 +25,8 @@ urlpatterns = [
     path(blog + "label/<str:label>/", views.label_posts, name="label"),
     path(blog + "label/<str:label>/feed/", feeds.blog_feed(feeds.LabelAtomFeed()), name="label_feed_atom"),
     path(blog + "label/<str:label>/feed/rss/", feeds.blog_feed(feeds.LabelRssFeed()), name="label_feed_rss"),
-    path(blog + "<int:year>/", views.blog_home, name="archive_year"),
-    path(blog + "<int:year>/<mm:month>/", views.blog_home, name="archive_month"),
+    path(blog + "<yyyy:year>/", views.blog_home, name="archive_year"),
+    path(blog + "<yyyy:year>/<mm:month>/", views.blog_home, name="archive_month"),
     path(permalink, views.post_detail, name="detail"),
     path(permalink + "edit/", views.edit, name="edit"),
     path(permalink + "delete/", views.delete, name="delete"),
