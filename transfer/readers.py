@@ -307,10 +307,14 @@ class WXRReader:
             if elem.tag == "item":
                 if not self.source:
                     self.source = f"wordpress {self.base_url or self.path}"
-                yield self._item(elem)
-                if not self._is_post(elem):
-                    for _ in elem.iter(next(iter(self._wp_names("comment")), "")):
-                        yield Skipped("comment", "on a post that was not imported (a page or other item)")
+                record = self._item(elem)
+                yield record
+                if isinstance(record, Skipped):
+                    # Its comments go with it, counted in the summary like it.
+                    reason = "on a post that was not imported (a page, or a post in the trash)"
+                    for tag in self._wp_names("comment"):
+                        for _ in elem.iter(tag):
+                            yield Skipped("comment", reason)
             else:
                 self._channel_field(elem)
             elem.clear()
@@ -323,13 +327,6 @@ class WXRReader:
 
     def _wp_names(self, local: str) -> list[str]:
         return [f"{{{uri}}}{local}" for uri, prefix in self._names.items() if prefix == "wp"]
-
-    def _is_post(self, item) -> bool:
-        for tag in self._wp_names("post_type"):
-            found = item.find(tag)
-            if found is not None:
-                return (found.text or "").strip() == "post"
-        return True
 
     def _channel_field(self, elem):
         name = self._names.get(namespace(elem.tag), "")

@@ -407,3 +407,19 @@ def test_comments_brought_in_by_a_later_run_show_at_once_on_cached_pages(user, f
     run_import(export)
 
     assert "Written since the last export" in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_comments_on_a_post_in_the_trash_are_counted_as_skipped(user, fixture_path, tmp_path):
+    comment = (
+        "<wp:comment><wp:comment_id>901</wp:comment_id><wp:comment_author>Ann</wp:comment_author>"
+        "<wp:comment_date_gmt>2011-03-14 17:00:00</wp:comment_date_gmt>"
+        "<wp:comment_content>Lost with its post.</wp:comment_content><wp:comment_approved>1</wp:comment_approved>"
+        "<wp:comment_parent>0</wp:comment_parent></wp:comment>"
+    )
+    text = fixture_path("wordpress.xml").read_text(encoding="utf-8")
+    trash = "<wp:status><![CDATA[trash]]></wp:status>"
+    export = tmp_path / "trash.xml"
+    export.write_text(text.replace(trash, trash + comment + comment.replace("901", "902")), encoding="utf-8")
+    out = run_import(export)
+    assert "3 comment: on a post that was not imported" in out
+    assert not Comment.objects.filter(body__startswith="Lost with").exists()
