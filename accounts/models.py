@@ -7,9 +7,16 @@ from django.urls import reverse
 from .validators import username_format_validator
 
 
-class UserManager(DjangoUserManager):
+class UserQuerySet(models.QuerySet):
+    def named(self, username: str):
+        """The user called `username`, in any letter case, found through the unique index on
+        LOWER(username) (`username__iexact` compiles to UPPER() on PostgreSQL, which no index serves)."""
+        return self.alias(username_lower=Lower("username")).filter(username_lower=username.lower())
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     def get_by_natural_key(self, username):
-        return self.get(username__iexact=username)
+        return self.named(username).get()
 
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         """Create a superuser whose email address counts as verified, so that it can sign in at once."""

@@ -35,7 +35,7 @@ def profile_edit(request):
 @require_safe
 def about(request, username):
     """A user's public profile page (one query)."""
-    profile = get_object_or_404(User, username__iexact=username, is_active=True)
+    profile = get_object_or_404(User.objects.named(username), is_active=True)
     if profile.username != username:
         return redirect("accounts:about", username=profile.username, permanent=True)
     return render(request, "accounts/about.html", {"profile": profile})

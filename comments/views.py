@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import User
 from accounts.permissions import can_comment
 from accounts.views import verify_email_response
 from blogsite.feedgen import Atom1Feed
@@ -31,7 +32,7 @@ def get_public_post(username, year, month, slug) -> Post:
     """The published post at a permalink, with its author (one query), or 404."""
     return get_object_or_404(
         Post.objects.published().select_related("author"),
-        author__username__iexact=username,
+        author__in=User.objects.named(username),
         published_at__year=year,
         published_at__month=month,
         slug=slug,

@@ -41,7 +41,7 @@ def canonical_redirect(request, **changes):
 
 def get_blogger(username: str):
     """The active user with this username, whatever its case, with their blog (one query); else 404."""
-    return get_object_or_404(User.objects.select_related("blog"), username__iexact=username, is_active=True)
+    return get_object_or_404(User.objects.select_related("blog").named(username), is_active=True)
 
 
 def blog_of(author) -> Blog:
@@ -121,7 +121,7 @@ def _get_post_for(request, username, slug) -> Post:
     """The post by that author with that slug if this user may see it (its author and staff see drafts)."""
     post = (
         Post.objects.select_related("author", "author__blog")
-        .filter(author__username__iexact=username, slug=slug)
+        .filter(author__in=User.objects.named(username), slug=slug)
         .first()
     )
     if post is None or not (post.is_public or post.can_edit(request.user)):

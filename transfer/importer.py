@@ -297,7 +297,7 @@ class _Import:
             return None
         if username not in self.users:
             self.users[username] = (
-                User.objects.filter(username__iexact=username, is_active=True).values_list("pk", flat=True).first()
+                User.objects.named(username).filter(is_active=True).values_list("pk", flat=True).first()
             )
         return self.users[username]
 

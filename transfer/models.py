@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 
@@ -41,9 +42,8 @@ class ImportedObject(models.Model):
 class LegacyPathQuerySet(models.QuerySet):
     def target_for(self, *, username: str, path: str):
         """The public post an old address of `username`'s blog stood for, or None. One query."""
-        legacy = (
-            self.filter(author__username__iexact=username, path=path).select_related("post", "post__author").first()
-        )
+        author = get_user_model().objects.named(username)
+        legacy = self.filter(author__in=author, path=path).select_related("post", "post__author").first()
         if legacy is None or not legacy.post.is_public:
             return None
         return legacy.post

@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, username, format, output, site_url, **options):
         User = get_user_model()
         try:
-            author = User.objects.get(username__iexact=username)
+            author = User.objects.named(username).get()
         except User.DoesNotExist:
             raise CommandError(f"no user named {username!r}") from None
         export, _, _ = EXPORTERS[format]

@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, author, **options):
         User = get_user_model()
         try:
-            user = User.objects.get(username__iexact=author)
+            user = User.objects.named(author).get()
         except User.DoesNotExist:
             raise CommandError(f"no user named {author!r}") from None
         bar = ProgressBar(self.stdout, tty=hasattr(self.stdout, "isatty") and self.stdout.isatty())
