@@ -17,6 +17,7 @@ CACHED_PAGES = {
     "posts:feed_atom": None,
     "posts:feed_rss": None,
     "posts:sitemap": None,
+    "posts:sitemap_section": None,
     "posts:blog": "username",
     "posts:archive_year": "username",
     "posts:archive_month": "username",

@@ -3,7 +3,7 @@ from django.urls import path
 from blogsite.converters import PERMALINK
 
 from . import feeds, views
-from .sitemaps import sitemap_view
+from .sitemaps import sitemap_section_view, sitemap_view
 
 app_name = "posts"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("dashboard/blog/", views.blog_settings, name="blog_settings"),
     path("search/", views.search, name="search"),
     path("sitemap.xml", sitemap_view, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section_view, name="sitemap_section"),
     path("feed/", feeds.SiteAtomFeed(), name="feed_atom"),
     path("feed/rss/", feeds.SiteRssFeed(), name="feed_rss"),
     path(blog, views.blog_home, name="blog"),

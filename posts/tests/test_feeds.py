@@ -102,3 +102,21 @@ def test_characters_xml_cannot_carry_are_dropped_not_fatal(client, user, url):
     feed = feedparser.parse(response.content)
     assert not feed.bozo, feed.bozo_exception
     assert feed.entries[0].title == "Verticaltab"
+
+
+def test_a_sitemap_too_long_for_one_file_becomes_an_index_of_its_pages(client, user, monkeypatch):
+    from posts.sitemaps import PostSitemap
+
+    monkeypatch.setattr(PostSitemap, "limit", 2)
+    posts = [PostFactory(author=user, title=f"Post {n}") for n in range(5)]
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<sitemapindex" in index
+    assert "<loc>http://testserver/sitemap-posts.xml</loc>" in index
+    for page in (2, 3):
+        assert f"<loc>http://testserver/sitemap-posts.xml?p={page}</loc>" in index
+    assert "<loc>http://testserver/sitemap-blogs.xml</loc>" in index
+    listed = "".join(client.get(f"/sitemap-posts.xml?p={page}").content.decode() for page in (1, 2, 3))
+    for post in posts:
+        assert f"<loc>http://testserver{post.get_absolute_url()}</loc>" in listed
+    assert "/@karen/</loc>" in client.get("/sitemap-blogs.xml").content.decode()
+    assert client.get("/sitemap-nothing.xml").status_code == 404
