@@ -11,6 +11,11 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Tasks run as their transaction commits, as under `make run`; the queue's own tests use the real backends.
+    settings.TASKS_BACKEND = "immediate"
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
+    }
     # Tests see every page fresh; the page cache's own tests turn it on.
     settings.PAGE_CACHE_SECONDS = 0
     settings.STORAGES = {

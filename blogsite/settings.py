@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
+    # The queue and the mail outbox, below accounts: every app may queue work and mail through it.
+    "background",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",
@@ -223,8 +227,42 @@ EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# Seconds an SMTP connection may block (connecting, each command): a mail server that hangs fails the attempt,
+# which is retried later, instead of holding a worker forever.
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Blogsite <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work (see background/): django-tasks, the backport of Django 6's django.tasks.
+# `database` (the production default) keeps the queue in DATABASE_URL's database, worked by
+# `manage.py run_worker`; `rq` puts it on REDIS_URL's Redis, worked by the same command; `immediate` (the
+# default with DEBUG on, and in tests) runs each task in the web process as soon as the transaction that
+# queued it commits, so that development needs no worker.
+TASKS_BACKEND = env("TASKS_BACKEND", "immediate" if DEBUG else "database").lower()
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND={TASKS_BACKEND!r}: use one of {', '.join(TASK_BACKENDS)}.")
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL, the Redis that holds the queue.")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": int(env("TASKS_RQ_TIMEOUT", "3600"))}}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+# /healthz answers 503 once the oldest task that is due has waited longer than this many seconds.
+TASKS_MAX_WAIT_SECONDS = int(env("TASKS_MAX_WAIT_SECONDS", "300"))
+# Database workers write a heartbeat this often; a worker silent for TASKS_WORKER_LOST_SECONDS is taken for
+# dead (killed, or its machine gone) and the task it was running goes back on the queue.
+TASKS_HEARTBEAT_SECONDS = float(env("TASKS_HEARTBEAT_SECONDS", "10"))
+TASKS_WORKER_LOST_SECONDS = float(env("TASKS_WORKER_LOST_SECONDS", "120"))
+# Mail goes through the outbox (background/mail.py): a failed delivery is tried again after MAIL_RETRY_SECONDS,
+# then twice as long each time (at most an hour apart), MAIL_MAX_ATTEMPTS times in all before it is marked
+# failed for staff to see and send again from the admin.
+MAIL_MAX_ATTEMPTS = int(env("MAIL_MAX_ATTEMPTS", "8"))
+MAIL_RETRY_SECONDS = float(env("MAIL_RETRY_SECONDS", "60"))
 
 # Security. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=1 so that Django trusts its
 # X-Forwarded-Proto header, and turn the HTTPS-only settings on.

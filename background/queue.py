@@ -1,0 +1,89 @@
+"""Putting tasks on the queue so that they run if, and only if, the work that asked for them is committed.
+
+Tasks are django-tasks `@task` functions (`from django_tasks import task`; on Django 6, `django.tasks`), kept in
+each app's `tasks.py`. Queue them with these two functions rather than with `task.enqueue()`:
+
+    enqueue_on_commit(render_cover, post.pk)
+    enqueue_many_on_commit(deliver_activity, [(inbox, activity.pk) for inbox in inboxes])
+
+On the database backend the task rows are written in the caller's transaction: workers see them when it commits,
+and a crash just after the commit cannot lose them. On the other backends (Redis, or the immediate backend of
+development and tests, which runs the task there and then) they are queued right after the commit. Either way a
+rolled-back transaction queues nothing.
+"""
+
+import logging
+from collections.abc import Iterable, Sequence
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django_tasks.base import Task
+from django_tasks.utils import normalize_json
+from django_tasks_db import DatabaseBackend
+
+logger = logging.getLogger(__name__)
+
+
+def on_database_queue(task: Task) -> bool:
+    """Whether `task` goes to a database backend, whose rows can join the caller's transaction."""
+    return isinstance(task.get_backend(), DatabaseBackend)
+
+
+def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
+    """Queue `task(*args, **kwargs)` as part of the current transaction (see the module's docstring).
+
+    Arguments must be JSON values: ids rather than model instances. One query on the database backend.
+    """
+    if on_database_queue(task):
+        task.enqueue(*args, **kwargs)
+    else:
+        transaction.on_commit(partial(_enqueue_after_commit, task, [(args, kwargs)]), robust=True)
+
+
+def enqueue_many_on_commit(task: Task, calls: Iterable[Sequence[Any]]) -> int:
+    """Queue one run of `task` for each tuple of positional arguments in `calls`; returns how many.
+
+    On the database backend all of them are written by one INSERT, however many there are. Elsewhere they are
+    queued one by one after the commit.
+    """
+    calls = [(tuple(args), {}) for args in calls]
+    if not calls:
+        return 0
+    if on_database_queue(task):
+        _insert_database_tasks(task, calls)
+    else:
+        transaction.on_commit(partial(_enqueue_after_commit, task, calls), robust=True)
+    return len(calls)
+
+
+def _enqueue_after_commit(task: Task, calls: list[tuple[tuple, dict]]) -> None:
+    for args, kwargs in calls:
+        task.enqueue(*args, **kwargs)
+
+
+def _insert_database_tasks(task: Task, calls: list[tuple[tuple, dict]]) -> None:
+    """The rows `DatabaseBackend.enqueue` would write one at a time, in one INSERT.
+
+    Each row gets its id from the model's default, as there. The backend fills `run_after` in a pre_save signal,
+    which a bulk insert skips: it is set here the same way. On SQLite the batch is as large as the engine allows
+    (see apps.py), so one INSERT holds thousands of tasks.
+    """
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    backend = task.get_backend()
+    backend.validate_task(task)
+    run_after = task.run_after or get_date_max()
+    rows = [
+        DBTaskResult(
+            args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            run_after=run_after,
+            backend_name=backend.alias,
+        )
+        for args, kwargs in calls
+    ]
+    DBTaskResult.objects.bulk_create(rows, batch_size=len(rows))
+    logger.debug("Queued %d runs of %s", len(rows), task.module_path)
