@@ -40,9 +40,9 @@ def moderate_comments(
             return 0
         # Replies held for moderation reach their parents' authors only once approved.
         held_replies = [c.pk for c in changed if c.parent_id and c.status == Comment.Status.PENDING]
-        if new_status == Comment.Status.APPROVED and held_replies:
-            transaction.on_commit(lambda: notify_replies_approved(held_replies))
         Comment.objects.filter(pk__in=[c.pk for c in changed]).update(status=new_status)
+        if new_status == Comment.Status.APPROVED and held_replies:
+            notify_replies_approved(held_replies)
         comments_changed.send(sender=Comment, post_ids={c.post_id for c in changed})
         now = timezone.now()
         ModerationEvent.objects.bulk_create(

@@ -1,21 +1,20 @@
 """Email about comments: to a post's author on a new comment, to a comment's author on a reply.
 
-Mail goes out after the comment's transaction commits; a failure to send is logged and never reaches the
-reader who commented. Every message carries a one-click unsubscribe link (RFC 8058) with a signed token.
+The mail is recorded in the outbox with the comment (or the moderation decision), in its transaction, and a task
+sends it once that commits (background/mail.py): the reader who commented never waits for the mail server, and
+a server that is down gets the mail later. Each message is keyed by the comment, its kind and its recipient, so
+that nobody hears twice about one comment. Every message carries a one-click unsubscribe link (RFC 8058) with a
+signed token.
 """
-
-import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .models import Comment
+from background.mail import queue_mail, render_mail
 
-logger = logging.getLogger(__name__)
+from .models import Comment
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
 # The kind of email a token unsubscribes from, and the user switch it turns off.
@@ -58,32 +57,26 @@ def site_url(base_url: str = "") -> str:
     return f"https://{hosts[0]}"
 
 
-def _send(*, recipient, kind: str, subject: str, template: str, context: dict, base_url: str) -> None:
+def _mail(*, comment, recipient, kind: str, template: str, context: dict, base_url: str):
     base = site_url(base_url)
     unsubscribe_url = base + reverse("comments:unsubscribe", kwargs={"token": make_unsubscribe_token(recipient, kind)})
-    body = render_to_string(
-        template,
-        {**context, "recipient": recipient, "unsubscribe_url": unsubscribe_url, "site_url": base},
-    )
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        to=[recipient.email],
+    return render_mail(
+        key=f"comment:{comment.pk}:{kind}:{recipient.pk}",
+        to=recipient.email,
+        template=template,
+        context={**context, "recipient": recipient, "unsubscribe_url": unsubscribe_url, "site_url": base},
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    try:
-        message.send()
-    except Exception:
-        logger.exception("Could not send the %s notification to user %s", kind, recipient.pk)
 
 
 def notify_new_comment(comment, *, base_url: str = "") -> None:
-    """Tell the post's author about a new comment, and the parent's author about an approved reply.
+    """Queue mail to the post's author about a new comment, and to the parent's author about an approved reply.
 
-    Nobody hears about their own comment, and each person gets at most one message per comment.
+    Nobody hears about their own comment, and each person gets at most one message per comment. Call it inside
+    the comment's transaction: the mail goes out only if that commits.
     """
     post = comment.post
     post_author = post.author
@@ -96,6 +89,7 @@ def notify_new_comment(comment, *, base_url: str = "") -> None:
         "dashboard_url": base + reverse("comments:queue"),
     }
     notified = {author.pk} if author else set()
+    mails = []
     parent = comment.parent
     if (
         parent is not None
@@ -107,13 +101,15 @@ def notify_new_comment(comment, *, base_url: str = "") -> None:
         and parent.author.is_active
     ):
         notified.add(parent.author.pk)
-        _send(
-            recipient=parent.author,
-            kind="reply",
-            subject=f"{comment.author_name} replied to your comment on “{post.title}”",
-            template="comments/email/reply.txt",
-            context={**context, "parent": parent},
-            base_url=base,
+        mails.append(
+            _mail(
+                comment=comment,
+                recipient=parent.author,
+                kind="reply",
+                template="comments/email/reply",
+                context={**context, "parent": parent},
+                base_url=base,
+            )
         )
     if (
         post_author.pk not in notified
@@ -122,24 +118,22 @@ def notify_new_comment(comment, *, base_url: str = "") -> None:
         and post_author.is_active
         and comment.status in (comment.Status.APPROVED, comment.Status.PENDING)
     ):
-        pending = comment.status == comment.Status.PENDING
-        subject = (
-            f"A comment on “{post.title}” awaits your approval"
-            if pending
-            else f"{comment.author_name} commented on “{post.title}”"
+        mails.append(
+            _mail(
+                comment=comment,
+                recipient=post_author,
+                kind="comment",
+                template="comments/email/new_comment",
+                context={**context, "pending": comment.status == comment.Status.PENDING},
+                base_url=base,
+            )
         )
-        _send(
-            recipient=post_author,
-            kind="comment",
-            subject=subject,
-            template="comments/email/new_comment.txt",
-            context={**context, "pending": pending},
-            base_url=base,
-        )
+    queue_mail(mails)
 
 
 def notify_replies_approved(comment_ids, *, base_url: str = "") -> None:
-    """Tell the parents' authors about replies that moderation has just approved (one query, then mail).
+    """Queue mail to the parents' authors about replies that moderation has just approved (two queries: the
+    replies, then the mail). Call it inside the decision's transaction.
 
     The post's author already heard about them when they arrived awaiting approval.
     """
@@ -147,22 +141,26 @@ def notify_replies_approved(comment_ids, *, base_url: str = "") -> None:
         pk__in=list(comment_ids), parent__isnull=False, status=Comment.Status.APPROVED
     ).select_related("author", "post__author", "parent__author")
     base = site_url(base_url)
+    mails = []
     for comment in replies:
         parent_author = comment.parent.author
         if parent_author is None or parent_author.pk == comment.author_id:
             continue
         if not parent_author.notify_on_reply or not parent_author.email or not parent_author.is_active:
             continue
-        _send(
-            recipient=parent_author,
-            kind="reply",
-            subject=f"{comment.author_name} replied to your comment on “{comment.post.title}”",
-            template="comments/email/reply.txt",
-            context={
-                "comment": comment,
-                "post": comment.post,
-                "parent": comment.parent,
-                "comment_url": base + comment.get_absolute_url(),
-            },
-            base_url=base,
+        mails.append(
+            _mail(
+                comment=comment,
+                recipient=parent_author,
+                kind="reply",
+                template="comments/email/reply",
+                context={
+                    "comment": comment,
+                    "post": comment.post,
+                    "parent": comment.parent,
+                    "comment_url": base + comment.get_absolute_url(),
+                },
+                base_url=base,
+            )
         )
+    queue_mail(mails)

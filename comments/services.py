@@ -1,6 +1,6 @@
 """Writing comments: posting, editing and deleting them, with the blog's moderation policy and the spam rules.
 
-Each service runs in one transaction and sends its email only after that transaction commits.
+Each service runs in one transaction; the email it causes is recorded in it and sent once it commits.
 """
 
 import hashlib
@@ -204,7 +204,7 @@ def post_comment(
                 ip_address=ip_address or None,
                 user_agent=(user_agent or "")[:300],
             )
-            transaction.on_commit(lambda: notifications.notify_new_comment(comment, base_url=base_url))
+            notifications.notify_new_comment(comment, base_url=base_url)
     except Exception:
         cache.delete(submit_key)
         raise

@@ -3,9 +3,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from background.models import OutgoingMail
 from comments import notifications, services
 from comments.models import Comment
 from posts.models import Blog
@@ -98,8 +101,8 @@ def test_switches_turn_each_kind_of_email_off(open_post, other_user, django_capt
     assert mail.outbox == []
 
 
-def test_a_mail_failure_is_logged_and_the_comment_is_still_saved(
-    open_post, other_user, django_capture_on_commit_callbacks, monkeypatch, caplog
+def test_a_mail_failure_keeps_the_comment_and_the_mail_for_a_later_try(
+    open_post, other_user, django_capture_on_commit_callbacks, monkeypatch
 ):
     def broken_send(self, *args, **kwargs):
         raise ConnectionRefusedError("mail server down")
@@ -107,11 +110,14 @@ def test_a_mail_failure_is_logged_and_the_comment_is_still_saved(
     monkeypatch.setattr("django.core.mail.EmailMessage.send", broken_send)
     saved = comment(django_capture_on_commit_callbacks, post=open_post, author=other_user, body="Still here")
     assert Comment.objects.filter(pk=saved.pk).exists()
-    assert "Could not send" in caplog.text
+    queued = OutgoingMail.objects.get()
+    assert (queued.to, queued.status, queued.attempts) == (open_post.author.email, "queued", 1)
+    assert queued.last_error == "ConnectionRefusedError: mail server down"
+    assert queued.next_attempt_at > timezone.now()
 
 
 def test_a_mail_failure_does_not_break_the_request(
-    client, open_post, other_user, monkeypatch, django_capture_on_commit_callbacks, caplog
+    client, open_post, other_user, monkeypatch, django_capture_on_commit_callbacks
 ):
     def broken_send(self, *args, **kwargs):
         raise ConnectionRefusedError("mail server down")
@@ -120,9 +126,30 @@ def test_a_mail_failure_does_not_break_the_request(
     client.force_login(other_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(open_post.get_absolute_url() + "comments/", {"body": "Hello", "parent": ""})
-    assert f"Could not send the comment notification to user {open_post.author.pk}" in caplog.text
     assert response.status_code == 302
     assert Comment.objects.filter(post=open_post, body="Hello").exists()
+    assert OutgoingMail.objects.get().last_error == "ConnectionRefusedError: mail server down"
+
+
+def test_a_rolled_back_comment_records_and_sends_no_mail(open_post, other_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        services.post_comment(post=open_post, author=other_user, body="Never mind")
+        raise RuntimeError("the request failed after the comment was written")
+    assert mail.outbox == []
+    assert not OutgoingMail.objects.exists()
+
+
+def test_each_mail_is_keyed_by_its_comment_kind_and_recipient(
+    open_post, other_user, django_capture_on_commit_callbacks
+):
+    parent = CommentFactory(post=open_post, author=other_user)
+    reply = comment(
+        django_capture_on_commit_callbacks, post=open_post, author=UserFactory(), body="Yes", parent=parent
+    )
+    assert sorted(OutgoingMail.objects.values_list("key", flat=True)) == sorted(
+        [f"comment:{reply.pk}:comment:{open_post.author.pk}", f"comment:{reply.pk}:reply:{other_user.pk}"]
+    )
+    assert set(OutgoingMail.objects.values_list("status", flat=True)) == {"sent"}
 
 
 def _unsubscribe_url(message) -> str:
