@@ -2,6 +2,8 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 
+from background.mail import OutboxBackend
+
 from .models import User
 from .validators import validate_not_reserved
 
@@ -20,3 +22,11 @@ class AccountAdapter(DefaultAccountAdapter):
         """Refuse, besides allauth's checks, the names reserved for the site's own paths."""
         validate_not_reserved(username)
         return super().clean_username(username, shallow=shallow)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's mail (address confirmations, password resets…) as it renders it, sent through the outbox:
+        the request that asks for it returns without waiting for the mail server, and a server that is down
+        gets it later (background/mail.py)."""
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        message.connection = OutboxBackend()
+        return message

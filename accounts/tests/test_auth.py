@@ -40,8 +40,11 @@ def confirmation_path(message) -> str:
     return match.group(1)
 
 
-def test_sign_up_sends_a_confirmation_link_that_verifies_the_address_and_lets_the_user_sign_in(client):
-    response = signup(client, username="Writer", email="Writer@Example.com")
+def test_sign_up_sends_a_confirmation_link_that_verifies_the_address_and_lets_the_user_sign_in(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signup(client, username="Writer", email="Writer@Example.com")
 
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
@@ -231,8 +234,9 @@ def test_interactive_createsuperuser_account_signs_in_at_once(client, monkeypatc
     assert signed_in_user_id(client) == str(User.objects.get(username="bob").pk)
 
 
-def test_password_reset_mails_a_link_that_sets_a_new_password(client, user):
-    client.post("/accounts/password/reset/", {"email": "karen@example.com"})
+def test_password_reset_mails_a_link_that_sets_a_new_password(client, user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password/reset/", {"email": "karen@example.com"})
 
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[0].body).group(1)
@@ -261,10 +265,11 @@ def test_password_change_keeps_the_user_signed_in_and_takes_the_new_password(cli
     assert user.check_password("another long passphrase")
 
 
-def test_adding_an_email_address_sends_it_a_confirmation(client, user):
+def test_adding_an_email_address_sends_it_a_confirmation(client, user, django_capture_on_commit_callbacks):
     client.force_login(user)
 
-    response = client.post("/accounts/email/", {"email": "karen@work.example", "action_add": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/email/", {"email": "karen@work.example", "action_add": ""})
 
     assert response.status_code == 302
     assert EmailAddress.objects.filter(user=user, email="karen@work.example", verified=False).exists()

@@ -35,10 +35,11 @@ def test_an_unverified_user_is_refused_writing_with_the_same_notice(client, unve
     assert "To write posts you need a confirmed email address" in response.content.decode()
 
 
-def test_the_resend_button_of_the_notice_sends_a_new_link(client, unverified_user):
+def test_the_resend_button_of_the_notice_sends_a_new_link(client, unverified_user, django_capture_on_commit_callbacks):
     client.force_login(unverified_user)
 
-    response = client.post("/accounts/email/", {"email": "newcomer@example.com", "action_send": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/email/", {"email": "newcomer@example.com", "action_send": ""})
 
     assert response.status_code == 302
     assert mail.outbox[-1].to == ["newcomer@example.com"]
