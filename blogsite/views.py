@@ -1,16 +1,22 @@
+import logging
 import sys
 
 from csp.constants import HEADER as CSP_HEADER
 from csp.utils import build_policy
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from background.health import queue_health
 
 from .context_processors import site
+
+logger = logging.getLogger(__name__)
 
 # What Django raises when the database cannot serve at all: a refused or dropped connection, too many
 # clients, a timeout, SQLite's "database is locked". OperationalError also covers a few errors that are not
@@ -51,16 +57,40 @@ def service_unavailable(request):
 
 
 @never_cache
+@vary_on_headers("Accept")
 @require_GET
 def healthz(request):
-    """`200 ok` when the database answers, `503` otherwise; for load balancers and uptime checks."""
+    """For load balancers and uptime checks: `200` when the database answers and the queue keeps up, `503` when
+    the database does not answer or the oldest due task has waited longer than TASKS_MAX_WAIT_SECONDS.
+
+    The body is `ok` (or what is wrong) in plain text; a client that prefers `application/json` gets the
+    database's and the queue's state as JSON, with the same status.
+    """
+    report = {"database": "ok", "queue": None}
+    problem = ""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
+        report["database"] = "unavailable"
+        problem = "database unavailable"
+    if not problem:
+        try:
+            report["queue"] = queue_health()
+        except Exception:
+            # The queue's own store (Redis, with TASKS_BACKEND=rq) is down, or its tables are missing.
+            logger.exception("Could not read the task queue's state")
+            problem = "task queue unavailable"
+        else:
+            if not report["queue"]["healthy"]:
+                problem = (
+                    f"task queue behind: the oldest task has waited {report['queue']['oldest_wait_seconds']:.0f} s"
+                )
+    status = 503 if problem else 200
+    if request.get_preferred_type(["text/plain", "application/json"]) == "application/json":
+        return JsonResponse({"status": problem or "ok", **report}, status=status)
+    return HttpResponse(problem or "ok", status=status, content_type="text/plain")
 
 
 @require_GET
