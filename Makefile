@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# `make serve` waits for whichever of gunicorn and the worker stops first (bash's `wait -n`).
+SHELL := /bin/bash
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -31,11 +33,19 @@ node_modules/.installed: package-lock.json
 test: $(BIN)/.installed-test node_modules/.installed
 	SECRET_KEY=$${SECRET_KEY:-tests-only-not-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Production-like: DEBUG=0 (so SECRET_KEY must be set), hashed and compressed static files, gunicorn.
+# Production-like: DEBUG=0 (so SECRET_KEY must be set), hashed and compressed static files, gunicorn and the
+# task worker beside it. When either stops (or on Ctrl-C / SIGTERM) the other is stopped too, and the exit
+# status says which failed, so that whatever runs `make serve` can start it again.
 serve: $(BIN)/.installed
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 $(BIN)/python manage.py migrate --noinput
-	DEBUG=0 BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
+	@export DEBUG=0 BIND=$(HOST):$(PORT); \
+	if [ "$${TASKS_BACKEND:-database}" = immediate ]; then exec $(BIN)/gunicorn -c gunicorn.conf.py; fi; \
+	$(BIN)/python manage.py run_worker --worker-id "$$(hostname)-serve" & worker=$$!; \
+	$(BIN)/gunicorn -c gunicorn.conf.py & web=$$!; \
+	trap 'kill -TERM $$web $$worker 2>/dev/null' INT TERM; \
+	wait -n $$web $$worker; status=$$?; \
+	kill -TERM $$web $$worker 2>/dev/null; wait; exit $$status
 
 # The post page at 10, 1,000 and 10,000 comments and the other busy pages, under gunicorn (see bench/run.py).
 # BENCH_SECONDS=3 for a quick run; BENCH_ARGS=--write-readme records the table in README.md.
