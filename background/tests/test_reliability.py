@@ -26,25 +26,12 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.scratch import SEED_BLOG, reachable
+
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 60
 
-SETUP = """
-from allauth.account.models import EmailAddress
-from django.utils import timezone
-from accounts.models import User
-from posts.models import Blog, Post
-
-owner = User.objects.create_user("karen", "karen@example.com", "owner-password-1", display_name="Karen")
-reader = User.objects.create_user("sp", "sp@example.com", "reader-password-1", display_name="sp")
-for user in (owner, reader):
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-Blog.objects.create(owner=owner, title="Small victories", comment_policy=Blog.CommentPolicy.OPEN)
-Post.objects.create(
-    author=owner, title="Spring at last", slug="spring-at-last", body="Buds.", body_html="<p>Buds.</p>",
-    status=Post.Status.PUBLISHED, published_at=timezone.now() - timezone.timedelta(days=1),
-)
-"""
+SETUP = SEED_BLOG.format(policy="OPEN")
 
 # Posts a comment as the reader through the whole request stack; prints what the request left behind.
 POST_COMMENT = """
@@ -84,14 +71,6 @@ def free_port() -> int:
     with closing(socket.socket()) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def reachable(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=2):
-            return True
-    except OSError:
-        return False
 
 
 def wait_for(condition, what: str, seconds: float = WAIT_SECONDS, log: Path | None = None):

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.scratch import SEED_BLOG, reachable
+
 pytestmark = pytest.mark.instances
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,23 +32,12 @@ PORTS = range(8160, 8170)
 STARTUP_SECONDS = 60
 REQUEST_SECONDS = 20
 
-SETUP = """
+SETUP = (
+    SEED_BLOG.format(policy="HOLD_ALL")
+    + """
 import json
-from allauth.account.models import EmailAddress
-from django.utils import timezone
-from accounts.models import User
 from comments.models import Comment, path_segment
-from posts.models import Blog, Post
 
-owner = User.objects.create_user("karen", "karen@example.com", "owner-password-1", display_name="Karen")
-reader = User.objects.create_user("sp", "sp@example.com", "reader-password-1", display_name="sp")
-for user in (owner, reader):
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-Blog.objects.create(owner=owner, title="Small victories", comment_policy=Blog.CommentPolicy.HOLD_ALL)
-post = Post.objects.create(
-    author=owner, title="Spring at last", slug="spring-at-last", body="Buds.", body_html="<p>Buds.</p>",
-    status=Post.Status.PUBLISHED, published_at=timezone.now() - timezone.timedelta(days=1),
-)
 comment = Comment.objects.create(
     post=post, author=reader, body="Held for approval.", body_html="<p>Held for approval.</p>",
     status=Comment.Status.PENDING,
@@ -60,14 +51,7 @@ print(json.dumps({
     "comment": comment.pk,
 }))
 """
-
-
-def reachable(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=2):
-            return True
-    except OSError:
-        return False
+)
 
 
 def free_ports(count: int) -> list[int]:
