@@ -30,7 +30,8 @@ def moderate_comments(
 ) -> int:
     """Apply `action` to each comment whose status it changes; record one event per change.
 
-    Returns how many comments changed. Two queries plus one bulk insert, whatever the number of comments.
+    Returns how many comments changed. Two queries plus one bulk insert, whatever the number of comments; when
+    held replies are approved, up to three more: the replies, the mail to their parents' authors, its delivery.
     """
     action = ModerationEvent.Action(action)
     new_status = ACTION_STATUS[action]
