@@ -19,7 +19,7 @@ from posts.models import Post
 from posts.tests.factories import PostFactory
 
 from .htmlcheck import assert_safe_feed, assert_safe_html, html_problems
-from .xss_payloads import PAYLOADS, SHORT_PAYLOADS, TEMPLATE_MARKER
+from .xss_payloads import PAYLOADS, SHORT_PAYLOADS, shows_template_marker
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def check_page(client, url, *, status=200):
     assert response.status_code == status, f"{url} answered {response.status_code}"
     body = response.content.decode()
     assert_safe_html(body, context=f"at {url}")
-    assert TEMPLATE_MARKER not in body, f"{url} evaluated a template expression in user text"
+    assert not shows_template_marker(body), f"{url} evaluated a template expression in user text"
     assert len(settings.SECRET_KEY) < 16 or settings.SECRET_KEY not in body
     return body
 
@@ -41,7 +41,7 @@ def check_feed(client, url):
     response = client.get(url)
     assert response.status_code == 200, f"{url} answered {response.status_code}"
     assert_safe_feed(response.content, context=f"at {url}")
-    assert TEMPLATE_MARKER.encode() not in response.content
+    assert not shows_template_marker(response.content)
 
 
 def batches(items, size):
@@ -99,7 +99,7 @@ def test_the_sanitizers_neutralise_each_payload(payload):
         rendered = markup.render_markdown(f"canary {payload.id}\n\n{payload.text}", allow=allow)
         assert f"canary {payload.id}" in rendered
         assert html_problems(rendered, user_content=True) == [], allow
-        assert TEMPLATE_MARKER not in rendered
+        assert not shows_template_marker(rendered)
     comment_html = render_comment(f"canary {payload.id}\n\n{payload.text}")
     assert f"canary {payload.id}" in comment_html
     assert html_problems(comment_html, user_content=True) == []

@@ -5,10 +5,20 @@ Each payload names its class so that a failure says which kind of trick got thro
 TEMPLATE_MARKER so that a template engine evaluating user text would give itself away.
 """
 
+import re
 from dataclasses import dataclass
 
-# 7191 * 7: a number no page prints by chance, so seeing it means someone evaluated `{{ 7191*7 }}`.
+# 7191 * 7: seeing it as a number of its own means someone evaluated `{{ 7191*7 }}`.
 TEMPLATE_MARKER = "50337"
+# Inside a longer run of digits it is chance: a timestamp's microseconds ("12:22:59.250337") carry it now and then.
+_MARKER_ALONE = re.compile(rf"(?<![0-9]){TEMPLATE_MARKER}(?![0-9])")
+
+
+def shows_template_marker(text: str | bytes) -> bool:
+    """Whether `text` shows TEMPLATE_MARKER as a number of its own, the sign of an evaluated template."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return _MARKER_ALONE.search(text) is not None
 
 
 @dataclass(frozen=True)
