@@ -20,3 +20,5 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler500 = "blogsite.views.server_error"
+# Read by django-allauth for its rate-limited answers.
+handler429 = "blogsite.views.too_many_requests"

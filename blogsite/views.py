@@ -6,6 +6,7 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -25,6 +26,10 @@ logger = logging.getLogger(__name__)
 # Mistakes in the queries themselves (ProgrammingError, IntegrityError, DataError) stay 500s.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
+# allauth's limits count over a minute (sign-ups, resets) up to five (failed sign-ins per account); it does
+# not tell when the window it hit ends, so a client is asked to come back after the shortest one and gets
+# a new answer, with a new `Retry-After`, if that was too soon.
+RATE_LIMIT_RETRY_AFTER_SECONDS = 60
 
 
 def server_error(request):
@@ -53,6 +58,13 @@ def service_unavailable(request):
     """
     response = HttpResponse(loader.render_to_string("503.html", site(request)), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def too_many_requests(request):
+    """`429` in the site's look with `Retry-After`: django-allauth's rate limits answer through this."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = str(RATE_LIMIT_RETRY_AFTER_SECONDS)
     return response
 
 

@@ -49,7 +49,13 @@ class InvalidParent(CommentRefused):
 
 
 class RateLimited(CommentRefused):
+    """Over the per-minute limit; `retry_after` is the number of seconds until the next minute opens."""
+
     status_code = 429
+
+    def __init__(self, message: str, retry_after: int = 60):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class DuplicateComment(CommentRefused):
@@ -140,7 +146,8 @@ def check_rate_limit(*, author, ip_address=None) -> None:
             cache.set(key, 1, timeout=120)
             count = 1
         if count > limit:
-            raise RateLimited("You're commenting too quickly. Please wait a minute and try again.")
+            retry_after = 60 - int(timezone.now().timestamp()) % 60
+            raise RateLimited("You're commenting too quickly. Please wait a minute and try again.", retry_after)
 
 
 def _double_submit_key(*, post: Post, author, body: str) -> str:

@@ -119,7 +119,7 @@ def create(request, username, year, month, slug):
             return redirect(comment_url(refusal.existing))
         return _form_page(request, post=post, form=form, parent=form.parent_comment, status=409, error=refusal.message)
     except services.CommentRefused as refusal:
-        return _form_page(
+        response = _form_page(
             request,
             post=post,
             form=form,
@@ -127,6 +127,9 @@ def create(request, username, year, month, slug):
             status=refusal.status_code,
             error=refusal.message,
         )
+        if isinstance(refusal, services.RateLimited):
+            response["Retry-After"] = str(refusal.retry_after)
+        return response
     if comment.status == Comment.Status.PENDING:
         messages.success(request, "Thank you! Your comment will appear once the blog's author approves it.")
     else:

@@ -285,3 +285,14 @@ def test_an_inactive_account_is_shown_the_inactive_page(client):
     assert response.status_code == 302
     assert response.url == reverse("account_inactive")
     assert b"This account is inactive." in client.get(response.url).content
+
+
+def test_a_rate_limited_sign_up_says_when_to_come_back(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"signup": "1/m/ip"}
+    signup(client, username="first", email="first@example.com")
+    client.logout()
+
+    response = signup(client, username="second", email="second@example.com")
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 300

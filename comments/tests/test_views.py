@@ -195,6 +195,7 @@ def test_commenting_too_fast_is_refused_with_429_and_the_text_kept(client, post,
         client.post(create_url(post), {"body": f"Thought number {n}", "parent": ""})
     response = client.post(create_url(post), {"body": "One thought too many", "parent": ""})
     assert response.status_code == 429
+    assert response["Retry-After"] == "59", "the seconds until the next minute's allowance"
     assert "One thought too many" in response.content.decode()
     assert Comment.objects.count() == 2
 
