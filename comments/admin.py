@@ -19,7 +19,8 @@ from posts.models import Post
 from .models import Comment, ModerationEvent
 from .moderation import ban_user, can_ban, moderate_comments, publish_posts, unban_user, unpublish_posts
 
-EXCERPT_CHARS = 80
+# Enough of a comment to judge it from the queue; the whole text is one click away.
+EXCERPT_CHARS = 300
 # How many of a post's comments its admin page shows; the rest are one link away, in the queue.
 POST_PAGE_COMMENTS = 20
 
@@ -60,13 +61,42 @@ class CommentModerationForm(forms.ModelForm):
         fields = ["decision"]
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """By status, opening on the comments awaiting moderation; "All" lists every status."""
+
+    title = "status"
+    # The name Django's own filter on the field used, so that links to the queue keep working.
+    parameter_name = "status__exact"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return Comment.Status.choices
+
+    def value(self):
+        return super().value() or Comment.Status.PENDING
+
+    def choices(self, changelist):
+        for value, label in [*self.lookup_choices, (self.ALL, "All")]:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ALL:
+            return queryset
+        return queryset.filter(status=self.value())
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    """The moderation queue: comments awaiting moderation first, then the newest."""
+    """The moderation queue: it opens on the comments awaiting moderation; with "All", those come first,
+    then the newest."""
 
     form = CommentModerationForm
     list_display = ("excerpt", "status", "post_title", "author_label", "ip_address", "created_at", "permalink")
-    list_filter = ("status",)
+    list_filter = (StatusFilter,)
     list_select_related = ("post__author", "author")
     date_hierarchy = "created_at"
     search_fields = ("body", "author__username", "author__display_name", "guest_name", "guest_email", "=ip_address")
@@ -92,6 +122,9 @@ class CommentAdmin(admin.ModelAdmin):
         "edited_at",
         "permalink",
     )
+
+    class Media:
+        css = {"all": ["css/admin-comments.css"]}
 
     # Deleting would tear replies out of their thread and go unrecorded; "remove" keeps the thread and is
     # recorded. The admin offers neither the bulk action nor the delete page. (The delete permission itself

@@ -17,20 +17,46 @@ from .helpers import csrf_token, messages_of, run_action
 pytestmark = pytest.mark.django_db
 
 QUEUE = reverse("admin:comments_comment_changelist")
+# The queue with every status, where staff act on comments already decided.
+ALL = f"{QUEUE}?status__exact=all"
 
 
 def statuses(*comments):
     return [Comment.objects.get(pk=c.pk).status for c in comments]
 
 
-def test_queue_lists_comments_awaiting_moderation_first(browser, moderator):
+def test_queue_opens_on_the_comments_awaiting_moderation(browser, moderator):
     older_pending = CommentFactory(body="older pending")
-    approved = CommentFactory(body="newer approved", status=Comment.Status.APPROVED)
+    CommentFactory(body="newer approved", status=Comment.Status.APPROVED)
     newer_pending = CommentFactory(body="newer pending")
     response = browser(moderator).get(QUEUE)
     assert response.status_code == 200
-    rows = list(response.context["cl"].result_list)
-    assert rows == [newer_pending, older_pending, approved]
+    assert list(response.context["cl"].result_list) == [newer_pending, older_pending]
+    html = response.content.decode()
+    assert re.search(r'<li class="selected">\s*<a href="\?status__exact=pending"', html)
+
+
+def test_queue_lists_every_status_on_all_with_those_awaiting_moderation_first(browser, moderator):
+    older_pending = CommentFactory(body="older pending")
+    approved = CommentFactory(body="newer approved", status=Comment.Status.APPROVED)
+    newer_pending = CommentFactory(body="newer pending")
+    response = browser(moderator).get(QUEUE, {"status__exact": "all"})
+    assert list(response.context["cl"].result_list) == [newer_pending, older_pending, approved]
+    assert list(browser(moderator).get(QUEUE, {"status__exact": "approved"}).context["cl"].result_list) == [approved]
+
+
+def test_queue_shows_the_comment_text_wide_enough_to_judge_it(browser, moderator):
+    CommentFactory(body="A considered paragraph. " * 10)
+    html = browser(moderator).get(QUEUE).content.decode()
+    assert ("A considered paragraph. " * 10).strip() in html
+    assert "css/admin-comments.css" in html
+
+
+def test_the_admin_has_the_sites_favicon(client, browser, moderator):
+    pages = [browser(moderator).get(reverse("admin:index")), browser(moderator).get(QUEUE)]
+    for response in [*pages, client.get(reverse("admin:login"))]:
+        html = response.content.decode()
+        assert re.search(r'<link rel="icon" href="[^"]*favicon[^"]*\.svg"', html), response.request["PATH_INFO"]
 
 
 def test_queue_row_shows_post_author_ip_excerpt_and_permalink(browser, moderator):
@@ -62,7 +88,7 @@ def test_moderator_bulk_action_changes_comments_reports_and_records(
 ):
     chosen = CommentFactory.create_batch(2, status=before)
     untouched = CommentFactory(status=before)
-    response = run_action(browser(moderator), QUEUE, action, chosen)
+    response = run_action(browser(moderator), ALL, action, chosen)
     assert response.status_code == 200
     assert message in messages_of(response)
     assert statuses(*chosen) == [after, after]
@@ -142,7 +168,7 @@ def test_moderation_log_shows_decisions_from_the_dashboard_and_the_admin(browser
     moderate_comments(
         comments=[from_dashboard], action="approve", moderator=user, source=ModerationEvent.Source.DASHBOARD
     )
-    run_action(browser(moderator), QUEUE, "remove", [from_admin])
+    run_action(browser(moderator), ALL, "remove", [from_admin])
     response = browser(moderator).get(reverse("admin:comments_moderationevent_changelist"))
     assert response.status_code == 200
     events = list(response.context["cl"].result_list)
@@ -240,4 +266,6 @@ def test_queue_search_finds_comments_by_words_writer_and_address(browser, modera
     client = browser(moderator)
     for term in ["cheap watches", "spammy", "198.51.100.7"]:
         assert list(client.get(QUEUE, {"q": term}).context["cl"].result_list) == [wanted], term
+        found = client.get(QUEUE, {"q": term, "status__exact": "all"}).context["cl"].result_list
+        assert list(found) == [wanted], term
     assert client.get(QUEUE, {"q": "not an address"}).status_code == 200
