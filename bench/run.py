@@ -1,11 +1,13 @@
 """Benchmark the pages readers load most, on a fresh database, under gunicorn.
 
 Seeds one blog whose posts carry realistic comment threads (a fifth of the comments top-level, replies up
-to depth 6, bodies of about 300 characters) of 10, 1,000 and 10,000 comments, measures each page in
-process (queries, median CPU time of 20 renders, HTML size), then serves the site with gunicorn (2 workers,
-DEBUG=0) on 127.0.0.1 and loads each page with wrk (8 connections) or, without wrk, a Python load
-generator. Prints a table with each page's throughput as a share of a hello-world view's on the same
-server, checks the targets of issue 7, and stops everything it started.
+to depth 6, bodies of about 300 characters) of 10, 1,000 and 10,000 comments, and another blog of 10,000
+short posts for search. Measures each page in process (queries, median CPU time of 20 renders, HTML size),
+for an anonymous reader and, in the "signed-in reader" rows, for a reader signed in with an approved and a
+held comment of their own on each post. Then serves the site with gunicorn (2 workers, DEBUG=0) on
+127.0.0.1 and loads each page with wrk (8 connections) or, without wrk, a Python load generator. Prints a
+table with each page's throughput as a share of a hello-world view's on the same server, checks the
+targets, and stops everything it started.
 
 Environment: BENCH_SECONDS (load per page, default 15), BENCH_TREE=uniform (see `Bench.thread`),
 BENCH_DATABASE_URL (a PostgreSQL server to make a fresh database on; default SQLite in a temporary folder),
@@ -42,6 +44,9 @@ RENDERS = 20
 MAX_DEPTH = 6
 # Any query parameter the page cache doesn't know makes it serve the page fresh, thread included.
 UNCACHED = "?uncached=1"
+SEARCH_POSTS = 10_000
+# The benchmark's signed-in reader: a verified account with comments of its own on every post.
+READER = "reader0"
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 WORDS_TEXT = (
@@ -179,15 +184,49 @@ class Bench:
             Comment.objects.bulk_create(rows, batch_size=2000)
             next_pk += size
             assert post.comments.count() == size
-        pages = {"hello": ("/bench/hello/", 0)}
+        reader = readers[0]
+        EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
+        for post in posts.values():
+            # What a signed-in reader sees beyond the anonymous page: their own approved comment (with its
+            # edit and remove links) and one awaiting moderation, in the first page's threads.
+            first = post.comments.order_by("path").first()
+            for status in (Comment.Status.APPROVED, Comment.Status.PENDING):
+                Comment.objects.create_in_thread(
+                    post=post, parent=first, author=reader, body="Mine.", body_html="<p>Mine.</p>", status=status
+                )
+        self.seed_search_posts(Post, User, now)
+        pages = {"hello": ("/bench/hello/", 0, None)}
         for size, post in posts.items():
-            pages[f"post, uncached|{size}"] = (post.get_absolute_url() + UNCACHED, size)
+            pages[f"post, uncached|{size}"] = (post.get_absolute_url() + UNCACHED, size, None)
         for size, post in posts.items():
-            pages[f"post, cached|{size}"] = (post.get_absolute_url(), size)
-        pages["front page"] = ("/" + UNCACHED, 0)
-        pages["blog"] = (reverse("posts:blog", kwargs={"username": "karen"}) + UNCACHED, 0)
-        pages["feed (Atom)"] = (reverse("comments:feed", kwargs=posts[1_000].permalink_kwargs()) + UNCACHED, 0)
+            pages[f"post, cached|{size}"] = (post.get_absolute_url(), size, None)
+        for size, post in posts.items():
+            pages[f"post, signed-in reader|{size}"] = (post.get_absolute_url(), size, READER)
+        pages["front page"] = ("/" + UNCACHED, 0, None)
+        pages["blog"] = (reverse("posts:blog", kwargs={"username": "karen"}) + UNCACHED, 0, None)
+        pages["feed (Atom)"] = (reverse("comments:feed", kwargs=posts[1_000].permalink_kwargs()) + UNCACHED, 0, None)
+        pages[f"search, {SEARCH_POSTS:,} posts"] = (reverse("posts:search") + "?q=morning+garden", 0, None)
         return pages
+
+    def seed_search_posts(self, Post, User, now) -> None:
+        """SEARCH_POSTS short published posts by a second blogger, older than the measured ones."""
+        writer = User.objects.create(username="tomasz", email="tomasz@example.com", display_name="Tomasz")
+        rows = []
+        for i in range(SEARCH_POSTS):
+            body = prose(self.rng, 400)
+            rows.append(
+                Post(
+                    author=writer,
+                    title=prose(self.rng, 30).rstrip("."),
+                    slug=f"note-{i}",
+                    body=body,
+                    body_html=f"<p>{html.escape(body)}</p>",
+                    word_count=len(body.split()),
+                    status=Post.Status.PUBLISHED,
+                    published_at=now - timedelta(days=30, minutes=i),
+                )
+            )
+        Post.objects.bulk_create(rows, batch_size=1000)
 
     def thread(self, post, size, readers, start_pk, start, Comment, path_segment) -> list:
         """`size` approved comments, oldest first: a fifth top-level, each other a reply to an earlier
@@ -236,9 +275,10 @@ class Bench:
             executed.append(sql)
             return execute(sql, params, many, context)
 
-        client = Client()
+        anonymous, signed_in = Client(), self.signed_in_client()
         results = {}
-        for name, (url, _) in pages.items():
+        for name, (url, _, who) in pages.items():
+            client = signed_in if who else anonymous
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
             executed.clear()
@@ -259,6 +299,22 @@ class Bench:
             log(f"  {name:<24} {results[name]['queries']:>3} queries  {results[name]['render_ms']:8.2f} ms")
         return results
 
+    @staticmethod
+    def signed_in_client():
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=READER))
+        return client
+
+    def session_cookie(self) -> str:
+        """`name=value` of the signed-in reader's session cookie, for the load generator."""
+        from django.conf import settings
+
+        client = self.signed_in_client()
+        return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
     def start_server(self, env: dict) -> tuple[str, subprocess.Popen]:
         port = next((p for p in PORTS if self.port_is_free(p)), None)
         if port is None:
@@ -275,7 +331,7 @@ class Bench:
             time.sleep(0.2)
         return base, server
 
-    def settle(self, base: str, url: str) -> None:
+    def settle(self, base: str, url: str, cookie: str | None = None) -> None:
         """Wait until the workers have finished what the previous load left queued, then warm the page
         up (each worker fills its own caches) so that the measurement sees the steady state."""
         deadline = time.monotonic() + 120
@@ -285,7 +341,7 @@ class Bench:
                 break
             time.sleep(0.5)
         for _ in range(2 * WORKERS):
-            self.answers(base + url, timeout=60)
+            self.answers(base + url, timeout=60, cookie=cookie)
 
     @staticmethod
     def port_is_free(port: int) -> bool:
@@ -297,21 +353,22 @@ class Bench:
             return True
 
     @staticmethod
-    def answers(url: str, timeout: float = 2) -> bool:
+    def answers(url: str, timeout: float = 2, cookie: str | None = None) -> bool:
         parts = urllib.parse.urlsplit(url)
         try:
             connection = HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-            connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+            headers = {"Cookie": cookie} if cookie else {}
+            connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers)
             return connection.getresponse().status == 200
         except OSError:
             return False
 
-    def load(self, url: str) -> dict:
+    def load(self, url: str, cookie: str | None = None) -> dict:
         if shutil.which("wrk"):
-            return self.load_with_wrk(url)
-        return self.load_with_python(url)
+            return self.load_with_wrk(url, cookie)
+        return self.load_with_python(url, cookie)
 
-    def load_with_wrk(self, url: str) -> dict:
+    def load_with_wrk(self, url: str, cookie: str | None = None) -> dict:
         command = [
             "wrk",
             "-t2",
@@ -320,6 +377,7 @@ class Bench:
             "--latency",
             "--timeout",
             "30s",
+            *(["-H", f"Cookie: {cookie}"] if cookie else []),
             url,
         ]
         output = subprocess.run(command, capture_output=True, text=True, timeout=self.seconds + 60, check=True).stdout
@@ -331,9 +389,10 @@ class Bench:
             log(f"  warning: {errors.group(1)} error responses from {url}")
         return {"rate": rate, "p99_ms": p99}
 
-    def load_with_python(self, url: str) -> dict:
+    def load_with_python(self, url: str, cookie: str | None = None) -> dict:
         parts = urllib.parse.urlsplit(url)
         target = parts.path + (f"?{parts.query}" if parts.query else "")
+        headers = {"Cookie": cookie} if cookie else {}
         latencies: list[float] = []
         lock = threading.Lock()
         deadline = time.monotonic() + self.seconds
@@ -343,7 +402,7 @@ class Bench:
             while time.monotonic() < deadline:
                 started = time.perf_counter()
                 connection = HTTPConnection(parts.hostname, parts.port, timeout=30)
-                connection.request("GET", target)
+                connection.request("GET", target, headers=headers)
                 connection.getresponse().read()
                 connection.close()
                 mine.append(time.perf_counter() - started)
@@ -386,7 +445,7 @@ class Bench:
             "| page | comments | queries | render CPU ms (median of 20) | HTML KB | req/s | p99 ms | vs hello |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
-        for name, (_, size) in pages.items():
+        for name, (_, size, _) in pages.items():
             m, r = measured[name], loaded[name]
             label = name.split("|")[0]
             lines.append(
@@ -418,9 +477,15 @@ class Bench:
                 big >= 0.9 * small,
                 f"post page ({kind}) at 10,000 comments no slower than at 1,000 ({big:.0f} vs {small:.0f} req/s)",
             )
-        for kind in ("uncached", "cached"):
+        for kind in ("uncached", "cached", "signed-in reader"):
             counts = {measured[f"post, {kind}|{size}"]["queries"] for size in SIZES}
             check(len(counts) == 1, f"post page ({kind}) queries the same at every size ({sorted(counts)})")
+        member = [measured[f"post, signed-in reader|{size}"]["render_ms"] for size in SIZES[1:]]
+        check(
+            max(member) <= 5,
+            "post page for a signed-in reader at 1,000 and 10,000 comments within a few ms of CPU "
+            f"({member[0]:.1f} and {member[1]:.1f} ms)",
+        )
         return out
 
     def write_readme(self, text: str) -> None:
@@ -449,14 +514,15 @@ class Bench:
         tool = "wrk" if shutil.which("wrk") else "a Python load generator"
         log(f"Loading each page for {self.seconds:g} s with {tool}…")
         loaded = {}
-        for name, (url, _) in pages.items():
-            self.settle(base, url)
-            loaded[name] = self.load(base + url)
+        cookie = self.session_cookie()
+        for name, (url, _, who) in pages.items():
+            self.settle(base, url, cookie if who else None)
+            loaded[name] = self.load(base + url, cookie if who else None)
             log(f"  {name:<24} {loaded[name]['rate']:8.0f} req/s  p99 {loaded[name]['p99_ms']:.0f} ms")
         rss_mb = self.peak_worker_rss_mb(server)
         text = self.table(pages, measured, loaded, rss_mb, tool)
         verdicts = self.verdicts(pages, measured, loaded)
-        text += "\n\nTargets (issue 7):\n\n" + "\n".join(verdicts)
+        text += "\n\nTargets (issues 7 and 20):\n\n" + "\n".join(verdicts)
         print(text)
         if write_readme:
             self.write_readme(text)

@@ -5,17 +5,33 @@ A page of threads can hold thousands of comments. Rendering each through the tem
 and the `date` filter; this writer takes a few microseconds each. It emits exactly the markup the
 contract describes: each comment an element with id="c<pk>" and class "comment", replies inside it.
 Every value is escaped except `body_html`, which was sanitized when it was stored.
+
+The markup is the same for every reader, so one rendering of a page of threads is cached and shared (see
+`comments.templatetags.comments`). What belongs to one reader is added to it afterwards by `personalise`:
+the edit and remove links a reader may use, and the reader's own comments awaiting moderation. The shared
+markup carries two kinds of marker for that, HTML comments that `personalise` replaces in one pass:
+`<!--a<pk>:<author id>-->` where a comment's own links go, and `<!--r<pk>-->` / `<!--l<pk>-->` at the end
+of a comment's replies (`l`: it has none yet), `<!--r0-->` at the end of the page's top-level comments.
 """
+
+import re
+from collections import defaultdict
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .models import Comment
+from .permissions import may_remove
+
 _SENTINEL = 987654321
 
-# The sixth level of replies and below stop moving right (see comments.css), while staying nested.
+# The sixth level of replies and below stop moving right (see comments.css), while staying nested; a reply
+# below that level says whom it answers.
 CAPPED_DEPTH = 6
+
+MARKER = re.compile(r"<!--([alr])(\d+)(?::(\d*))?-->")
 
 
 def _url_pattern(name: str) -> str:
@@ -52,7 +68,7 @@ def _avatar(comment, avatars: dict) -> str:
     return f'<span class="comment-avatar comment-avatar-initial" aria-hidden="true">{initial}</span>'
 
 
-def _opening(comment, *, urls: _Urls, avatars: dict, comments_open: bool) -> str:
+def _opening(comment, *, urls: _Urls, avatars: dict, comments_open: bool, names: dict) -> str:
     pk = comment.pk
     classes = "comment"
     if comment.is_placeholder:
@@ -79,15 +95,18 @@ def _opening(comment, *, urls: _Urls, avatars: dict, comments_open: bool) -> str
             meta.append(f'<span class="comment-edited" title="{_when(comment.edited_at)[1]}">edited</span>')
         if comment.is_awaiting_moderation:
             meta.append('<span class="comment-status badge text-bg-warning">awaiting moderation</span>')
+        if comment.depth > CAPPED_DEPTH and comment.parent_id in names:
+            meta.append(
+                f'<a class="comment-in-reply-to" href="#c{comment.parent_id}">'
+                f'<span aria-hidden="true">↪</span><span class="visually-hidden">in reply to</span> '
+                f"{escape(names[comment.parent_id])}</a>"
+            )
         actions = []
-        if comment.can_reply and comments_open:
+        if comment.status == Comment.Status.APPROVED and comments_open:
             actions.append(
                 f'<a class="comment-reply-link" href="{urls.reply.format(pk)}" data-parent="{pk}">Reply</a>'
             )
-        if comment.can_edit:
-            actions.append(f'<a href="{urls.edit.format(pk)}">Edit</a>')
-        if comment.can_remove:
-            actions.append(f'<a href="{urls.delete.format(pk)}">Remove</a>')
+        actions.append(f"<!--a{pk}:{comment.author_id or ''}-->")
         parts.append(f'<header class="comment-meta">{" ".join(meta)}</header>')
         parts.append(f'<div class="comment-body">{comment.body_html}</div>')
         parts.append(f'<footer class="comment-actions small">{" ".join(actions)}</footer>')
@@ -96,15 +115,81 @@ def _opening(comment, *, urls: _Urls, avatars: dict, comments_open: bool) -> str
     return "\n".join(parts)
 
 
+def _closing(comment) -> str:
+    if comment.children:
+        return f"<!--r{comment.pk}--></div></article>"
+    return f"<!--l{comment.pk}--></article>"
+
+
 def render_items(items, *, comments_open: bool) -> SafeString:
-    """HTML for a flattened tree (see comments.tree.flatten): nested <article class="comment"> elements."""
+    """HTML for a flattened tree (see comments.tree.flatten): nested <article class="comment"> elements,
+    with the markers `personalise` fills in for each reader."""
     urls = _Urls()
     avatars: dict[int, str] = {}
+    names: dict[int, str] = {}
     out = ['<div class="comment-list">']
     for opening, comment in items:
         if opening:
-            out.append(_opening(comment, urls=urls, avatars=avatars, comments_open=comments_open))
+            out.append(_opening(comment, urls=urls, avatars=avatars, comments_open=comments_open, names=names))
+            if not comment.is_placeholder:
+                names[comment.pk] = comment.author_name
         else:
-            out.append("</div></article>" if comment.children else "</article>")
-    out.append("</div>")
+            out.append(_closing(comment))
+    out.append("<!--r0--></div>")
     return mark_safe("\n".join(out))  # noqa: S308  # nosec B308, B703 # values escaped above; body_html sanitized
+
+
+class Unplaceable(Exception):
+    """A held comment answers a comment that is not in the shared markup: render the page for the reader."""
+
+
+def personalise(html: str, *, viewer, post, held=()) -> SafeString:
+    """The shared markup of a page of threads as `viewer` sees it (no query): their links on the comments
+    they may edit or remove, and `held`, their comments awaiting moderation on this page, each at the end
+    of what it answers. Every marker goes, whoever reads. Raises Unplaceable when a held comment answers
+    a comment the markup lacks.
+    """
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    urls = _Urls()
+    removes_any = viewer_id is not None and may_remove(user=viewer, author_id=None, post=post)
+    by_parent: dict[int, list] = defaultdict(list)
+    for comment in held:
+        by_parent[comment.parent_id or 0].append(comment)
+    names: dict[int, str] = {c.parent_id: c.parent.author_name for c in held if c.parent_id and c.parent}
+
+    def links(pk: int, author_id: int | None) -> str:
+        if viewer_id is None:
+            return ""
+        own = author_id == viewer_id
+        out = []
+        if own:
+            out.append(f'<a href="{urls.edit.format(pk)}">Edit</a>')
+        if own or removes_any:
+            out.append(f'<a href="{urls.delete.format(pk)}">Remove</a>')
+        return " ".join(out)
+
+    def held_under(pk: int) -> str:
+        out = []
+        for comment in by_parent.pop(pk, ()):
+            comment.children = []
+            comment.is_placeholder = False
+            comment.is_awaiting_moderation = True
+            # Held comments take no replies yet: no reply link, whether comments are open or not.
+            opening = _opening(comment, urls=urls, avatars={}, comments_open=False, names=names)
+            out.append(opening.replace(f"<!--a{comment.pk}:{comment.author_id}-->", links(comment.pk, viewer_id)))
+            out.append("</article>")
+        return "\n".join(out)
+
+    def replace(match) -> str:
+        kind, pk = match[1], int(match[2])
+        if kind == "a":
+            return links(pk, int(match[3]) if match[3] else None)
+        added = held_under(pk)
+        if added and kind == "l":
+            return f'<div class="comment-replies">{added}</div>'
+        return added
+
+    result = MARKER.sub(replace, html)
+    if by_parent:
+        raise Unplaceable(sorted(by_parent))
+    return mark_safe(result)  # noqa: S308  # nosec B308, B703 # the shared markup was escaped; added values too

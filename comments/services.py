@@ -19,6 +19,7 @@ from . import notifications
 from .markup import count_links, render_comment
 from .models import PATH_MAX_DEPTH, Comment, ModerationEvent
 from .moderation import moderate_comments
+from .permissions import may_remove
 
 logger = logging.getLogger(__name__)
 
@@ -244,9 +245,7 @@ def edit_comment(*, comment: Comment, user, body: str) -> Comment:
 
 def can_remove(comment: Comment, user) -> bool:
     """Whether the user may remove the comment: its author, the post's author, or staff."""
-    if not user.is_authenticated:
-        return False
-    return user.pk in (comment.author_id, comment.post.author_id) or user.is_staff
+    return may_remove(user=user, author_id=comment.author_id, post=comment.post)
 
 
 def delete_comment(*, comment: Comment, user) -> bool:

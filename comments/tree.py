@@ -38,6 +38,9 @@ class Thread:
     later_start: int | None = None
     # The page begins inside a thread: the comments it answers come first, shown again from earlier.
     continued: bool = False
+    # The page as a range of paths: its first comment's, and the next page's first (None: the last page).
+    first_path: str | None = None
+    next_path: str | None = None
 
     @property
     def has_other_pages(self) -> bool:
@@ -225,6 +228,7 @@ def load_thread(
         rows, later, has_earlier = _page_rows(post, viewer, page, limit)
 
     earlier_before = _id(rows[0].path) if has_earlier and rows else None
+    first_path = rows[0].path if rows else None
     continued = bool(rows) and rows[0].depth > 0
     if continued:
         first = rows[0].path
@@ -238,18 +242,33 @@ def load_thread(
         earlier_before=earlier_before,
         later_start=_id(later) if later is not None else None,
         continued=continued,
+        first_path=first_path,
+        next_path=later,
     )
+
+
+def held_comments(post, viewer, *, first_path: str | None, next_path: str | None):
+    """The viewer's comments awaiting moderation on this post whose place is in the page of threads from
+    `first_path` up to `next_path` (None: to the end; both None: anywhere), with the names of the comments
+    they answer (a queryset: one query)."""
+    viewer_id = _viewer_id(viewer)
+    if viewer_id is None:
+        return Comment.objects.none()
+    held = post.comments.filter(status=Comment.Status.PENDING, author_id=viewer_id)
+    if first_path is not None:
+        held = held.filter(path__gte=first_path)
+    if next_path is not None:
+        held = held.filter(path__lt=next_path)
+    return _as_displayed(held).select_related("parent__author").order_by("path")
 
 
 def build_tree(rows: list[Comment], *, viewer=None, post=None) -> list[Comment]:
     """Attach each comment to its parent (rows in path order) and keep what the viewer may see.
 
-    Each kept comment gets `children`, `is_placeholder` and `is_awaiting_moderation`, and the viewer's
-    `can_edit` / `can_remove` / `can_reply`. No queries.
+    Each kept comment gets `children`, `is_placeholder` and `is_awaiting_moderation`. No queries. (The
+    links a viewer may use are added to the rendered markup: see `comments.rendering.personalise`.)
     """
     viewer_id = _viewer_id(viewer)
-    is_staff = bool(viewer_id and viewer.is_staff)
-    post_author_id = post.author_id if post is not None else None
     by_path: dict[str, Comment] = {}
     attached: list[Comment] = []
     roots: list[Comment] = []
@@ -280,12 +299,6 @@ def build_tree(rows: list[Comment], *, viewer=None, post=None) -> list[Comment]:
             visible.add(comment.pk)
         comment.is_placeholder = not shown
         comment.is_awaiting_moderation = shown and comment.status == Comment.Status.PENDING
-        is_author = viewer_id is not None and comment.author_id == viewer_id
-        comment.can_edit = shown and is_author
-        comment.can_remove = shown and (
-            is_author or is_staff or (viewer_id is not None and viewer_id == post_author_id)
-        )
-        comment.can_reply = comment.status == Comment.Status.APPROVED
         if post is not None:
             comment.post = post
     return [c for c in roots if c.pk in visible]

@@ -1,52 +1,117 @@
+import re
+
 from django import template
 from django.db.models import Count, Window
+from django.template.loader import get_template
 
 from accounts.permissions import can_comment
 
 from ..forms import CommentForm
 from ..models import Comment
-from ..rendering import render_items
+from ..rendering import Unplaceable, personalise, render_items
 from ..services import comments_are_open
-from ..tree import load_thread
+from ..tree import held_comments, load_thread
 from ..views import create_url
 
 register = template.Library()
 
+# Where the shared markup of a comments section leaves room for what is the reader's own.
+FORM_SLOT = "<!--comment-form-->"
+PAGE_MARK = re.compile(r"<!--page:([0-9a-z]*):([0-9a-z]*)-->")
 
-@register.inclusion_tag("comments/_thread.html", takes_context=True)
-def comment_thread(context, post):
-    """The comments section under a post: one page of its threads, and the comment form.
 
-    Two queries for the thread whatever its size (see comments.tree), plus one to check that a
-    signed-in reader may comment. Long discussions are paged: `?cstart=<id>` is the page that begins
-    with comment <id>, `?cbefore=<id>` the page that ends just before it, `?clatest=1` the last page, and
-    `?comment=<pk>` the page that begins with that comment's thread.
-    """
+def _thread_params(context) -> dict:
     request = context.get("request")
-    user = context.get("user") or getattr(request, "user", None)
     params = request.GET if request is not None else {}
-    thread = load_thread(
-        post,
-        viewer=user,
-        start=params.get("cstart"),
-        before=params.get("cbefore"),
-        latest=bool(params.get("clatest")),
-        comment_pk=params.get("comment"),
-    )
+    return {
+        "start": params.get("cstart"),
+        "before": params.get("cbefore"),
+        "latest": bool(params.get("clatest")),
+        "comment_pk": params.get("comment"),
+    }
+
+
+def _section_context(context, post, viewer=None) -> dict:
+    thread = load_thread(post, viewer=viewer, **_thread_params(context))
     is_open = comments_are_open(post)
     return {
         "post": post,
         "thread": thread,
         "thread_html": render_items(thread.items, comments_open=is_open),
-        "request": request,
-        "user": user,
-        "comments_open": is_open,
-        "can_comment": bool(user is not None and is_open and can_comment(user)),
-        "form": CommentForm(post=post),
-        "parent": None,
-        "form_action": create_url(post),
+        "request": context.get("request"),
         "feed_url": post.get_comments_feed_url(),
+        "form_slot": FORM_SLOT,
     }
+
+
+@register.inclusion_tag("comments/_thread.html", takes_context=True)
+def shared_comment_thread(context, post):
+    """The comments section under a post as every reader shares it: one page of its threads, its pages
+    and room for the comment form, with the markers `{% comment_thread %}` fills in for each reader. It
+    depends on the post and the page asked for, never on who reads, so it can be cached for everyone.
+
+    Two queries whatever the thread's size (see comments.tree). Long discussions are paged: `?cstart=<id>`
+    is the page that begins with comment <id>, `?cbefore=<id>` the page that ends just before it,
+    `?clatest=1` the last page, and `?comment=<pk>` the page that begins with that comment's thread.
+    """
+    return _section_context(context, post)
+
+
+@register.tag("comment_thread")
+def do_comment_thread(parser, token):
+    """`{% comment_thread post %}{% shared_comment_thread post %}{% endcomment_thread %}`: the comments
+    section as this reader sees it, made from the shared markup inside (usually cached, see pagecache).
+
+    For a signed-in reader it adds, without rendering the thread again, their links on the comments they
+    may edit or remove and their own comments awaiting moderation (one query), and for everyone the
+    comment form (one query for a signed-in reader, to check they may comment).
+    """
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one argument: the post.")
+    nodelist = parser.parse(("endcomment_thread",))
+    parser.delete_first_token()
+    return CommentThreadNode(nodelist, parser.compile_filter(bits[1]))
+
+
+class CommentThreadNode(template.Node):
+    def __init__(self, nodelist, post):
+        self.nodelist = nodelist
+        self.post = post
+
+    def render(self, context):
+        post = self.post.resolve(context)
+        request = context.get("request")
+        viewer = context.get("user") or getattr(request, "user", None)
+        shared = self.nodelist.render(context)
+        page = PAGE_MARK.search(shared)
+        held = held_comments(post, viewer, first_path=(page and page[1]) or None, next_path=(page and page[2]) or None)
+        try:
+            section = personalise(shared, viewer=viewer, post=post, held=list(held))
+        except Unplaceable:
+            # A held comment answers one the shared page does not show (a removed comment with no other
+            # visible reply): render this reader's own page of threads, where it has its place.
+            own = get_template("comments/_thread.html").render(_section_context(context, post, viewer))
+            section = personalise(own, viewer=viewer, post=post)
+        section = PAGE_MARK.sub("", section, count=1)
+        return section.replace(FORM_SLOT, self.form(context, post, viewer), 1)
+
+    @staticmethod
+    def form(context, post, viewer) -> str:
+        is_open = comments_are_open(post)
+        return get_template("comments/_comment_form.html").render(
+            {
+                "post": post,
+                "request": context.get("request"),
+                "user": viewer,
+                "csrf_token": context.get("csrf_token"),
+                "comments_open": is_open,
+                "can_comment": bool(viewer is not None and is_open and can_comment(viewer)),
+                "form": CommentForm(post=post),
+                "parent": None,
+                "form_action": create_url(post),
+            }
+        )
 
 
 @register.inclusion_tag("comments/_moderation_queue.html", takes_context=True)

@@ -6,7 +6,9 @@ from django.test import RequestFactory
 
 from comments.models import PATH_SEGMENT_WIDTH, Comment
 
-THREAD_TEMPLATE = Template("{% load comments %}{% comment_thread post %}")
+THREAD_TEMPLATE = Template(
+    "{% load comments %}{% comment_thread post %}{% shared_comment_thread post %}{% endcomment_thread %}"
+)
 
 
 def render_thread(post, user=None, **params) -> str:

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 # The page's thread roots, and the page's comments with their authors (the post stores its count).
 THREAD_QUERIES = 2
-# A signed-in reader adds one: may they comment (a verified address)?
-THREAD_QUERIES_SIGNED_IN = THREAD_QUERIES + 1
+# A signed-in reader adds two: their own comments awaiting moderation on the page, and may they comment
+# (a verified address)?
+THREAD_QUERIES_SIGNED_IN = THREAD_QUERIES + 2
 
 
 def make_comments(post, n):
@@ -36,9 +37,10 @@ def test_thread_renders_in_the_same_queries_whatever_the_number_of_comments(post
 @pytest.mark.parametrize("n", [10, 1_000])
 def test_thread_for_a_signed_in_reader_renders_in_fixed_queries(post, other_user, n, django_assert_num_queries):
     make_comments(post, n)
-    CommentFactory(post=post, author=other_user, status=Comment.Status.PENDING)
+    held = CommentFactory(post=post, author=other_user, status=Comment.Status.PENDING)
     with django_assert_num_queries(THREAD_QUERIES_SIGNED_IN):
-        render_thread(post, other_user)
+        html = render_thread(post, other_user, clatest="1")
+    assert f'id="c{held.pk}"' in html
 
 
 def test_thread_with_ten_thousand_comments_renders_in_the_same_queries(post, django_assert_num_queries):
@@ -118,3 +120,28 @@ def test_dashboard_shows_the_moderation_queue_in_fixed_queries(client, post):
     many, html = _page_queries(client, "/dashboard/")
     assert many == few
     assert html.count('name="comments"') == 16
+
+
+# A signed-in reader's post page once the shared thread is cached: the session and the user, the post, its
+# labels and its two neighbours, the user's permissions (may they edit any post?), then the reader's own
+# held comments on the page and whether they may comment. The thread itself costs nothing: it comes from
+# the cache every reader shares.
+SIGNED_IN_POST_PAGE_QUERIES = 10
+
+
+@pytest.mark.parametrize("total", [10, 1_000])
+def test_a_signed_in_readers_post_page_takes_the_shared_thread_from_the_cache_in_fixed_queries(
+    client, post, other_user, settings, total, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    bulk_threads(post, threads=total // 10, replies=9, authors=[UserFactory(), other_user])
+    mine = Comment.objects.filter(post=post, author=other_user).order_by("path").first()
+    held = CommentFactory(post=post, author=other_user, parent=mine, status=Comment.Status.PENDING)
+    client.force_login(other_user)
+    url = post.get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(SIGNED_IN_POST_PAGE_QUERIES):
+        html = client.get(url).content.decode()
+    assert f'id="c{held.pk}"' in html
+    assert f'href="/comments/{mine.pk}/edit/"' in html
+    assert 'name="csrfmiddlewaretoken"' in html

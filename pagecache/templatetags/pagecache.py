@@ -7,20 +7,21 @@ from ..versions import GLOBAL, current, post_scope
 register = template.Library()
 
 
-@register.tag("cache_thread_for_anonymous")
-def do_cache_thread_for_anonymous(parser, token):
-    """`{% cache_thread_for_anonymous post %}…{% endcache_thread_for_anonymous %}`: the enclosed markup (a
-    post's comment thread), rendered once per version of the post's thread and shared by every anonymous
-    reader. Signed-in readers, who see their own pending comments and edit links, always get it fresh."""
+@register.tag("cache_thread")
+def do_cache_thread(parser, token):
+    """`{% cache_thread post %}…{% endcache_thread %}`: the enclosed markup (the shared part of a post's
+    comments section, which depends on no reader), rendered once per version of the post's thread and
+    page asked for, and shared by every reader, signed in or not. What is a reader's own is added around
+    it (see `{% comment_thread %}` in the comments app)."""
     bits = token.split_contents()
     if len(bits) != 2:
         raise template.TemplateSyntaxError(f"{bits[0]} takes one argument: the post.")
-    nodelist = parser.parse(("endcache_thread_for_anonymous",))
+    nodelist = parser.parse(("endcache_thread",))
     parser.delete_first_token()
-    return AnonymousThreadNode(nodelist, parser.compile_filter(bits[1]))
+    return SharedThreadNode(nodelist, parser.compile_filter(bits[1]))
 
 
-class AnonymousThreadNode(template.Node):
+class SharedThreadNode(template.Node):
     def __init__(self, nodelist, post):
         self.nodelist = nodelist
         self.post = post
@@ -39,12 +40,11 @@ class AnonymousThreadNode(template.Node):
 
     def cache_key(self, context) -> str | None:
         request = context.get("request")
-        user = context.get("user") or getattr(request, "user", None)
-        if not cache_seconds() or request is None or user is None or user.is_authenticated:
+        if not cache_seconds() or request is None:
             return None
         query = cacheable_query(request)
         if query is None:
             return None
         post = self.post.resolve(context)
         versions = current(GLOBAL, post_scope(post.pk))
-        return f"pagecache:thread:{post.pk}:{versions[0]}:{versions[1]}:{query}"
+        return f"pagecache:shared-thread:{post.pk}:{versions[0]}:{versions[1]}:{query}"

@@ -59,8 +59,8 @@ def comments_feed(post) -> str:
 
 
 THREAD = Template(
-    "{% load comments pagecache %}"
-    "{% cache_thread_for_anonymous post %}{% comment_thread post %}{% endcache_thread_for_anonymous %}"
+    "{% load comments pagecache %}{% comment_thread post %}"
+    "{% cache_thread post %}{% shared_comment_thread post %}{% endcache_thread %}{% endcomment_thread %}"
 )
 
 
@@ -137,13 +137,15 @@ def test_cached_pages_keep_their_security_headers(client, post):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_the_thread_fragment_is_shared_by_anonymous_readers_only(post, reader):
+def test_the_thread_fragment_is_shared_by_every_reader_signed_in_or_not(post, reader):
     CommentFactory(post=post, author=reader, body="First!")
     html = thread_html(post)
     assert "First!" in html
     Comment.objects.filter(post=post).update(body_html="<p>changed behind the cache's back</p>")
     assert thread_html(post) == html
-    assert "changed behind the cache's back" in thread_html(post, user=reader)
+    mine = thread_html(post, user=reader)
+    assert "First!" in mine
+    assert "changed behind the cache's back" not in mine
 
 
 def test_an_anonymous_thread_fragment_never_holds_a_csrf_token(post):
