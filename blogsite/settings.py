@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers If-None-Match / If-Modified-Since with 304, for cached pages too: it sits above the page cache.
+    "django.middleware.http.ConditionalGetMiddleware",
     "pagecache.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,6 +142,12 @@ else:
 # Anonymous pages and comment threads are cached this long at most (0: not at all). Changes show at once
 # (see pagecache/versions.py); the limit only bounds what time alone changes, such as comments closing.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
+# What a proxy or CDN in front may do with those anonymous pages (Cache-Control): keep one this long
+# (`s-maxage`; 0: not at all), then serve it this much longer while it fetches it again in the background
+# (`stale-while-revalidate`). Unlike the site's own cache, a shared cache hears of no change: a change
+# shows there within SHARED_CACHE_SECONDS.
+SHARED_CACHE_SECONDS = int(env("SHARED_CACHE_SECONDS", "60"))
+STALE_WHILE_REVALIDATE_SECONDS = int(env("STALE_WHILE_REVALIDATE_SECONDS", "300"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -1,4 +1,5 @@
-"""Whole-page caching of what anonymous readers see, keyed by the versions of what each page shows."""
+"""Whole-page caching of what anonymous readers see, keyed by the versions of what each page shows, and the
+HTTP caching headers that let a proxy or a CDN in front of the site serve those pages too."""
 
 import hashlib
 import re
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
 from .versions import GLOBAL, SITE, blog_scope, current
 
@@ -39,6 +41,28 @@ HEADER = "X-Page-Cache"
 
 def cache_seconds() -> int:
     return int(getattr(settings, "PAGE_CACHE_SECONDS", 0) or 0)
+
+
+def make_shareable(response) -> None:
+    """Let shared caches keep an anonymous page (`s-maxage`) and serve it a while longer as they fetch it
+    again (`stale-while-revalidate`), while browsers check it each time (`max-age=0`, answered with a
+    304 through its ETag). `Vary: Cookie` keeps a signed-in reader, who has a session cookie, off it."""
+    shared = settings.SHARED_CACHE_SECONDS
+    if shared <= 0:
+        patch_cache_control(response, no_cache=True)
+        return
+    stale = settings.STALE_WHILE_REVALIDATE_SECONDS
+    patch_cache_control(response, public=True, max_age=0, s_maxage=shared, stale_while_revalidate=stale)
+    patch_vary_headers(response, ["Cookie"])
+    if not response.has_header("ETag"):
+        set_response_etag(response)
+
+
+def keep_private(response) -> None:
+    """What one reader sees (signed in, or with a session or a message of their own) is never stored by a
+    shared cache; their own browser may keep it, checking it each time."""
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
 
 
 def cacheable_query(request) -> str | None:
@@ -74,21 +98,27 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = self.cache_key(request)
-        if key is None:
-            return self.get_response(request)
-        response = cache.get(key)
-        if response is not None:
-            response[HEADER] = "hit"
-            return response
+        page = self.shared_page(request)
+        key = self.cache_key(request, page) if page is not None and cache_seconds() else None
+        if key is not None:
+            response = cache.get(key)
+            if response is not None:
+                response[HEADER] = "hit"
+                return response
         response = self.get_response(request)
-        if self.may_store(request, response):
-            cache.set(key, response, cache_seconds())
-            response[HEADER] = "miss"
+        if page is not None and self.may_store(request, response):
+            make_shareable(response)
+            if key is not None:
+                cache.set(key, response, cache_seconds())
+                response[HEADER] = "miss"
+        elif self.is_personal(request, response):
+            keep_private(response)
         return response
 
-    def cache_key(self, request) -> str | None:
-        if not cache_seconds() or request.method != "GET" or not is_anonymous_request(request):
+    @staticmethod
+    def shared_page(request) -> tuple[str, str, str] | None:
+        """(host, canonical query, scope) when the request is for a page every anonymous reader shares."""
+        if request.method not in ("GET", "HEAD") or not is_anonymous_request(request):
             return None
         query = cacheable_query(request)
         if query is None:
@@ -101,10 +131,21 @@ class AnonymousPageCacheMiddleware:
         if match.view_name not in CACHED_PAGES:
             return None
         argument = CACHED_PAGES[match.view_name]
-        scope = blog_scope(str(match.kwargs[argument])) if argument else SITE
+        return host, query, blog_scope(str(match.kwargs[argument])) if argument else SITE
+
+    @staticmethod
+    def cache_key(request, page: tuple[str, str, str]) -> str | None:
+        if request.method != "GET":
+            return None
+        host, query, scope = page
         versions = current(GLOBAL, scope)
         identity = f"{request.scheme}://{host}{request.path}?{query}|{scope}|{versions}"
         return "pagecache:page:" + hashlib.sha256(identity.encode()).hexdigest()
+
+    @staticmethod
+    def is_personal(request, response) -> bool:
+        # Signing in sets the session cookie, and a signed-in reader sends it: no user look-up needed.
+        return not is_anonymous_request(request) or bool(response.cookies)
 
     @staticmethod
     def may_store(request, response) -> bool:
