@@ -249,9 +249,7 @@ class PostCommentsFeed(Feed):
         return comment.body_html
 
     def item_link(self, comment):
-        return comment.get_absolute_url()
-
-    def item_guid(self, comment):
+        # Made absolute by the feed, and the entry's <id> too: the comment's permalink.
         return comment.get_absolute_url()
 
     def item_author_name(self, comment):
