@@ -35,11 +35,12 @@ test: $(BIN)/.installed-test node_modules/.installed
 
 # Production-like: DEBUG=0 (so SECRET_KEY must be set), hashed and compressed static files, gunicorn and the
 # task worker beside it. When either stops (or on Ctrl-C / SIGTERM) the other is stopped too, and the exit
-# status says which failed, so that whatever runs `make serve` can start it again.
+# status says which failed, so that whatever runs `make serve` can start it again. The app serves /media/ too
+# unless SERVE_MEDIA=0 (a proxy does it).
 serve: $(BIN)/.installed
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 $(BIN)/python manage.py migrate --noinput
-	@export DEBUG=0 BIND=$(HOST):$(PORT); \
+	@export DEBUG=0 SERVE_MEDIA=$${SERVE_MEDIA:-1} BIND=$(HOST):$(PORT); \
 	if [ "$${TASKS_BACKEND:-database}" = immediate ]; then exec $(BIN)/gunicorn -c gunicorn.conf.py; fi; \
 	$(BIN)/python manage.py run_worker --worker-id "$$(hostname)-serve" & worker=$$!; \
 	$(BIN)/gunicorn -c gunicorn.conf.py & web=$$!; \

@@ -233,6 +233,11 @@ if AWS_STORAGE_BUCKET_NAME:
         if AWS_S3_REGION_NAME:
             MEDIA_ORIGINS.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com")
 
+# The site itself answers `/media/` from MEDIA_ROOT (on in development and under `make serve`), so that a
+# site run with gunicorn alone shows its pictures; behind a proxy that serves MEDIA_ROOT, turn it off.
+# Never with a bucket: the pages then link to the bucket.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG) and not AWS_STORAGE_BUCKET_NAME
+
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024

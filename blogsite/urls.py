@@ -1,7 +1,6 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import views
 
@@ -16,8 +15,9 @@ urlpatterns = [
     path("", include("posts.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if not settings.AWS_STORAGE_BUCKET_NAME:
+    # Answers only with SERVE_MEDIA on; otherwise a proxy in front serves /media/ (see the README).
+    urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", views.media, name="media"))
 
 handler500 = "blogsite.views.server_error"
 # Read by django-allauth for its rate-limited answers.

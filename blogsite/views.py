@@ -1,17 +1,22 @@
 import logging
 import sys
+from pathlib import Path
 
 from csp.constants import HEADER as CSP_HEADER
 from csp.utils import build_policy
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils._os import safe_join
+from django.utils.http import http_date
 from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django.views.decorators.vary import vary_on_headers
+from django.views.static import was_modified_since
 
 from background.health import queue_health
 
@@ -118,3 +123,49 @@ def robots_txt(request):
         f"Sitemap: {sitemap}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+# What the site stores in MEDIA_ROOT are pictures (avatars, covers), re-encoded on upload. Types come from
+# this list, never from a guess that could make a file HTML or script; anything else is a download.
+MEDIA_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+}
+# A picture opened on its own needs nothing else: no scripts, no styles, no plugins, no framing, and a
+# sandbox in case a browser renders it as a document all the same.
+MEDIA_CSP = "default-src 'none'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox"
+# Uploads never replace a file of the same name (the storage picks a new one), so a file may be kept long.
+MEDIA_MAX_AGE = 7 * 24 * 3600
+
+
+@require_safe
+def media(request, path):
+    """An uploaded file from MEDIA_ROOT, for a site that runs without a proxy serving `/media/` itself
+    (`SERVE_MEDIA`). Only regular files inside MEDIA_ROOT, none hidden, no directory listings; through the
+    WSGI server's file wrapper (sendfile under gunicorn)."""
+    if not settings.SERVE_MEDIA:
+        raise Http404("Media are served by the proxy in front of the site.")
+    root = Path(settings.MEDIA_ROOT).resolve()
+    try:
+        target = Path(safe_join(root, path)).resolve()
+    except (SuspiciousFileOperation, ValueError, OSError):
+        raise Http404("No such file.") from None
+    relative = target.relative_to(root).parts if target.is_relative_to(root) else None
+    if not relative or any(part.startswith(".") for part in relative) or not target.is_file():
+        raise Http404("No such file.")
+    modified = target.stat().st_mtime
+    if not was_modified_since(request.META.get("HTTP_IF_MODIFIED_SINCE"), modified):
+        return HttpResponseNotModified()
+    content_type = MEDIA_TYPES.get(target.suffix.lower())
+    response = FileResponse(target.open("rb"), content_type=content_type or "application/octet-stream")
+    if content_type is None:
+        response["Content-Disposition"] = "attachment"
+    response["Last-Modified"] = http_date(modified)
+    response["Cache-Control"] = f"public, max-age={MEDIA_MAX_AGE}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response[CSP_HEADER] = MEDIA_CSP
+    return response
