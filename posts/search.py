@@ -1,32 +1,61 @@
-"""Ranked full-text search over public posts.
+"""Ranked full-text search over public posts, with one query syntax and the same results on both databases.
 
-PostgreSQL: the generated, GIN-indexed `posts_post.search_vector` column (migration 0002) matched with
-`websearch_to_tsquery` and ranked with `ts_rank` (title weighted above body). SQLite: the FTS5 table
-`posts_post_fts` kept in step by triggers, ranked with `bm25`; where SQLite lacks FTS5, a LIKE search
-ranked by where the words occur. Snippets are made here, from the rendered text, the same on both.
+The syntax is the one PostgreSQL's `websearch_to_tsquery` reads: words are all required, `"quoted words"`
+are a phrase, `OR` between two terms makes either do, and `-word` (or `-"a phrase"`) excludes. It is parsed
+here, once, into a `ParsedQuery`, which each database then gets in its own form:
+
+- PostgreSQL: the generated, GIN-indexed `posts_post.search_vector` (migration 0002; title weighted above
+  body) matched with tsqueries built from the parsed terms, ranked with `ts_rank`;
+- SQLite: the FTS5 table `posts_post_fts` (Porter stemmer over unicode61, migration 0005) matched with an
+  FTS5 expression built from the same terms (every term quoted, so nothing the reader types is syntax),
+  ranked with `bm25` (title weighted ten times the body); without FTS5, a LIKE search.
+
+Both stem English word forms ("allotment" finds "allotments"). A term also matches a post when it is the
+name of one of the post's labels or of its author, so searching a label or a blogger finds their posts.
+When nothing matches, partial words are looked for with trigrams (pg_trgm on PostgreSQL, FTS5's trigram
+tokenizer on SQLite: "lotmen" finds "allotments"), and the nearest label, blogger or title word is
+suggested. Snippets are made here, from the rendered text, the same on both databases.
+
+The text search configuration comes from `search_config()`: English until blogs have a language of
+their own, when the blog's language will choose it.
 """
 
+import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Count, FloatField, IntegerField, Q, Value, When
+from django.db.models.expressions import Expression, RawSQL
+from django.db.models.functions import Coalesce, Lower
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .markup import html_to_text
-from .models import Post
+from .models import Label, Post
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 SNIPPET_LENGTH = 240
-SEARCH_CONFIG = "english"
+# Trigrams need three characters to match anything.
+MIN_PARTIAL_LENGTH = 3
+# Filters offered beside the results: the blogs and labels most of them are in.
+FACETS = 8
+# Where suggestions for a search that found nothing come from, besides labels and bloggers: the words of
+# the titles of this many recent posts.
+SUGGESTION_TITLES = 500
+
+SEARCH_CONFIGS = {"en": "english"}
+DEFAULT_LANGUAGE = "en"
 
 FTS_TABLE = "posts_post_fts"
-# Kept here as well as in migration 0002: Django rebuilds a SQLite table (dropping its triggers) whenever a
-# later migration alters `posts_post`, so `ensure_sqlite_index` puts them back after every migrate.
+TRIGRAM_TABLE = "posts_post_trigram"
+SQLITE_FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+# Kept here as well as in migrations 0002 and 0005: Django rebuilds a SQLite table (dropping its triggers)
+# whenever a later migration alters `posts_post`, so `ensure_sqlite_index` puts them back after every
+# migrate.
 SQLITE_TRIGGERS = {
     "posts_post_fts_insert": """
         CREATE TRIGGER IF NOT EXISTS posts_post_fts_insert AFTER INSERT ON posts_post BEGIN
@@ -41,7 +70,25 @@ SQLITE_TRIGGERS = {
             DELETE FROM posts_post_fts WHERE rowid = old.id;
             INSERT INTO posts_post_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
         END""",
+    "posts_post_trigram_insert": """
+        CREATE TRIGGER IF NOT EXISTS posts_post_trigram_insert AFTER INSERT ON posts_post BEGIN
+            INSERT INTO posts_post_trigram(rowid, title, body) VALUES (new.id, new.title, new.body);
+        END""",
+    "posts_post_trigram_delete": """
+        CREATE TRIGGER IF NOT EXISTS posts_post_trigram_delete AFTER DELETE ON posts_post BEGIN
+            DELETE FROM posts_post_trigram WHERE rowid = old.id;
+        END""",
+    "posts_post_trigram_update": """
+        CREATE TRIGGER IF NOT EXISTS posts_post_trigram_update AFTER UPDATE OF title, body ON posts_post BEGIN
+            DELETE FROM posts_post_trigram WHERE rowid = old.id;
+            INSERT INTO posts_post_trigram(rowid, title, body) VALUES (new.id, new.title, new.body);
+        END""",
 }
+
+
+def search_config(language: str | None = None) -> str:
+    """The PostgreSQL text search configuration for a language code (English when unknown or None)."""
+    return SEARCH_CONFIGS.get(language or DEFAULT_LANGUAGE, SEARCH_CONFIGS[DEFAULT_LANGUAGE])
 
 
 def clean_query(raw: str) -> str:
@@ -50,15 +97,164 @@ def clean_query(raw: str) -> str:
     return " ".join(raw.split())[:MAX_QUERY_LENGTH]
 
 
-def query_terms(query: str) -> list[str]:
-    """The words of a query (letters and digits only), at most MAX_TERMS of them."""
-    return re.findall(r"\w+", query)[:MAX_TERMS]
+# The parsed query
 
 
-def _sqlite_has_fts() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE])
-        return cursor.fetchone() is not None
+@dataclass(frozen=True)
+class Term:
+    """A word, or several that must come together (a phrase: quoted, or joined like `re-use`)."""
+
+    words: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass
+class ParsedQuery:
+    """Every group must match; a group matches when any of its terms does; no excluded term may match."""
+
+    groups: list[list[Term]] = field(default_factory=list)
+    excluded: list[Term] = field(default_factory=list)
+
+    @property
+    def terms(self) -> list[Term]:
+        return [term for group in self.groups for term in group]
+
+    @property
+    def words(self) -> list[str]:
+        return [word for term in self.terms for word in term.words]
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+
+TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """The query's terms as `websearch_to_tsquery` reads them; at most MAX_TERMS words, never an error."""
+    parsed = ParsedQuery()
+    joined = False  # the previous token was OR, with a term before it
+    budget = MAX_TERMS
+    for match in TOKEN.finditer(query):
+        negated, quoted, plain = match[1], match[2], match[3]
+        if plain is not None and plain.upper() == "OR":
+            joined = bool(parsed.groups)
+            continue
+        if plain is not None and plain.startswith("-") and len(plain) > 1:
+            negated, plain = "-", plain[1:]
+        words = tuple(re.findall(r"\w+", quoted if quoted is not None else plain))[:budget]
+        if not words:
+            continue
+        budget -= len(words)
+        term = Term(words)
+        if negated:
+            parsed.excluded.append(term)
+        elif joined:
+            parsed.groups[-1].append(term)
+        else:
+            parsed.groups.append([term])
+        joined = False
+        if budget <= 0:
+            break
+    return parsed
+
+
+def _fts_string(term: Term) -> str:
+    # Words hold letters, digits and underscores only: quoted, they are always one FTS5 string.
+    return f'"{term.text}"'
+
+
+def fts_expression(parsed: ParsedQuery, *, min_length: int = 1) -> str | None:
+    """The query as an FTS5 expression, keeping only terms of at least `min_length` characters (None when
+    no group is left)."""
+    groups = []
+    for group in parsed.groups:
+        kept = [_fts_string(t) for t in group if len(t.text) >= min_length]
+        if kept:
+            groups.append(kept[0] if len(kept) == 1 else "(" + " OR ".join(kept) + ")")
+    if not groups:
+        return None
+    excluded = [f" NOT {_fts_string(t)}" for t in parsed.excluded if len(t.text) >= min_length]
+    return " AND ".join(groups) + "".join(excluded)
+
+
+def any_term_expression(parsed: ParsedQuery) -> str:
+    """Any of the query's terms, as an FTS5 expression: what ranking weighs."""
+    return " OR ".join(_fts_string(t) for t in parsed.terms)
+
+
+def ts_query(parsed: ParsedQuery, config: str, *, any_term: bool = False) -> SearchQuery:
+    """The query as a PostgreSQL tsquery (every group, or with `any_term` any term, with no exclusions)."""
+
+    def one(term: Term) -> SearchQuery:
+        return SearchQuery(term.text, search_type="phrase" if len(term.words) > 1 else "plain", config=config)
+
+    if any_term:
+        terms = [one(t) for t in parsed.terms]
+        combined = terms[0]
+        for term in terms[1:]:
+            combined |= term
+        return combined
+    combined = None
+    for group in parsed.groups:
+        either = one(group[0])
+        for term in group[1:]:
+            either |= one(term)
+        combined = either if combined is None else combined & either
+    for term in parsed.excluded:
+        combined &= ~one(term)
+    return combined
+
+
+# Names: labels and bloggers
+
+
+@dataclass
+class Names:
+    """The labels and bloggers named by the query's terms (matched whole, in any case)."""
+
+    labels: dict[str, set[int]] = field(default_factory=dict)  # term text → label ids
+    authors: dict[str, set[int]] = field(default_factory=dict)  # term text → user ids
+
+    def q(self, text: str) -> Q | None:
+        """Posts labelled or written by what `text` names."""
+        condition = None
+        if ids := self.labels.get(text.casefold()):
+            condition = Q(labels__in=ids)
+        if ids := self.authors.get(text.casefold()):
+            condition = Q(author__in=ids) if condition is None else condition | Q(author__in=ids)
+        return condition
+
+
+def find_names(parsed: ParsedQuery) -> Names:
+    """Labels and active bloggers whose name (or slug, or username) is one of the query's terms, or all its
+    words together (two queries)."""
+    from .services import label_slug
+
+    texts = {t.text.casefold() for t in parsed.terms}
+    texts.add(" ".join(parsed.words).casefold())
+    names = Names()
+    label_q = Q(name_lower__in=texts) | Q(slug__in={label_slug(t) for t in texts})
+    for pk, name, slug in (
+        Label.objects.alias(name_lower=Lower("name")).filter(label_q).values_list("pk", "name", "slug")
+    ):
+        for text in texts:
+            if text in (name.casefold(), slug) or label_slug(text) == slug:
+                names.labels.setdefault(text, set()).add(pk)
+    users = get_user_model().objects.filter(is_active=True)
+    user_q = Q(username_lower__in=texts) | Q(display_lower__in=texts)
+    found = users.alias(username_lower=Lower("username"), display_lower=Lower("display_name")).filter(user_q)
+    for pk, username, display in found.values_list("pk", "username", "display_name"):
+        for text in texts:
+            if text in (username.casefold(), display.casefold()):
+                names.authors.setdefault(text, set()).add(pk)
+    return names
+
+
+# Searching
 
 
 @dataclass
@@ -67,10 +263,14 @@ class SearchResults:
     terms: list[str]
     posts: object  # a Post queryset, best match first
     engine: str
+    # No post has the words: these have them as parts of words (trigrams).
+    partial: bool = False
+    suggestions: list[str] = field(default_factory=list)
+    parsed: ParsedQuery = field(default_factory=ParsedQuery)
 
     def with_snippets(self, posts) -> list[dict]:
         """Each post with its highlighted title and a highlighted snippet of its text (safe HTML)."""
-        pattern = _highlight_pattern(self.terms)
+        pattern = _highlight_pattern(self.terms, partial=self.partial)
         return [
             {
                 "post": post,
@@ -81,67 +281,203 @@ class SearchResults:
         ]
 
 
-def search_posts(raw_query: str) -> SearchResults:
-    """Public posts matching the query, best first (the queryset runs one query per page)."""
+def _engine() -> str:
+    if connection.vendor == "postgresql":
+        return "postgresql"
+    if connection.vendor == "sqlite" and _sqlite_has_fts():
+        return "fts5"
+    return "like"
+
+
+# Whether a database has an index table: asked once per database, since only a migration changes it.
+_tables_found: dict[tuple[str, str], bool] = {}
+
+
+def _sqlite_has_table(name: str) -> bool:
+    key = (str(connection.settings_dict["NAME"]), name)
+    if key not in _tables_found:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [name])
+            _tables_found[key] = cursor.fetchone() is not None
+    return _tables_found[key]
+
+
+def _sqlite_has_fts() -> bool:
+    return _sqlite_has_table(FTS_TABLE)
+
+
+def search_posts(
+    raw_query: str, *, blog=None, label: Label | None = None, language: str | None = None
+) -> SearchResults:
+    """Public posts matching the query, best first, within one blog (its owner) and one label if given.
+
+    The queryset runs one query per page plus one to count; finding the names costs two queries, and a
+    search that finds nothing one more for partial words and two for suggestions.
+    """
     query = clean_query(raw_query)
-    terms = query_terms(query)
+    parsed = parse_query(query)
     # Results show the title, the author and a snippet: no labels to prefetch.
     public = Post.objects.published().select_related("author")
-    if not terms:
-        return SearchResults(query, terms, public.none(), "none")
-    if connection.vendor == "postgresql":
-        return SearchResults(query, terms, _postgres(public, query), "postgresql")
-    if connection.vendor == "sqlite" and _sqlite_has_fts():
-        return SearchResults(query, terms, _sqlite_fts(public, terms), "fts5")
-    return SearchResults(query, terms, _like(public, terms), "like")
+    if blog is not None:
+        public = public.by(blog)
+    if label is not None:
+        public = public.filter(labels=label)
+    engine = _engine()
+    if not parsed:
+        return SearchResults(query, [], public.none(), "none", parsed=parsed)
+    names = find_names(parsed)
+    config = search_config(language)
+    posts = _matching(public, parsed, names, engine, config)
+    results = SearchResults(query, parsed.words, posts, engine, parsed=parsed)
+    if not posts.exists():
+        partial = _matching(public, parsed, names, engine, config, partial=True)
+        results.posts, results.partial = partial, True
+        results.suggestions = suggest(parsed, public)
+    return results
 
 
-def _postgres(public, query: str):
-    vector = RawSQL('"posts_post"."search_vector"', [], output_field=SearchVectorField())
-    ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-    return (
-        public.alias(document=vector)
-        .filter(document=ts_query)
-        .annotate(rank=SearchRank(vector, ts_query))
-        .order_by("-rank", "-published_at", "-pk")
-    )
-
-
-def _fts_match(terms: list[str]) -> str:
-    # Every word as a quoted FTS5 string (a word cannot contain a quote), all required: no operator,
-    # column filter or syntax error can come from the user's text.
-    return " ".join(f'"{term}"' for term in terms)
-
-
-def _sqlite_fts(public, terms: list[str]):
-    match = _fts_match(terms)
-    matching = RawSQL("SELECT rowid FROM posts_post_fts WHERE posts_post_fts MATCH %s", [match])
-    rank = RawSQL(
-        "(SELECT bm25(posts_post_fts, 10.0, 1.0) FROM posts_post_fts"
-        ' WHERE posts_post_fts MATCH %s AND rowid = "posts_post"."id")',
-        [match],
-    )
-    return public.filter(pk__in=matching).annotate(rank=rank).order_by("rank", "-published_at", "-pk")
-
-
-def _like(public, terms: list[str]):
+def _matching(public, parsed: ParsedQuery, names: Names, engine: str, config: str, *, partial: bool = False):
+    """`public` narrowed to the posts the query finds, best first (a queryset)."""
+    text = _text_matcher(engine, config, partial=partial)
     condition = Q()
-    score = Value(0)
-    for term in terms:
-        condition &= Q(title__icontains=term) | Q(body__icontains=term)
-        score = (
-            score
-            + Case(When(title__icontains=term, then=Value(10)), default=Value(0), output_field=IntegerField())
-            + Case(When(body__icontains=term, then=Value(1)), default=Value(0), output_field=IntegerField())
+    for group in parsed.groups:
+        either = Q(pk__in=[])
+        for term in group:
+            either |= text(term)
+            if named := names.q(term.text):
+                either |= named
+        condition &= either
+    everything = names.q(" ".join(parsed.words))
+    if everything is not None:
+        condition |= everything
+    for term in parsed.excluded:
+        condition &= ~text(term)
+    posts = public.filter(pk__in=Post.objects.filter(condition).values("pk"))
+    return posts.annotate(rank=_rank(parsed, engine, config, partial=partial)).order_by(
+        "-rank", "-published_at", "-pk"
+    )
+
+
+FTS_MATCH = "SELECT rowid FROM posts_post_fts WHERE posts_post_fts MATCH %s"
+TRIGRAM_MATCH = "SELECT rowid FROM posts_post_trigram WHERE posts_post_trigram MATCH %s"
+FTS_RANK = (
+    "(SELECT -bm25(posts_post_fts, 10.0, 1.0) FROM posts_post_fts"
+    ' WHERE posts_post_fts MATCH %s AND rowid = "posts_post"."id")'
+)
+NOTHING = Q(pk__in=[])
+
+
+class SearchVectorColumn(Expression):
+    """The `search_vector` column PostgreSQL generates on posts_post (Django has no field for it), under
+    whatever alias the query gives the table, subqueries included."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name('search_vector')}", []
+
+
+def _search_vector():
+    return SearchVectorColumn()
+
+
+def _text_matcher(engine: str, config: str, *, partial: bool):
+    """A function from a term to the Q of the posts whose title or body has it: as a word (any form of
+    it), or with `partial` as a part of a word, at least MIN_PARTIAL_LENGTH characters long."""
+    if partial and engine == "fts5" and _sqlite_has_table(TRIGRAM_TABLE):
+        return lambda term: (
+            Q(pk__in=RawSQL(TRIGRAM_MATCH, [_fts_string(term)]))  # noqa: S611  # nosec B611 - constant SQL, parameters
+            if len(term.text) >= MIN_PARTIAL_LENGTH
+            else NOTHING
         )
-    return public.filter(condition).annotate(rank=score).order_by("-rank", "-published_at", "-pk")
+    if partial or engine == "like":
+        # On PostgreSQL the trigram indexes of migration 0005 serve these (UPPER(…) LIKE UPPER(…)).
+        return lambda term: (
+            Q(title__icontains=term.text) | Q(body__icontains=term.text)
+            if not partial or len(term.text) >= MIN_PARTIAL_LENGTH
+            else NOTHING
+        )
+    if engine == "fts5":
+        return lambda term: Q(pk__in=RawSQL(FTS_MATCH, [_fts_string(term)]))  # noqa: S611  # nosec B611 - constant SQL
+    return lambda term: Q(
+        pk__in=Post.objects.alias(document=_search_vector())
+        .filter(document=ts_query(ParsedQuery([[term]]), config))
+        .values("pk")
+    )
 
 
-def _highlight_pattern(terms: list[str]) -> re.Pattern | None:
+def _rank(parsed: ParsedQuery, engine: str, config: str, *, partial: bool):
+    """Higher for better matches: the title counts ten times the body; a post found only by a label or
+    its author's name ranks 0."""
+    if partial or engine == "like":
+        score = Value(0)
+        for term in parsed.terms:
+            score = (
+                score
+                + Case(When(title__icontains=term.text, then=Value(10)), default=Value(0), output_field=IntegerField())
+                + Case(When(body__icontains=term.text, then=Value(1)), default=Value(0), output_field=IntegerField())
+            )
+        return score
+    if engine == "fts5":
+        rank = RawSQL(FTS_RANK, [any_term_expression(parsed)], output_field=FloatField())  # noqa: S611  # nosec B611
+        return Coalesce(rank, Value(0.0))
+    return SearchRank(_search_vector(), ts_query(parsed, config, any_term=True))
+
+
+# Suggestions
+
+
+def suggest(parsed: ParsedQuery, public) -> list[str]:
+    """What the reader may have meant when nothing matched: the labels, bloggers and title words nearest
+    to their words or to the whole query (two queries; the same on both databases)."""
+    label_names = list(Label.objects.with_counts_for(public).values_list("name", flat=True))
+    titles = public.order_by("-published_at", "-pk").values_list("title", "author__username", "author__display_name")
+    vocabulary: dict[str, str] = {}
+    for name in label_names:
+        vocabulary.setdefault(name.casefold(), name)
+    for title, username, display in titles[:SUGGESTION_TITLES]:
+        for word in re.findall(r"\w{3,}", title):
+            vocabulary.setdefault(word.casefold(), word.lower())
+        vocabulary.setdefault(username.casefold(), username)
+        if display:
+            vocabulary.setdefault(display.casefold(), display)
+    candidates = list(vocabulary)
+    suggestions: list[str] = []
+    whole = " ".join(parsed.words).casefold()
+    for text in dict.fromkeys([whole, *(w.casefold() for w in parsed.words)]):
+        if text in vocabulary and text != whole:
+            continue
+        for found in difflib.get_close_matches(text, candidates, n=2, cutoff=0.75):
+            if found != text and vocabulary[found] not in suggestions:
+                suggestions.append(vocabulary[found])
+    return suggestions[:3]
+
+
+def facets(posts) -> dict:
+    """The blogs and labels most of `posts` are in, each with its number of results (two queries)."""
+    found = posts.order_by().values("pk")
+    blogs = (
+        get_user_model()
+        .objects.filter(posts__in=found)
+        .annotate(result_count=Count("posts"))
+        .order_by("-result_count", "username")[:FACETS]
+    )
+    labels = (
+        Label.objects.filter(posts__in=found).annotate(result_count=Count("posts")).order_by("-result_count", "name")
+    )
+    return {"blogs": list(blogs), "labels": list(labels[:FACETS])}
+
+
+# Highlighting
+
+
+def _highlight_pattern(terms: list[str], *, partial: bool = False) -> re.Pattern | None:
     if not terms:
         return None
     words = sorted({re.escape(term) for term in terms}, key=len, reverse=True)
-    return re.compile(rf"(?<!\w)(?:{'|'.join(words)})\w*", re.IGNORECASE)
+    start = "" if partial else r"(?<!\w)"
+    return re.compile(rf"{start}(?:{'|'.join(words)})\w*", re.IGNORECASE)
 
 
 def highlight(text: str, pattern: re.Pattern | None) -> SafeString:
@@ -173,8 +509,20 @@ def snippet(text: str, pattern: re.Pattern | None, length: int = SNIPPET_LENGTH)
     return mark_safe(escape(prefix) + highlight(piece, pattern) + escape(suffix))  # noqa: S308  # nosec B308 B703 - both ends and the match are escaped
 
 
+def sqlite_has_trigram_tokenizer(cursor) -> bool:
+    """Whether this SQLite's FTS5 has the trigram tokenizer (3.34 and later)."""
+    from django.db import OperationalError
+
+    try:
+        cursor.execute("CREATE VIRTUAL TABLE temp.posts_trigram_probe USING fts5(x, tokenize = 'trigram')")
+    except OperationalError:
+        return False
+    cursor.execute("DROP TABLE temp.posts_trigram_probe")
+    return True
+
+
 def ensure_sqlite_index(using=None, **kwargs) -> None:
-    """Put back the SQLite FTS triggers (and refill the index) if a table rebuild dropped them."""
+    """Put back the SQLite FTS triggers (and refill the indexes) if a table rebuild dropped them."""
     from django.db import connections
 
     conn = connections[using or "default"]
@@ -185,10 +533,14 @@ def ensure_sqlite_index(using=None, **kwargs) -> None:
         names = {row[0] for row in cursor.fetchall()}
         if FTS_TABLE not in names or "posts_post" not in names:
             return
-        missing = [name for name in SQLITE_TRIGGERS if name not in names]
-        if not missing:
+        wanted = {
+            name: sql for name, sql in SQLITE_TRIGGERS.items() if TRIGRAM_TABLE not in sql or TRIGRAM_TABLE in names
+        }
+        if all(name in names for name in wanted):
             return
-        for sql in SQLITE_TRIGGERS.values():
+        for sql in wanted.values():
             cursor.execute(sql)
-        cursor.execute("DELETE FROM posts_post_fts")
-        cursor.execute("INSERT INTO posts_post_fts(rowid, title, body) SELECT id, title, body FROM posts_post")
+        for table in (FTS_TABLE, TRIGRAM_TABLE):
+            if table in names:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608  # nosec B608 - a constant table name
+                cursor.execute(f"INSERT INTO {table}(rowid, title, body) SELECT id, title, body FROM posts_post")  # noqa: S608  # nosec B608

@@ -19,7 +19,7 @@ from accounts.views import verify_email_response
 from . import services
 from .forms import BlogSettingsForm, PostForm
 from .models import Blog, Label, Post
-from .search import search_posts
+from .search import facets, search_posts
 
 User = get_user_model()
 
@@ -279,13 +279,28 @@ def blog_settings(request):
 
 @require_safe
 def search(request):
+    """Search over every blog, or one (`?blog=<username>`), and one label (`?label=<slug>`)."""
     query = request.GET.get("q", "")
-    results = search_posts(query)
+    blog = label = None
+    if username := request.GET.get("blog", "").strip():
+        blog = User.objects.filter(is_active=True).named(username).first()
+    if slug := request.GET.get("label", "").strip():
+        label = Label.objects.filter(slug=slug).first()
+    unknown_filter = bool(request.GET.get("blog", "").strip() and blog is None) or bool(
+        request.GET.get("label", "").strip() and label is None
+    )
+    results = search_posts("" if unknown_filter else query, blog=blog, label=label)
     page = _page(request, results.posts)
     context = {
         "query": results.query,
         "page_obj": page,
         "results": results.with_snippets(page.object_list),
         "count": page.paginator.count,
+        "partial": results.partial,
+        "suggestions": results.suggestions,
+        "within_blog": blog,
+        "within_label": label,
+        "unknown_filter": unknown_filter,
+        "facets": facets(results.posts) if page.paginator.count and results.query else {},
     }
     return render(request, "posts/search.html", context)

@@ -24,7 +24,8 @@ PAGES = {
     "blog rss feed": (3, "/@karen/feed/rss/"),
     "label feed": (4, "/@karen/label/label-0/feed/"),
     "sitemap": (4, "/sitemap.xml"),
-    "search": (3, "/search/?q=number"),
+    # Names (labels, bloggers), whether anything matches, count, page, and the blogs and labels to narrow by.
+    "search": (7, "/search/?q=number"),
 }
 
 

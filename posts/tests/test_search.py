@@ -94,6 +94,7 @@ def test_the_sqlite_index_is_repaired_after_a_table_rebuild_drops_its_triggers(u
     post = PostFactory(author=user, title="Before the rebuild")
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER posts_post_fts_insert")
+        cursor.execute("DROP TRIGGER posts_post_trigram_insert")
     later = PostFactory(author=user, title="Written while the trigger was gone")
     assert list(search_posts("gone").posts) == []
     ensure_sqlite_index(using="default")
