@@ -4,11 +4,13 @@ The syntax is the one PostgreSQL's `websearch_to_tsquery` reads: words are all r
 are a phrase, `OR` between two terms makes either do, and `-word` (or `-"a phrase"`) excludes. It is parsed
 here, once, into a `ParsedQuery`, which each database then gets in its own form:
 
-- PostgreSQL: the generated, GIN-indexed `posts_post.search_vector` (migration 0002; title weighted above
-  body) matched with tsqueries built from the parsed terms, ranked with `ts_rank`;
-- SQLite: the FTS5 table `posts_post_fts` (Porter stemmer over unicode61, migration 0005) matched with an
-  FTS5 expression built from the same terms (every term quoted, so nothing the reader types is syntax),
-  ranked with `bm25` (title weighted ten times the body); without FTS5, a LIKE search.
+- PostgreSQL: the generated, GIN-indexed `posts_post.search_vector` (migration 0002) matched with
+  tsqueries built from the parsed terms;
+- SQLite: the FTS5 table `posts_post_fts` (Porter stemmer over unicode61, migration 0005) matched with
+  FTS5 expressions built from the same terms (every term quoted, so nothing the reader types is syntax);
+  without FTS5, a LIKE search.
+
+Posts with the words in their title come first, then the newest (see `_rank`), alike on both.
 
 Both stem English word forms ("allotment" finds "allotments"). A term also matches a post when it is the
 name of one of the post's labels or of its author, so searching a label or a blogger finds their posts.
@@ -25,11 +27,11 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact, SearchVectorField
 from django.db import connection
-from django.db.models import Case, Count, FloatField, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.expressions import Expression, RawSQL
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Lower
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -360,10 +362,6 @@ def _matching(public, parsed: ParsedQuery, names: Names, engine: str, config: st
 
 FTS_MATCH = "SELECT rowid FROM posts_post_fts WHERE posts_post_fts MATCH %s"
 TRIGRAM_MATCH = "SELECT rowid FROM posts_post_trigram WHERE posts_post_trigram MATCH %s"
-FTS_RANK = (
-    "(SELECT -bm25(posts_post_fts, 10.0, 1.0) FROM posts_post_fts"
-    ' WHERE posts_post_fts MATCH %s AND rowid = "posts_post"."id")'
-)
 NOTHING = Q(pk__in=[])
 
 
@@ -407,22 +405,32 @@ def _text_matcher(engine: str, config: str, *, partial: bool):
     )
 
 
+TITLE_WEIGHT = 10
+
+
 def _rank(parsed: ParsedQuery, engine: str, config: str, *, partial: bool):
-    """Higher for better matches: the title counts ten times the body; a post found only by a label or
-    its author's name ranks 0."""
+    """Higher for better matches, the same on both databases: TITLE_WEIGHT when the title has any of the
+    terms, plus one when the post has any of them anywhere; 0 for a post found by a label or its author's
+    name alone. (Per-row scoring such as FTS5's bm25 in a correlated subquery costs a full-text search for
+    every row: seconds for a common word over 10,000 posts. These are two set look-ups, whatever the
+    number of rows.)"""
     if partial or engine == "like":
-        score = Value(0)
+        in_title = Q()
+        anywhere = Q()
         for term in parsed.terms:
-            score = (
-                score
-                + Case(When(title__icontains=term.text, then=Value(10)), default=Value(0), output_field=IntegerField())
-                + Case(When(body__icontains=term.text, then=Value(1)), default=Value(0), output_field=IntegerField())
-            )
-        return score
-    if engine == "fts5":
-        rank = RawSQL(FTS_RANK, [any_term_expression(parsed)], output_field=FloatField())  # noqa: S611  # nosec B611
-        return Coalesce(rank, Value(0.0))
-    return SearchRank(_search_vector(), ts_query(parsed, config, any_term=True))
+            in_title |= Q(title__icontains=term.text)
+            anywhere |= Q(title__icontains=term.text) | Q(body__icontains=term.text)
+    elif engine == "fts5":
+        terms = any_term_expression(parsed)
+        in_title = Q(pk__in=RawSQL(FTS_MATCH, [f"title : ({terms})"]))  # noqa: S611  # nosec B611 - constant SQL
+        anywhere = Q(pk__in=RawSQL(FTS_MATCH, [terms]))  # noqa: S611  # nosec B611 - constant SQL
+    else:
+        query = ts_query(parsed, config, any_term=True)
+        in_title = SearchVectorExact(SearchVector("title", config=config), query)
+        anywhere = Q(pk__in=Post.objects.alias(document=_search_vector()).filter(document=query).values("pk"))
+    return Case(When(in_title, then=Value(TITLE_WEIGHT)), default=Value(0), output_field=IntegerField()) + Case(
+        When(anywhere, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
 
 
 # Suggestions
