@@ -30,7 +30,9 @@ CACHED_PAGES = {
     "posts:label_feed_rss": "username",
     "posts:detail": "username",
     "comments:feed": "username",
-    "accounts:about": "username",
+    # A profile lists the person's recent comments on anyone's posts, which move the site's version, not
+    # the profile owner's blog's.
+    "accounts:about": None,
 }
 # Query parameters a cached page may have (pages of posts, pages of comments, a comment to show). Any
 # other parameter, or a value that is not a small number, is served uncached rather than filling the
