@@ -34,8 +34,9 @@ def profile_edit(request):
 
 @require_safe
 def about(request, username):
-    """A user's public profile page (one query)."""
-    profile = get_object_or_404(User.objects.named(username), is_active=True)
+    """A user's public profile page: the person with their blog (one query), and their recent posts and
+    comments (one query each, from the posts and comments apps' template tags)."""
+    profile = get_object_or_404(User.objects.select_related("blog").named(username), is_active=True)
     if profile.username != username:
         return redirect("accounts:about", username=profile.username, permanent=True)
     return render(request, "accounts/about.html", {"profile": profile})

@@ -104,8 +104,11 @@ class PostQuerySet(models.QuerySet):
         return years
 
     def for_listing(self):
-        """Posts with what a list shows (author, labels; the comment count is stored), in two queries."""
-        return self.select_related("author").prefetch_related("labels").order_by("-published_at", "-pk")
+        """Posts with what a list shows (author and their blog, labels; the comment count is stored), in two
+        queries."""
+        return (
+            self.select_related("author", "author__blog").prefetch_related("labels").order_by("-published_at", "-pk")
+        )
 
 
 def cover_upload_to(instance, filename):
@@ -213,6 +216,14 @@ class Post(models.Model):
             and self.published_at <= timezone.now()
             and self.author.is_active
         )
+
+    @property
+    def blog_title(self) -> str:
+        """The title of the blog the post is on (no query when the author's blog was selected with it)."""
+        try:
+            return self.author.blog.display_title
+        except Blog.DoesNotExist:
+            return Blog(owner=self.author).display_title
 
     @cached_property
     def summary(self) -> str:

@@ -93,6 +93,8 @@ def blog_home(request, username, year=None, month=None):
         if month is not None:
             posts = posts.filter(published_at__month=month)
     page = _page(request, posts.for_listing())
+    if not page.object_list and not _may_be_empty(request, author, year, month):
+        raise Http404("No posts here.")
     context = {
         **_blog_context(author),
         "page_obj": page,
@@ -104,6 +106,16 @@ def blog_home(request, username, year=None, month=None):
     return render(request, "posts/blog.html", context)
 
 
+def _may_be_empty(request, author, year, month) -> bool:
+    """Whether a blog page with no posts is still a page: the current month's archive (its posts are
+    still to come), and a blog's home for its owner, who is about to write. Any other empty archive is
+    not found, rather than an empty page that search engines would index."""
+    if year is None:
+        return request.user == author
+    now = timezone.localtime()
+    return (year, month) == (now.year, now.month)
+
+
 @require_safe
 def label_posts(request, username, label):
     author = get_blogger(username)
@@ -113,6 +125,8 @@ def label_posts(request, username, label):
     if label_obj.slug != label:
         return canonical_redirect(request, label=label_obj.slug)
     page = _page(request, Post.objects.published().by(author).filter(labels=label_obj).for_listing())
+    if not page.object_list:
+        raise Http404("No posts with this label on this blog.")
     context = {**_blog_context(author), "label": label_obj, "page_obj": page, "posts": page.object_list}
     return render(request, "posts/blog.html", context)
 

@@ -203,9 +203,40 @@ def test_the_about_page_of_an_unknown_or_inactive_user_is_not_found(client):
     assert client.get("/@gone/about/").status_code == 404
 
 
-def test_the_about_page_costs_one_query(client, user, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        client.get("/@karen/about/")
+@pytest.mark.parametrize("n", [1, 12])
+def test_the_about_page_costs_three_queries_whatever_the_posts_and_comments(
+    client, user, other_user, n, django_assert_num_queries
+):
+    """The person with their blog, their recent posts, their recent comments."""
+    from comments.tests.factories import CommentFactory
+    from posts.tests.factories import PostFactory
+
+    for i in range(n):
+        PostFactory(author=user, title=f"Post {i}")
+        CommentFactory(post=PostFactory(author=other_user), author=user)
+    with django_assert_num_queries(3):
+        html = client.get("/@karen/about/").content.decode()
+    assert html.count('<li class="mb-1">') == min(n, 5)
+
+
+def test_the_about_page_shows_the_blog_recent_posts_and_recent_comments(client, user, other_user):
+    from comments.models import Comment
+    from comments.tests.factories import CommentFactory
+    from posts.models import Blog
+    from posts.tests.factories import DraftFactory, PostFactory
+
+    Blog.objects.create(owner=user, title="Small victories", description="Work and weather.")
+    PostFactory(author=user, title="Spring at last")
+    DraftFactory(author=user, title="Not yet out")
+    theirs = PostFactory(author=other_user, title="Their garden")
+    CommentFactory(post=theirs, author=user, body="Lovely roses.")
+    CommentFactory(post=theirs, author=user, body="Held back.", status=Comment.Status.PENDING)
+    CommentFactory(post=DraftFactory(author=other_user, title="Secret draft"), author=user, body="On a draft.")
+    html = client.get("/@karen/about/").content.decode()
+    assert "Small victories" in html and "Work and weather." in html
+    assert "Spring at last" in html and "Not yet out" not in html
+    assert "Lovely roses." in html and "On “Their garden”" in html
+    assert "Held back." not in html and "On a draft." not in html and "Secret draft" not in html
 
 
 def test_user_absolute_url_is_the_about_page(user):

@@ -5,6 +5,7 @@ from django.db.models import Count, Window
 from django.template.loader import get_template
 
 from accounts.permissions import can_comment
+from posts.models import Post
 
 from ..forms import CommentForm
 from ..models import Comment
@@ -112,6 +113,18 @@ class CommentThreadNode(template.Node):
                 "form_action": create_url(post),
             }
         )
+
+
+@register.inclusion_tag("comments/_recent_comments.html")
+def recent_comments(author, limit=5):
+    """The person's newest approved comments on public posts, for their profile (one query)."""
+    comments = (
+        Comment.objects.approved()
+        .filter(author=author, post__in=Post.objects.published())
+        .select_related("post", "post__author")
+        .order_by("-created_at", "-pk")
+    )
+    return {"comments": list(comments[:limit])}
 
 
 @register.inclusion_tag("comments/_moderation_queue.html", takes_context=True)

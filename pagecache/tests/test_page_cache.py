@@ -429,3 +429,11 @@ def test_deleting_a_post_costs_the_same_queries_whatever_its_comments(author):
             delete_post(post=doomed)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_profile_shows_its_owners_new_comment_on_someone_elses_post_at_once(client, post, reader):
+    url = reverse("accounts:about", args=[reader.username])
+    assert "A fresh remark." not in get(client, url, expect="miss")
+    get(client, url, expect="hit")
+    post_comment(post=post, author=reader, body="A fresh remark.")
+    assert "A fresh remark." in get(client, url, expect="miss")

@@ -24,8 +24,9 @@ PAGES = {
     "blog rss feed": (3, "/@karen/feed/rss/"),
     "label feed": (4, "/@karen/label/label-0/feed/"),
     "sitemap": (4, "/sitemap.xml"),
-    # Names (labels, bloggers), whether anything matches, count, page, and the blogs and labels to narrow by.
-    "search": (7, "/search/?q=number"),
+    # Names (labels, bloggers), whether anything matches, count, page, the blogs and labels to narrow by,
+    # and on SQLite whether its full-text tables exist (once per process).
+    "search": (8, "/search/?q=number"),
 }
 
 
