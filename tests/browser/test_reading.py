@@ -114,5 +114,5 @@ def test_the_phone_menu_opens_with_the_toggle(scene, new_context):
     page.goto("/")
     sign_in = page.get_by_role("link", name="Sign in")
     assert not sign_in.is_visible()
-    page.get_by_role("button", name="Toggle navigation").click()
+    page.locator("#site-menu > summary").click()
     sign_in.wait_for(state="visible")
