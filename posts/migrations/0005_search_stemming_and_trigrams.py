@@ -13,34 +13,26 @@ FTS_TABLE = "posts_post_fts"
 TRIGRAM_TABLE = "posts_post_trigram"
 SQLITE_FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 # As in posts/search.py, which puts them back after a table rebuild.
-SQLITE_TRIGGERS = {
-    "posts_post_fts_insert": """
-        CREATE TRIGGER IF NOT EXISTS posts_post_fts_insert AFTER INSERT ON posts_post BEGIN
-            INSERT INTO posts_post_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
-        END""",
-    "posts_post_fts_delete": """
-        CREATE TRIGGER IF NOT EXISTS posts_post_fts_delete AFTER DELETE ON posts_post BEGIN
-            DELETE FROM posts_post_fts WHERE rowid = old.id;
-        END""",
-    "posts_post_fts_update": """
-        CREATE TRIGGER IF NOT EXISTS posts_post_fts_update AFTER UPDATE OF title, body ON posts_post BEGIN
-            DELETE FROM posts_post_fts WHERE rowid = old.id;
-            INSERT INTO posts_post_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
-        END""",
-    "posts_post_trigram_insert": """
-        CREATE TRIGGER IF NOT EXISTS posts_post_trigram_insert AFTER INSERT ON posts_post BEGIN
-            INSERT INTO posts_post_trigram(rowid, title, body) VALUES (new.id, new.title, new.body);
-        END""",
-    "posts_post_trigram_delete": """
-        CREATE TRIGGER IF NOT EXISTS posts_post_trigram_delete AFTER DELETE ON posts_post BEGIN
-            DELETE FROM posts_post_trigram WHERE rowid = old.id;
-        END""",
-    "posts_post_trigram_update": """
-        CREATE TRIGGER IF NOT EXISTS posts_post_trigram_update AFTER UPDATE OF title, body ON posts_post BEGIN
-            DELETE FROM posts_post_trigram WHERE rowid = old.id;
-            INSERT INTO posts_post_trigram(rowid, title, body) VALUES (new.id, new.title, new.body);
-        END""",
-}
+def _index_triggers(table: str) -> dict[str, str]:
+    """The triggers that keep the FTS5 table `table` in step with posts_post's title and body."""
+    return {
+        f"{table}_insert": f"""
+            CREATE TRIGGER IF NOT EXISTS {table}_insert AFTER INSERT ON posts_post BEGIN
+                INSERT INTO {table}(rowid, title, body) VALUES (new.id, new.title, new.body);
+            END""",  # noqa: S608  # nosec B608 - constant table names
+        f"{table}_delete": f"""
+            CREATE TRIGGER IF NOT EXISTS {table}_delete AFTER DELETE ON posts_post BEGIN
+                DELETE FROM {table} WHERE rowid = old.id;
+            END""",  # noqa: S608  # nosec B608 - constant table names
+        f"{table}_update": f"""
+            CREATE TRIGGER IF NOT EXISTS {table}_update AFTER UPDATE OF title, body ON posts_post BEGIN
+                DELETE FROM {table} WHERE rowid = old.id;
+                INSERT INTO {table}(rowid, title, body) VALUES (new.id, new.title, new.body);
+            END""",  # noqa: S608  # nosec B608 - constant table names
+    }
+
+
+SQLITE_TRIGGERS = {**_index_triggers(FTS_TABLE), **_index_triggers(TRIGRAM_TABLE)}
 
 
 def sqlite_has_trigram_tokenizer(cursor) -> bool:
