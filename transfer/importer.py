@@ -80,8 +80,13 @@ class ImportSummary:
 ProgressCallback = Callable[[int, int, ImportSummary], None] | None
 
 
-def import_blog(*, path, author, progress: ProgressCallback = None) -> ImportSummary:
+def import_blog(*, path, author, progress: ProgressCallback = None, map_users: bool = False) -> ImportSummary:
     """Import the export file at `path` into `author`'s blog; returns what was done.
+
+    Everything in the file becomes `author`'s or a guest's: a comment the file says its post's own author
+    wrote is `author`'s, any other commenter a guest under the name shown. Only with `map_users` (an
+    operator's choice on the command line, never offered on the site) does a username the file gives make
+    the comment that account's here, when such an active account exists.
 
     Raises `ImportFileError` (nothing imported) when the file is malformed or of an unknown kind.
     """
@@ -95,7 +100,7 @@ def import_blog(*, path, author, progress: ProgressCallback = None) -> ImportSum
     summary.format_name = reader.format_name
     with transaction.atomic():
         blog, _ = Blog.objects.get_or_create(owner=author)
-        _Import(author=author, reader=reader, summary=summary).run()
+        _Import(author=author, reader=reader, summary=summary, map_users=map_users).run()
         # A blog without a title of its own takes the imported blog's.
         if not blog.title and reader.blog.get("title"):
             blog.title = reader.blog["title"][: Blog._meta.get_field("title").max_length]
@@ -108,8 +113,11 @@ def import_blog(*, path, author, progress: ProgressCallback = None) -> ImportSum
 
 
 class _Import:
-    def __init__(self, *, author, reader, summary: ImportSummary):
+    def __init__(self, *, author, reader, summary: ImportSummary, map_users: bool = False):
         self.author = author
+        self.map_users = map_users
+        # Post source id -> its author's username in the file, where the file names one.
+        self.post_authors: dict[str, str] = {}
         self.reader = reader
         self.summary = summary
         self.source = ""
@@ -202,6 +210,8 @@ class _Import:
             owner=self.author, source=self.source, kind=ImportedObject.Kind.POST, source_id=record.source_id, post=post
         )
         self.posts[record.source_id] = post.pk
+        if record.author_username:
+            self.post_authors[record.source_id] = record.author_username
         if record.status == Post.Status.DRAFT:
             self.summary.drafts += 1
         else:
@@ -268,14 +278,14 @@ class _Import:
         reset_queries()
 
     def comment_row(self, record: CommentRecord) -> Comment:
-        user_id = self.local_user(record.author_username)
+        user_id = self.local_user(record)
         body, body_html = comment_fields(
             body=record.body, body_html=record.body_html, is_markdown=self.reader_is_blogsite
         )
         return Comment(
             post_id=self.posts[record.post_source_id],
             author_id=user_id,
-            guest_name="" if user_id else record.author_name.strip()[:100],
+            guest_name="" if user_id else (record.author_name.strip() or record.author_username)[:100],
             guest_email="" if user_id else _valid_email(record.author_email),
             guest_url="" if user_id else _valid_url(record.author_url),
             body=body,
@@ -287,19 +297,26 @@ class _Import:
     def reader_is_blogsite(self) -> bool:
         return getattr(self.reader, "is_blogsite", False)
 
-    def local_user(self, username: str) -> int | None:
-        """A comment is tied to a local account only when a Blogsite export names it by username.
+    def local_user(self, record: CommentRecord) -> int | None:
+        """The account a comment belongs to here, or None for a guest.
 
-        Names and email addresses in WordPress and Blogger exports were typed by whoever commented, so they
-        never make a comment someone's here.
+        A file is someone's say-so: its names and usernames were typed by commenters or written by whoever
+        made the file, so by default they reach no account but the importer's own, for comments the file
+        says its post's author wrote. `map_users` trusts the file's usernames for existing active accounts.
         """
-        if not username or not self.reader_is_blogsite:
+        username = record.author_username
+        if not username:
             return None
-        if username not in self.users:
-            self.users[username] = (
-                User.objects.named(username).filter(is_active=True).values_list("pk", flat=True).first()
-            )
-        return self.users[username]
+        if self.map_users:
+            if username not in self.users:
+                self.users[username] = (
+                    User.objects.named(username).filter(is_active=True).values_list("pk", flat=True).first()
+                )
+            if self.users[username]:
+                return self.users[username]
+        if username.casefold() == self.post_authors.get(record.post_source_id, "").casefold():
+            return self.author.pk
+        return None
 
     def link_tree(self) -> None:
         """Give every comment of this run its parent, depth, path and original date, from the source's ids."""

@@ -50,7 +50,9 @@ class CommentRecord:
     author_name: str = ""
     author_email: str = ""
     author_url: str = ""
-    # Set only by Blogsite's own exports: the commenter's account on the site that exported the blog.
+    # The commenter's account on the site that exported the blog, when the file names one (Blogsite's own
+    # exports; WordPress's through `wp:comment_user_id` and the file's `wp:author` list). It makes the comment
+    # someone's here only as the importer decides (see `transfer.importer`), never by itself.
     author_username: str = ""
     # `body` is what a commenter would edit (HTML for foreign formats, Markdown for Blogsite's own).
     body: str = ""
@@ -77,6 +79,8 @@ class PostRecord:
     comments_enabled: bool = True
     comments: list[CommentRecord] = field(default_factory=list)
     note: str = ""
+    # The post's author's username on the site that exported it (`dc:creator`, the JSON's blog owner).
+    author_username: str = ""
 
 
 @dataclass
@@ -261,6 +265,8 @@ def open_reader(path, *, progress: Progress = None):
 
 
 WP_COMMENT_STATUS = {"1": APPROVED, "approve": APPROVED, "0": PENDING, "hold": PENDING, "spam": SPAM}
+# A WXR file lists its authors once, in its channel; more than this is not a blog's export.
+MAX_WXR_AUTHORS = 10_000
 WP_POST_SKIP_STATUS = {
     "trash": "in WordPress's trash",
     "auto-draft": "an automatic draft",
@@ -278,6 +284,8 @@ class WXRReader:
         self.is_blogsite = False
         self.base_url = ""
         self.blog: dict[str, str] = {}
+        # wp:author_id -> wp:author_login, from the channel's author list (it comes before the items).
+        self.authors: dict[str, str] = {}
         self._names: dict[str, str] = {CONTENT_NS: "content", DC_NS: "dc", WFW_NS: "wfw"}
 
     def posts(self) -> Iterator[PostRecord | Skipped]:
@@ -338,6 +346,11 @@ class WXRReader:
             self.base_url = value
         elif key == "generator" and "blogsite" in value.lower():
             self.is_blogsite = True
+        elif key == "wp:author":
+            g = children_by_name(elem, self._names)
+            author_id, login = text_of(g, "wp:author_id"), text_of(g, "wp:author_login")
+            if author_id and login and len(self.authors) < MAX_WXR_AUTHORS:
+                self.authors[author_id] = login
 
     def _item(self, item) -> PostRecord | Skipped:
         g = children_by_name(item, self._names)
@@ -402,6 +415,7 @@ class WXRReader:
             legacy_paths=list(dict.fromkeys(legacy)),
             comments_enabled=(text_of(g, "wp:comment_status") or "open") == "open",
             note=note,
+            author_username=text_of(g, "dc:creator"),
         )
         for elem in g.get("wp:comment", []):
             record.comments.append(self._comment(elem, post_id))
@@ -427,6 +441,10 @@ class WXRReader:
         content = raw_text_of(g, "wp:comment_content")
         markdown = meta.get("_blogsite_markdown")
         parent = text_of(g, "wp:comment_parent")
+        username = (meta.get("_blogsite_username") or [""])[0] if self.is_blogsite else ""
+        user_id = text_of(g, "wp:comment_user_id")
+        if not username and user_id not in ("", "0"):
+            username = self.authors.get(user_id, "")
         return CommentRecord(
             source_id=comment_id,
             post_source_id=post_id,
@@ -434,7 +452,7 @@ class WXRReader:
             author_name=html.unescape(text_of(g, "wp:comment_author")),
             author_email=text_of(g, "wp:comment_author_email"),
             author_url=text_of(g, "wp:comment_author_url"),
-            author_username=(meta.get("_blogsite_username") or [""])[0] if self.is_blogsite else "",
+            author_username=username,
             body=markdown[0] if markdown else autop(content),
             body_html=content if self.is_blogsite else autop(content),
             status=WP_COMMENT_STATUS.get(approved, REMOVED if "trash" in approved else PENDING),
@@ -720,6 +738,7 @@ class BlogsiteJSONReader:
         self.path = path
         self.progress = progress
         self.source = ""
+        self.owner = ""
         self.blog: dict[str, str] = {}
 
     def _load(self) -> dict:
@@ -741,6 +760,7 @@ class BlogsiteJSONReader:
         blog = data.get("blog") or {}
         self.blog = {key: str(blog.get(key) or "") for key in ("title", "description")}
         self.source = f"blogsite {data.get('site', '')} {blog.get('owner', '')}".strip()
+        self.owner = str(blog.get("owner") or "")
         posts = data.get("posts")
         if not isinstance(posts, list):
             raise ImportFileError('a Blogsite export without a "posts" list')
@@ -776,6 +796,7 @@ class BlogsiteJSONReader:
             labels=[str(x) for x in item.get("labels", [])],
             legacy_paths=[normalize_legacy_path(str(p)) for p in item.get("legacy_paths", [])],
             comments_enabled=bool(item.get("comments_enabled", True)),
+            author_username=self.owner,
         )
         for c in item.get("comments", []):
             if not isinstance(c, dict) or "id" not in c:

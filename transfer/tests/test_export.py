@@ -113,7 +113,7 @@ def test_an_exported_blog_imports_into_another_account_without_loss(blog, fmt, t
     path = export("karen", fmt, tmp_path)
     newcomer = UserFactory(username="newcomer")
     out = StringIO()
-    call_command("import_blog", str(path), "--author", "newcomer", stdout=out)
+    call_command("import_blog", str(path), "--author", "newcomer", "--map-users", stdout=out)
     seconds_only = fmt == "wxr"
     assert snapshot(newcomer, seconds_only=seconds_only) == snapshot(blog, seconds_only=seconds_only)
     assert "posts: 4 published or scheduled, 3 drafts" in out.getvalue()
@@ -131,12 +131,24 @@ def test_reimporting_an_export_changes_nothing(blog, fmt, tmp_path):
     assert "already imported before, left as they are: 7 posts, 11 comments" in out.getvalue()
 
 
-def test_comment_authors_are_linked_only_to_accounts_named_in_a_blogsite_export(blog, other_user, tmp_path):
-    path = export("karen", "json", tmp_path)
+@pytest.mark.parametrize("fmt", ["json", "wxr"])
+def test_comment_authors_are_linked_to_accounts_only_with_map_users(blog, other_user, fmt, tmp_path):
+    path = export("karen", fmt, tmp_path)
+    newcomer = UserFactory(username="newcomer")
+    call_command("import_blog", str(path), "--author", "newcomer", "--map-users", stdout=StringIO())
+    post = Post.objects.get(author=newcomer, slug="written-here-now")
+    assert [c.author for c in post.comments.order_by("path")] == [other_user, blog, other_user, None]
+
+
+@pytest.mark.parametrize("fmt", ["json", "wxr"])
+def test_by_default_an_export_makes_comments_the_importers_or_guests(blog, other_user, fmt, tmp_path):
+    """The blog's own comments become the importing blogger's; other accounts' are shown by name."""
+    path = export("karen", fmt, tmp_path)
     newcomer = UserFactory(username="newcomer")
     call_command("import_blog", str(path), "--author", "newcomer", stdout=StringIO())
     post = Post.objects.get(author=newcomer, slug="written-here-now")
-    assert [c.author for c in post.comments.order_by("path")] == [other_user, blog, other_user, None]
+    rows = [(c.author, c.guest_name) for c in post.comments.order_by("path")]
+    assert rows == [(None, "sp"), (newcomer, ""), (None, "sp"), (None, "Old Guest")]
 
 
 def test_a_removed_comment_leaves_the_site_only_as_an_empty_placeholder(blog, tmp_path):

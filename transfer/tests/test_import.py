@@ -1,3 +1,4 @@
+import json
 from datetime import UTC, datetime
 from io import StringIO
 
@@ -5,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from accounts.tests.factories import UserFactory
 from comments.models import Comment
 from comments.tests.helpers import counted_thread_replies, stored_thread_replies
 from posts.models import Label, Post
@@ -69,9 +71,9 @@ def test_wordpress_comment_tree_is_linked_five_deep_even_when_a_reply_comes_firs
     rows = thread(post)
     assert [(depth, name) for depth, name, _, _ in rows] == [
         (0, "Zoë Ángel"),
-        (1, "karen"),
+        (1, "Karen"),
         (2, "Zoë Ángel"),
-        (3, "karen"),
+        (3, "Karen"),
         (4, "Zoë Ángel"),
         (0, "Waiting Walter"),
         (0, "Cheap Pills"),
@@ -113,10 +115,91 @@ def test_wordpress_comment_statuses_and_guests_are_kept(user, fixture_path):
 
 
 def test_commenters_with_a_local_users_name_or_email_stay_guests(user, fixture_path):
-    """karen@example.com is the local user's address, but anyone could have typed it on WordPress."""
+    """zoe@example.net is a local user's address, but anyone could have typed it on WordPress."""
+    zoe = UserFactory(username="zoe", email="zoe@example.net", display_name="Zoë Ángel")
     run_import(fixture_path("wordpress.xml"))
-    assert not Comment.objects.filter(author__isnull=False).exists()
-    assert Comment.objects.filter(guest_name="karen", guest_email="karen@example.com").count() == 2
+    assert not Comment.objects.filter(author=zoe).exists()
+    assert Comment.objects.filter(author=None, guest_name="Zoë Ángel", guest_email="zoe@example.net").count() == 3
+
+
+def test_wordpress_comments_by_the_posts_own_author_become_the_importers(other_user, fixture_path):
+    """WordPress records the signed-in author of a comment (wp:comment_user_id); the post's author is the
+    blogger moving in, whatever their username here."""
+    run_import(fixture_path("wordpress.xml"), username="sp")
+    mine = Comment.objects.filter(author=other_user)
+    assert mine.count() == 2
+    assert set(mine.values_list("guest_name", "guest_email")) == {("", "")}
+
+
+def write_json_export(tmp_path, comments, owner="oldblog"):
+    data = {
+        "format": "blogsite-export",
+        "version": 1,
+        "site": "https://elsewhere.example",
+        "blog": {"owner": owner, "title": "Elsewhere"},
+        "posts": [
+            {
+                "id": 1,
+                "title": "Hello",
+                "slug": "hello",
+                "status": "published",
+                "published_at": "2020-01-01T00:00:00Z",
+                "body": "Hi.",
+                "comments": comments,
+            }
+        ],
+    }
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def json_comment(pk, username, name, body="Nice.", parent=None):
+    return {
+        "id": pk,
+        "parent": parent,
+        "author_name": name,
+        "author_username": username,
+        "status": "approved",
+        "created_at": "2020-01-02T00:00:00Z",
+        "body": body,
+        "body_html": f"<p>{body}</p>",
+    }
+
+
+def test_a_file_naming_the_superuser_as_commenter_does_not_speak_for_them(user, tmp_path):
+    root = UserFactory(username="admin", display_name="The Admin", is_staff=True, is_superuser=True)
+    path = write_json_export(tmp_path, [json_comment(1, "admin", "The Admin", "Approved by the boss.")])
+    run_import(path)
+    comment = Comment.objects.get()
+    assert comment.author is None and comment.author_id != root.pk
+    assert comment.guest_name == "The Admin"
+    assert not Comment.objects.filter(author=root).exists()
+
+
+def test_a_files_own_blogger_comments_as_the_importer(user, tmp_path):
+    path = write_json_export(
+        tmp_path, [json_comment(1, "reader", "A Reader"), json_comment(2, "oldblog", "Old Me", parent=1)]
+    )
+    UserFactory(username="oldblog")
+    UserFactory(username="reader")
+    run_import(path)
+    assert [(c.author, c.guest_name) for c in Comment.objects.order_by("path")] == [(None, "A Reader"), (user, "")]
+
+
+def test_map_users_links_usernames_to_existing_accounts_on_request(user, tmp_path):
+    root = UserFactory(username="admin", is_superuser=True)
+    reader = UserFactory(username="reader")
+    path = write_json_export(
+        tmp_path,
+        [json_comment(1, "admin", "The Admin"), json_comment(2, "reader", "R"), json_comment(3, "ghost", "G")],
+    )
+    call_command("import_blog", str(path), "--author", "karen", "--map-users", stdout=StringIO())
+    assert [(c.author, c.guest_name) for c in Comment.objects.order_by("pk")] == [
+        (root, ""),
+        (reader, ""),
+        (None, "G"),
+    ]
 
 
 def test_wordpress_summary_counts_and_gives_reasons_for_what_was_skipped(user, fixture_path):

@@ -14,8 +14,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="the export file")
         parser.add_argument("--author", required=True, help="username of the blog to import into")
+        parser.add_argument(
+            "--map-users",
+            action="store_true",
+            help="make comments that the file attributes to a username the comments of this site's active "
+            "account of that name (by default they are the importing blogger's when the file says the post's "
+            "author wrote them, and guests' otherwise)",
+        )
 
-    def handle(self, *args, file, author, **options):
+    def handle(self, *args, file, author, map_users=False, **options):
         User = get_user_model()
         try:
             user = User.objects.named(author).get()
@@ -23,7 +30,7 @@ class Command(BaseCommand):
             raise CommandError(f"no user named {author!r}") from None
         bar = ProgressBar(self.stdout, tty=hasattr(self.stdout, "isatty") and self.stdout.isatty())
         try:
-            summary = import_blog(path=file, author=user, progress=bar.update)
+            summary = import_blog(path=file, author=user, progress=bar.update, map_users=map_users)
         except FileNotFoundError:
             raise CommandError(f"{file}: no such file") from None
         except IsADirectoryError:
