@@ -3,18 +3,25 @@ make them from what a person writes."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from comments.markup import render_comment
 from posts.markup import COMMENT_HTML, IMPORTED_HTML, html_to_text, sanitize_html
 from posts.services import label_slug
 
+from .wordpress import video_links
+
 __all__ = ["comment_fields", "label_slug", "post_body"]
 
 
-def post_body(body: str, *, is_markdown: bool) -> str:
+def post_body(body: str, *, is_markdown: bool, counts: Counter | None = None) -> str:
     """A post's `body`: Markdown as written (Blogsite's own exports), or foreign HTML through the posts'
     allow-list for imported HTML, to be saved with `body_format="html"`. `Post.save` renders either to
-    `body_html` and counts its words."""
-    return body if is_markdown else sanitize_html(body or "", allow=IMPORTED_HTML)
+    `body_html` and counts its words. YouTube and Vimeo players, which the allow-list drops, become links
+    to the video first (counted in `counts`)."""
+    if is_markdown:
+        return body
+    return sanitize_html(video_links(body or "", counts if counts is not None else Counter()), allow=IMPORTED_HTML)
 
 
 def comment_fields(*, body: str, body_html: str, is_markdown: bool) -> tuple[str, str]:

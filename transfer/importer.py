@@ -44,6 +44,10 @@ class ImportSummary:
     drafts: int = 0
     labels: set[str] = field(default_factory=set)
     new_labels: int = 0
+    # Labels attached to posts, counting each post's.
+    labels_attached: int = 0
+    # (shortcode or element, what it became) -> count.
+    conversions: Counter = field(default_factory=Counter)
     comments: Counter = field(default_factory=Counter)
     # Comments read so far (written in batches, so ahead of `comments` while the import runs).
     comments_read: int = 0
@@ -62,7 +66,7 @@ class ImportSummary:
         out = [
             f"Imported from {self.format_name}:",
             f"  posts: {self.posts} published or scheduled, {self.drafts} drafts",
-            f"  labels: {len(self.labels)} ({self.new_labels} new)",
+            f"  labels: {len(self.labels)} ({self.new_labels} new), attached {self.labels_attached} times",
             f"  comments: {self.comment_count}" + (f" ({statuses})" if statuses else ""),
         ]
         if self.already_posts or self.already_comments:
@@ -73,6 +77,9 @@ class ImportSummary:
         if self.skipped:
             out.append(f"  skipped: {sum(self.skipped.values())}")
             out.extend(f"    {n} {what}: {reason}" for (what, reason), n in sorted(self.skipped.items()))
+        if self.conversions:
+            out.append("  converted for this site:")
+            out.extend(f"    {n} [{what}]: {became}" for (what, became), n in sorted(self.conversions.items()))
         out.extend(f"  note ({n}): {note}" for note, n in sorted(self.notes.items()))
         return out
 
@@ -127,6 +134,8 @@ class _Import:
         # Comments inserted by this run: source id -> (pk, post pk, parent source id, created_at).
         self.new_comments: dict[str, tuple[int, int, str, datetime | None]] = {}
         self.queue: list[CommentRecord] = []
+        # Post source ids met in this file: a second post of the same id is a fault of the file.
+        self.seen_posts: set[str] = set()
         self.queued: set[str] = set()
         self.labels: dict[str, Label] = {}
         self.users: dict[str, int | None] = {}
@@ -137,7 +146,10 @@ class _Import:
                 self.skip(record)
                 continue
             self.start(self.reader.source)
-            self.add_post(record)
+            if not self.add_post(record):
+                reason = "on a post whose id appears twice in the file (only the first was imported)"
+                self.summary.skipped[("comment", reason)] += len(record.comments)
+                continue
             for comment in record.comments:
                 self.add_comment(comment)
             self.flush()
@@ -168,10 +180,15 @@ class _Import:
 
     # Posts ----------------------------------------------------------------------------------------------
 
-    def add_post(self, record: PostRecord) -> None:
+    def add_post(self, record: PostRecord) -> bool:
+        """Create the post (unless an earlier import did); False when the file had it already."""
+        if record.source_id in self.seen_posts:
+            self.skip(Skipped("post", "its id appears twice in the file (only the first was imported)"))
+            return False
+        self.seen_posts.add(record.source_id)
         if record.source_id in self.posts:
             self.summary.already_posts += 1
-            return
+            return True
         if record.note:
             self.summary.notes[record.note] += 1
         title = (record.title.strip() or "(untitled)")[:200]
@@ -184,7 +201,7 @@ class _Import:
                 max_length=IMPORTED_SLUG_MAX_LENGTH,
                 fallback=f"post-{record.source_id}",
             ),
-            body=post_body(record.body, is_markdown=record.body_is_markdown),
+            body=post_body(record.body, is_markdown=record.body_is_markdown, counts=self.summary.conversions),
             body_format=Post.BodyFormat.MARKDOWN if record.body_is_markdown else Post.BodyFormat.HTML,
             excerpt=_plain_excerpt(record.excerpt),
             status=record.status,
@@ -195,12 +212,16 @@ class _Import:
         post.save()
         if record.created_at:
             Post.objects.filter(pk=post.pk).update(created_at=record.created_at)
-        labels = [label for label in (self.label(name) for name in record.labels) if label is not None]
-        if len(labels) > MAX_LABELS:
+        self.summary.conversions.update(record.conversions)
+        names = _label_names(record.labels)
+        if len(names) > MAX_LABELS:
+            # Cut before any label is made, so that a post's surplus labels don't appear on the blog.
             self.summary.notes[f"a post with more than {MAX_LABELS} labels kept its first {MAX_LABELS}"] += 1
-            labels = labels[:MAX_LABELS]
+            names = names[:MAX_LABELS]
+        labels = [self.label(name) for name in names]
         if labels:
             post.labels.add(*labels)
+            self.summary.labels_attached += len(labels)
         if record.legacy_paths:
             LegacyPath.objects.bulk_create(
                 [LegacyPath(author=self.author, path=p[:500], post=post) for p in record.legacy_paths],
@@ -216,11 +237,9 @@ class _Import:
             self.summary.drafts += 1
         else:
             self.summary.posts += 1
+        return True
 
-    def label(self, name: str) -> Label | None:
-        name = " ".join(name.split())[:LABEL_MAX_LENGTH]
-        if not name:
-            return None
+    def label(self, name: str) -> Label:
         slug = label_slug(name)
         if slug not in self.labels:
             label, created = Label.objects.get_or_create(slug=slug, defaults={"name": name})
@@ -395,6 +414,16 @@ class _Import:
                 sql, [(row.parent_id, row.path, row.depth, adapt(row.created_at), row.pk) for row in rows]
             )
         reset_queries()
+
+
+def _label_names(names: list[str]) -> list[str]:
+    """The file's label names as labels would hold them, one per slug, in the file's order."""
+    out: dict[str, str] = {}
+    for name in names:
+        name = " ".join(name.split())[:LABEL_MAX_LENGTH]
+        if name and label_slug(name) and label_slug(name) not in out:
+            out[label_slug(name)] = name
+    return list(out.values())
 
 
 def _plain_excerpt(text: str) -> str:

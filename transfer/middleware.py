@@ -5,17 +5,27 @@ imported blog, `/@karen/2011/03/some-post.html`, `/@karen/2011/03/14/some-post/`
 redirect permanently to the post's permalink. Like django.contrib.redirects' fallback middleware, the lookup
 happens only when the site had nothing at the address (a 404), plus the `?p=` case, whose path is the blog's
 own page.
+
+An old address may arrive with more in front of the path the post had (the blog moved between hosts and
+prefixes: Blogger's old `/blogspot/NAME/2011/03/x.html` links, a custom domain mounted below a folder), so
+the lookup also tries each shorter tail of the path, in the same query, and takes the longest that matches.
+Blogger's comment links (`…/x.html?showComment=<milliseconds>#c<id>`) land on the comment written at that
+instant: the fragment never reaches a server, the time does.
 """
 
 import re
+from datetime import UTC, datetime, timedelta
 
 from django.http import HttpResponsePermanentRedirect
 
 from blogsite.params import parse_id
+from comments.models import Comment
 
 from .models import LegacyPath
 
 BLOG_PATH = re.compile(r"^/@(?P<username>[A-Za-z0-9_-]+)(?P<rest>/.*)$")
+# Tails tried for one address: an old path is a handful of segments; longer ones are not addresses.
+MAX_SEGMENTS = 12
 
 
 class LegacyRedirectMiddleware:
@@ -38,11 +48,36 @@ class LegacyRedirectMiddleware:
             return response
         rest = match["rest"]
         path = rest.rstrip("/") if len(rest) > 1 else rest
-        return self.redirect(match["username"], path) or response
+        return self.redirect(match["username"], path, show_comment=request.GET.get("showComment")) or response
 
     @staticmethod
-    def redirect(username: str, path: str):
-        post = LegacyPath.objects.target_for(username=username, path=path)
+    def redirect(username: str, path: str, show_comment: str | None = None):
+        post = LegacyPath.objects.target_for(username=username, path=path, tails=_tails(path))
         if post is None:
             return None
-        return HttpResponsePermanentRedirect(post.get_absolute_url())
+        target = post.get_absolute_url()
+        if (millis := parse_id(show_comment)) is not None:
+            comment_pk = _comment_at(post, millis)
+            if comment_pk is not None:
+                target = f"{target}?comment={comment_pk}#c{comment_pk}"
+        return HttpResponsePermanentRedirect(target)
+
+
+def _tails(path: str) -> list[str]:
+    """ "/blogspot/name/2011/03/x.html" → ["/name/2011/03/x.html", "/2011/03/x.html", "/03/x.html", "/x.html"]."""
+    segments = path.strip("/").split("/")
+    if len(segments) > MAX_SEGMENTS:
+        return []
+    return ["/" + "/".join(segments[n:]) for n in range(1, len(segments))]
+
+
+def _comment_at(post, millis: int) -> int | None:
+    """The approved comment on `post` written in that millisecond (Blogger's `showComment`), or None."""
+    try:
+        when = datetime.fromtimestamp(millis / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    window = post.comments.filter(
+        status=Comment.Status.APPROVED, created_at__gte=when, created_at__lt=when + timedelta(milliseconds=1)
+    )
+    return window.values_list("pk", flat=True).order_by("pk").first()

@@ -40,10 +40,19 @@ class ImportedObject(models.Model):
 
 
 class LegacyPathQuerySet(models.QuerySet):
-    def target_for(self, *, username: str, path: str):
-        """The public post an old address of `username`'s blog stood for, or None. One query."""
+    def target_for(self, *, username: str, path: str, tails: list[str] | None = None):
+        """The public post an old address of `username`'s blog stood for, or None. One query.
+
+        `tails` are shorter forms of `path` (the same address under another prefix), tried when `path`
+        itself is not known; the longest that is wins.
+        """
         author = get_user_model().objects.named(username)
-        legacy = self.filter(author__in=author, path=path).select_related("post", "post__author").first()
+        candidates = [path, *(tails or [])]
+        found = {
+            legacy.path: legacy
+            for legacy in self.filter(author__in=author, path__in=candidates).select_related("post", "post__author")
+        }
+        legacy = next((found[p] for p in candidates if p in found), None)
         if legacy is None or not legacy.post.is_public:
             return None
         return legacy.post

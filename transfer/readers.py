@@ -11,6 +11,7 @@ import contextlib
 import html
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,9 +20,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.html import strip_tags
 
 from blogsite.params import parse_id
 
+from .wordpress import has_blocks, shortcodes, wpautop
 from .xmlstream import ImportFileError, XMLStream, local_name, namespace
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -81,6 +84,8 @@ class PostRecord:
     note: str = ""
     # The post's author's username on the site that exported it (`dc:creator`, the JSON's blog owner).
     author_username: str = ""
+    # What became of markup this site can't show as it was: (shortcode or element, what it became) -> count.
+    conversions: Counter = field(default_factory=Counter)
 
 
 @dataclass
@@ -176,6 +181,13 @@ def autop(text: str) -> str:
         return text
     paragraphs = re.split(r"\n\s*\n", text)
     return "".join("<p>" + p.strip().replace("\n", "<br>\n") + "</p>\n" for p in paragraphs if p.strip())
+
+
+def plain_title(title: str) -> str:
+    """A foreign post's title as text: HTML in it (`<em>`) is markup the old blog showed, not characters."""
+    if "<" not in title:
+        return title
+    return " ".join(html.unescape(strip_tags(title[:2000])).split())
 
 
 def blogger_id(value: str) -> str:
@@ -372,22 +384,29 @@ class WXRReader:
         date = parse_wp_date(text_of(g, "wp:post_date_gmt"), text_of(g, "wp:post_date"), text_of(g, "pubDate"))
         meta = self._meta(g.get("wp:postmeta", []), "wp:meta_key", "wp:meta_value")
         note = ""
-        if wp_status == "publish":
+        if text_of(g, "wp:post_password"):
+            # Readers needed the password there; here the blogger decides again what to publish.
+            status = DRAFT
+            note = "a post with a password on WordPress was imported as a draft, not public"
+        elif wp_status == "publish":
             status = PUBLISHED
         elif wp_status == "future":
             status = SCHEDULED
         else:
             status = DRAFT
-            if wp_status in ("private", "pending"):
-                note = f"{wp_status} post kept as a draft"
+            if wp_status == "private":
+                note = "a private post on WordPress was imported as a draft, not public"
+            elif wp_status == "pending":
+                note = "a post pending review on WordPress was imported as a draft"
         if status != DRAFT and date is None:
             raise ImportFileError(f"post {label} is {wp_status} but has no date")
         labels = []
         for cat in g.get("category", []):
-            domain = cat.get("domain", "category")
-            if domain not in ("category", "post_tag"):
+            # As WordPress's importer reads terms: a category or a tag (WXR 1.0 says "tag") with its
+            # nicename; WXR 1.0 also lists each category again without one, which is not a term.
+            if cat.get("domain") not in ("category", "post_tag", "tag") or not cat.get("nicename"):
                 continue
-            if cat.get("nicename") == "uncategorized":
+            if cat.get("domain") == "category" and cat.get("nicename") == "uncategorized":
                 continue
             name = html.unescape((cat.text or "").strip())
             if name and name not in labels:
@@ -400,10 +419,17 @@ class WXRReader:
             legacy.append(f"/?p={post_id}")
         legacy = [path for path in legacy if path]
         markdown = meta.get("_blogsite_markdown")
+        conversions: Counter = Counter()
+        body = markdown[0] if markdown else raw_text_of(g, "content:encoded")
+        if not markdown and not self.is_blogsite:
+            body = shortcodes(body, conversions)
+            body = body if has_blocks(body) else wpautop(body)
+            title = plain_title(title)
         record = PostRecord(
             source_id=post_id,
             title=title,
-            body=markdown[0] if markdown else raw_text_of(g, "content:encoded"),
+            conversions=conversions,
+            body=body,
             body_is_markdown=bool(markdown),
             status=status,
             excerpt=raw_text_of(g, "excerpt:encoded").strip(),
@@ -453,8 +479,8 @@ class WXRReader:
             author_email=text_of(g, "wp:comment_author_email"),
             author_url=text_of(g, "wp:comment_author_url"),
             author_username=username,
-            body=markdown[0] if markdown else autop(content),
-            body_html=content if self.is_blogsite else autop(content),
+            body=markdown[0] if markdown else wpautop(content),
+            body_html=content if self.is_blogsite else wpautop(content),
             status=WP_COMMENT_STATUS.get(approved, REMOVED if "trash" in approved else PENDING),
             created_at=parse_wp_date(text_of(g, "wp:comment_date_gmt"), text_of(g, "wp:comment_date")),
         )
@@ -549,7 +575,7 @@ class _AtomReader:
         return ""
 
     def _post(self, g, *, source_id: str, status: str, labels: list[str], filename: str) -> PostRecord:
-        title = html.unescape(text_of(g, "title"))
+        title = plain_title(html.unescape(text_of(g, "title")))
         published = parse_iso(text_of(g, "published"))
         created = parse_iso(text_of(g, "blogger:created")) or published
         if status == PUBLISHED and published and published > timezone.now():

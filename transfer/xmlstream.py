@@ -57,11 +57,14 @@ class XMLStream:
         with open(self.path, "rb") as fh:
             while True:
                 chunk = fh.read(CHUNK_SIZE)
+                # The pull parser keeps an error met while feeding and raises it when its events are read,
+                # so both calls are guarded: a fault anywhere in the file gives the same one-line error.
                 try:
                     if chunk:
                         pull.feed(chunk)
                     else:
                         pull.close()
+                    events_read = list(pull.read_events())
                 except ET.ParseError as exc:
                     line = exc.position[0] if getattr(exc, "position", None) else self.line
                     raise ImportFileError(f"not well-formed XML ({_expat_message(exc)})", line) from None
@@ -70,7 +73,7 @@ class XMLStream:
                         f"the file declares entities or external references, which are refused ({exc})",
                         self.line,
                     ) from None
-                yield from pull.read_events()
+                yield from events_read
                 if not chunk:
                     break
                 done += len(chunk)

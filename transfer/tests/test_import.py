@@ -213,7 +213,7 @@ def test_wordpress_summary_counts_and_gives_reasons_for_what_was_skipped(user, f
     assert "post: in WordPress's trash (status trash)" in out
     assert "nav_menu_item" in out
     assert "on a post that was not imported" in out
-    assert "private post kept as a draft" in out
+    assert "a private post on WordPress was imported as a draft, not public" in out
 
 
 def test_importing_the_same_file_twice_changes_nothing(user, fixture_path):
