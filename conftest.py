@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests."""
 
+import os
+
 import pytest
 from allauth.account.models import EmailAddress
 
@@ -16,6 +18,8 @@ def _test_settings(settings, tmp_path):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
     }
+    # Staff need no second factor in tests unless the environment or a test asks for it, as under `make run`.
+    settings.MFA_REQUIRED_FOR_STAFF = os.environ.get("MFA_REQUIRED_FOR_STAFF", "").strip() == "1"
     # Tests see every page fresh; the page cache's own tests turn it on.
     settings.PAGE_CACHE_SECONDS = 0
     settings.STORAGES = {

@@ -1,6 +1,7 @@
 """The admin site: branded titles and one "Accounts" heading (the moderation queue's length on its index
 comes from the `moderation` context processor)."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import reverse
 
@@ -9,6 +10,12 @@ class BlogsiteAdminSite(admin.AdminSite):
     site_header = "Blogsite administration"
     site_title = "Blogsite administration"
     index_title = "Blogsite administration"
+
+    def login(self, request, extra_context=None):
+        """Signing in to the admin is signing in to the site, through allauth (with its second factor and
+        rate limits): the admin's own password form, which asks for neither, is never shown. A signed-in
+        account that is not staff gets 403."""
+        return secure_admin_login(super().login)(request, extra_context)
 
     def get_app_list(self, request, app_label=None):
         # allauth's app is also called "Accounts": list its email addresses with our users instead of

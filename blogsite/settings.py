@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
     # The queue and the mail outbox, below accounts: every app may queue work and mail through it.
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
     "blogsite.middleware.RejectNulInPathMiddleware",
     "transfer.middleware.LegacyRedirectMiddleware",
 ]
@@ -178,6 +180,19 @@ ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Blogsite] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Changing the email address or the password, and deleting the account, ask for the password (or a second
+# factor) again when the last sign-in is older than ACCOUNT_REAUTHENTICATION_TIMEOUT (300 s).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes, and security keys
+# or passkeys (WebAuthn), which can also sign in on their own, without a password.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Browsers allow WebAuthn on https:// and on http://localhost; development also serves http://127.0.0.1.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Staff (moderators included) must turn on a second factor before they may use the admin or moderate
+# comments. On by default in production; off under DEBUG (and in tests) unless set.
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", not DEBUG)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -331,6 +346,8 @@ if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 SITE_NAME = env("SITE_NAME", "Blogsite")
+# The name an authenticator app shows beside the account's codes.
+MFA_TOTP_ISSUER = SITE_NAME
 # The site's address (https://blogs.example) for links in emails sent outside a request.
 SITE_URL = env("SITE_URL")
 

@@ -22,6 +22,9 @@ class DeleteAccountForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        if not user.has_usable_password():
+            # The view has had such an account reauthenticate through allauth instead.
+            del self.fields["password"]
 
     def clean_password(self):
         password = self.cleaned_data["password"]

@@ -1,3 +1,4 @@
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -48,7 +49,14 @@ def download_data(request):
     )
 
 
+def _has_no_password(request) -> bool:
+    return not request.user.has_usable_password()
+
+
 @login_required
+# The form asks for the password; an account without one (signed up through another site, or with a passkey)
+# confirms who it is through allauth's reauthentication instead.
+@reauthentication_required(enabled=_has_no_password)
 def delete_account_view(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

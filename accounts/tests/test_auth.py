@@ -12,6 +12,7 @@ from django.urls import reverse
 from accounts.models import User
 
 from .factories import UserFactory
+from .mfa import reauthenticate
 
 pytestmark = pytest.mark.django_db
 
@@ -267,6 +268,7 @@ def test_password_change_keeps_the_user_signed_in_and_takes_the_new_password(cli
 
 def test_adding_an_email_address_sends_it_a_confirmation(client, user, django_capture_on_commit_callbacks):
     client.force_login(user)
+    reauthenticate(client)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/accounts/email/", {"email": "karen@work.example", "action_add": ""})

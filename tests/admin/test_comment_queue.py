@@ -54,7 +54,8 @@ def test_queue_shows_the_comment_text_wide_enough_to_judge_it(browser, moderator
 
 def test_the_admin_has_the_sites_favicon(client, browser, moderator):
     pages = [browser(moderator).get(reverse("admin:index")), browser(moderator).get(QUEUE)]
-    for response in [*pages, client.get(reverse("admin:login"))]:
+    # The admin signs in through the site's own sign-in page, which it redirects to.
+    for response in [*pages, client.get(reverse("admin:login"), follow=True)]:
         html = response.content.decode()
         assert re.search(r'<link rel="icon" href="[^"]*favicon[^"]*\.svg"', html), response.request["PATH_INFO"]
 
