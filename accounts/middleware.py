@@ -1,6 +1,10 @@
-"""Staff accounts may use the admin and the moderation queue only once a second factor protects them."""
+"""Staff accounts may use the admin and the moderation queue only once a second factor protects them; each
+signed-in session's row on the sessions page stays current."""
+
+import time
 
 from allauth.mfa.utils import is_mfa_enabled
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -41,3 +45,29 @@ class StaffSecondFactorMiddleware:
     @staticmethod
     def guarded_prefixes() -> tuple[str, ...]:
         return (reverse("admin:index"), reverse("comments:queue"))
+
+
+SEEN_AT_KEY = "accounts.session_seen_at"
+# How stale a session's "last seen" may get: the row is written at most this often, not on every request.
+SEEN_EVERY_SECONDS = 300
+
+
+def mark_session_seen(request) -> None:
+    request.session[SEEN_AT_KEY] = int(time.time())
+
+
+class SessionActivityMiddleware:
+    """Keeps each signed-in session's row (allauth.usersessions: address, browser, last seen) up to date for
+    the sessions page, writing it at most every SEEN_EVERY_SECONDS per session: allauth's own middleware
+    writes it on every request, which would add queries to every page and a write to every read."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and request.session.session_key:
+            seen_at = request.session.get(SEEN_AT_KEY, 0)
+            if not isinstance(seen_at, int) or time.time() - seen_at > SEEN_EVERY_SECONDS:
+                UserSession.objects.create_from_request(request)
+                mark_session_seen(request)
+        return self.get_response(request)

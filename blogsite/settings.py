@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "django_tasks",
     "django_tasks_db",
     # The queue and the mail outbox, below accounts: every app may queue work and mail through it.
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffSecondFactorMiddleware",
+    "accounts.middleware.SessionActivityMiddleware",
     "blogsite.middleware.RejectNulInPathMiddleware",
     "transfer.middleware.LegacyRedirectMiddleware",
 ]
@@ -193,6 +195,9 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Staff (moderators included) must turn on a second factor before they may use the admin or moderate
 # comments. On by default in production; off under DEBUG (and in tests) unless set.
 MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", not DEBUG)
+# The sessions page (allauth.usersessions) lists where each account is signed in, with when each session was
+# last seen: accounts.middleware.SessionActivityMiddleware records that every few minutes.
+USERSESSIONS_TRACK_ACTIVITY = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -157,9 +157,11 @@ def test_changing_the_password_needs_the_current_one(client, user):
     assert user.check_password(PASSWORD)
 
 
-def test_the_two_factor_pages_are_linked_from_the_profile(client, user):
+def test_the_two_factor_and_sessions_pages_are_linked_from_the_profile(client, user):
     client.force_login(user)
-    assert reverse("mfa_index") in client.get(reverse("accounts:profile")).content.decode()
+    profile = client.get(reverse("accounts:profile")).content.decode()
+    assert reverse("mfa_index") in profile
+    assert reverse("usersessions_list") in profile
     response = client.get(reverse("mfa_index"))
     assert response.status_code == 200
     assert reverse("mfa_activate_totp") in response.content.decode()

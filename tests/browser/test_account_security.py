@@ -77,6 +77,9 @@ def test_the_account_security_pages_have_no_serious_accessibility_violation(kare
 
     page.goto("/accounts/2fa/")
     audit("two-factor overview")
+    page.goto("/accounts/sessions/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Where you are signed in")
+    audit("sessions")
     page.goto("/accounts/2fa/totp/activate/")
     audit("reauthentication")
     page.locator("main form [name=password]").fill(PASSWORD)
