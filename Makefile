@@ -67,6 +67,11 @@ format: $(BIN)/.installed-test
 bench-mail: $(BIN)/.installed-test
 	$(BIN)/python -m bench.mail $(BENCH_ARGS)
 
+# CPU time of Markdown rendering on hostile input at 10 KB and 100 KB; fails above 15x (see bench/markdown.py).
+.PHONY: bench-markdown
+bench-markdown: $(BIN)/.installed
+	$(BIN)/python -m bench.markdown $(BENCH_ARGS)
+
 # PNGs of the main pages, desktop and phone, light and dark, into docs/screenshots/ (needs Chromium).
 screenshots: $(BIN)/.installed-test node_modules/.installed
 	SECRET_KEY=$${SECRET_KEY:-tests-only-not-secret} $(BIN)/python -m pytest -q -p no:cacheprovider \

@@ -9,16 +9,20 @@ for HTML brought in from other blog platforms.
     body_html = render_markdown(source, allow=COMMENT_HTML)
 """
 
+import functools
+import hashlib
 import html
 import re
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-import markdown
 import nh3
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+from markdown_it import MarkdownIt
+from markdown_it.common import html_re
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 _BLOCK_TAGS = frozenset({"p", "blockquote", "ul", "ol", "li", "pre", "hr", "br"})
 _INLINE_TAGS = frozenset({"a", "em", "strong", "b", "i", "u", "s", "del", "ins", "code", "sup", "sub", "abbr"})
@@ -40,6 +44,8 @@ class AllowList:
     image_schemes: frozenset[str] = frozenset({"http", "https"})
     # Added to links that leave the site (absolute http(s) or protocol-relative URLs).
     external_link_rel: str = "nofollow noopener"
+    # Footnotes: rendered from Markdown, and their ids and classes kept (see `_FOOTNOTE_CLASSES`).
+    footnotes: bool = False
 
     def without(self, *tags: str) -> "AllowList":
         return replace(self, tags=self.tags - frozenset(tags))
@@ -55,14 +61,47 @@ _COMMON_ATTRIBUTES = {
     # Fenced code keeps its `language-…` class (checked in `_filter_attribute`) for syntax highlighters.
     "code": frozenset({"class"}),
 }
+# The classes footnotes are drawn with, by tag, and the only ids anything may carry: "fn-<docId>-<n>" and
+# "fnref-<docId>-<n>[:<m>]", which the Markdown renderer makes (see `markdown_to_unsafe_html`).
+_FOOTNOTE_CLASSES = {
+    "sup": "footnote-ref",
+    "hr": "footnotes-sep",
+    "section": "footnotes",
+    "ol": "footnotes-list",
+    "li": "footnote-item",
+    "a": "footnote-backref",
+}
+_FOOTNOTE_ID = re.compile(r"^fn(?:ref)?-[0-9a-f]{8}-[0-9]{1,5}(?::[0-9]{1,5})?$")
+_FOOTNOTE_ATTRIBUTES = {tag: frozenset({"class"}) for tag in _FOOTNOTE_CLASSES} | {
+    "a": frozenset({"id", "class"}),
+    "li": frozenset({"id", "class"}),
+}
+
+
+def _merge(*attribute_maps: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    merged: dict[str, frozenset[str]] = {}
+    for attributes in attribute_maps:
+        for tag, names in attributes.items():
+            merged[tag] = merged.get(tag, frozenset()) | names
+    return merged
+
 
 POST_HTML = AllowList(
-    tags=_BLOCK_TAGS | _INLINE_TAGS | _TABLE_TAGS | _HEADING_TAGS | _DEFINITION_TAGS | {"img", "figure", "figcaption"},
-    attributes=_COMMON_ATTRIBUTES,
+    tags=_BLOCK_TAGS
+    | _INLINE_TAGS
+    | _TABLE_TAGS
+    | _HEADING_TAGS
+    | _DEFINITION_TAGS
+    | {"img", "figure", "figcaption", "section"},
+    attributes=_merge(_COMMON_ATTRIBUTES, _FOOTNOTE_ATTRIBUTES),
+    footnotes=True,
 )
+# Comments have no footnotes: a footnote's ids would clash with those of the post and other comments.
 COMMENT_HTML = replace(
-    POST_HTML.without("img", "figure", "figcaption", *_HEADING_TAGS),
+    POST_HTML.without("img", "figure", "figcaption", "section", *_HEADING_TAGS),
+    attributes=_COMMON_ATTRIBUTES,
     external_link_rel="nofollow ugc noopener",
+    footnotes=False,
 )
 IMPORTED_HTML = replace(
     POST_HTML,
@@ -77,6 +116,10 @@ def _filter_attribute(tag: str, name: str, value: str, allow: AllowList) -> str 
     if tag == "code" and name == "class":
         kept = [c for c in value.split() if _LANGUAGE_CLASS.match(c)]
         return " ".join(kept) or None
+    if name == "class":
+        return value if allow.footnotes and value == _FOOTNOTE_CLASSES.get(tag) else None
+    if name == "id":
+        return value if allow.footnotes and _FOOTNOTE_ID.match(value) else None
     return value
 
 
@@ -127,65 +170,131 @@ def sanitize_html(source: str, *, allow: AllowList = POST_HTML, base_url: str | 
     return cleaned
 
 
-class _ShiftHeadings(Treeprocessor):
-    def __init__(self, md, offset: int):
-        super().__init__(md)
-        self.offset = offset
-
-    def run(self, root):
-        for element in root.iter():
-            if len(element.tag) == 2 and element.tag[0] == "h" and element.tag[1].isdigit():
-                element.tag = f"h{min(6, int(element.tag[1]) + self.offset)}"
+def _shift_headings(state: StateCore) -> None:
+    offset = state.env.get("heading_offset", 0)
+    if not offset:
+        return
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + offset)}"
 
 
-class _HeadingOffset(Extension):
-    """Moves headings down, so that a writer's `# Title` sits under the page's own `<h1>`."""
-
-    def __init__(self, offset: int):
-        super().__init__()
-        self.offset = offset
-
-    def extendMarkdown(self, md):
-        md.treeprocessors.register(_ShiftHeadings(md, self.offset), "heading_offset", 0)
-
-
-MARKDOWN_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "def_list", "abbr", "smarty"]
-
-
-def _escape_other_tags(html_text: str, keep: frozenset[str]) -> str:
-    """Every `<` that does not open or close one of the `keep` tags, as `&lt;`: a tag outside the allow-list
-    shows as text instead of being parsed (an unclosed `<svg>` or `<style>` would take the rest of the text
-    with it when the sanitizer removes it)."""
-    names = "|".join(sorted(keep, key=len, reverse=True))
-    return re.sub(rf"<(?!/?(?:{names})(?=[\s/>]))", "&lt;", html_text, flags=re.IGNORECASE)
+# Tags whose content a browser's parser treats specially: raw text or RCDATA up to the closing tag (or to the
+# end of the page when it is missing), foreign content (SVG, MathML), or content the sanitizer removes with
+# the tag. Unwrapping one of these would swallow what follows it, so written in a post they show as text.
+_SHOWN_AS_TEXT = frozenset(
+    {
+        "script", "style", "iframe", "object", "embed", "applet", "template", "noscript", "noembed", "noframes",
+        "textarea", "title", "xmp", "plaintext", "listing", "select", "option", "optgroup", "svg", "math",
+        "frameset", "frame", "head", "html", "body", "base", "link", "meta", "form", "input", "button", "image",
+        "isindex", "keygen", "param",
+    }
+)  # fmt: skip
+_TAG = re.compile(rf"(?:{html_re.open_tag}|{html_re.close_tag})")
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 
 
-def markdown_to_unsafe_html(source: str, *, heading_offset: int = 1, raw_html: bool = True) -> str:
-    """Markdown rendered to HTML; never show this without `sanitize_html`.
+def _filter_raw_html(raw: str, keep: frozenset[str]) -> str:
+    """Raw HTML from a Markdown source, reduced to what the sanitizer should see (one pass, linear).
+
+    Tags in `keep` pass on to the sanitizer; tags in `_SHOWN_AS_TEXT`, and anything after a `<` that is not
+    a complete tag or comment, show as text; other tags (`<div>`, `<details>`, `<font>`, made-up ones) are
+    dropped, their content kept, so that no `</div>` is left standing in the text. Comments are dropped."""
+    out = []
+    pos = 0
+    comments_can_close = True
+    while (start := raw.find("<", pos)) >= 0:
+        out.append(raw[pos:start])
+        if raw.startswith("<!--", start):
+            # Once one comment has no end, none after it has: don't look again (that would be quadratic).
+            end = raw.find("-->", start + 4) if comments_can_close else -1
+            if end >= 0:
+                pos = end + 3
+                continue
+            comments_can_close = False
+        elif tag := _TAG.match(raw, start):
+            name = _TAG_NAME.match(tag.group()).group(1).lower()
+            pos = tag.end()
+            if name in keep:
+                out.append(tag.group())
+            elif name in _SHOWN_AS_TEXT:
+                out.append("&lt;" + tag.group()[1:])
+            continue
+        out.append("&lt;")
+        pos = start + 1
+    out.append(raw[pos:])
+    return "".join(out)
+
+
+def _render_raw_html(self, tokens, idx, options, env) -> str:
+    return _filter_raw_html(tokens[idx].content, IMPORTED_HTML.tags)
+
+
+@functools.cache
+def markdown_parser(
+    *, raw_html: bool, images: bool, headings: bool, tables: bool, definitions: bool, footnotes: bool, highlight=None
+) -> MarkdownIt:
+    """The CommonMark parser for one set of Markdown features (built once, shared, thread-safe to render with).
+
+    Everything it does runs in time linear in the source. Fenced code carries `class="language-…"`;
+    `highlight(code, language, attrs)` may return the HTML of the block instead (`<pre>…` as it is, else
+    wrapped in `<pre><code>`), or None for the plain rendering."""
+    md = MarkdownIt("commonmark", {"html": raw_html, "highlight": highlight})
+    md.enable("strikethrough")
+    if tables:
+        md.enable("table")
+    if not images:
+        md.disable("image")
+    if not headings:
+        md.disable(["heading", "lheading"])
+    if definitions:
+        md.use(deflist_plugin)
+    if footnotes:
+        md.use(footnote_plugin, inline=False)
+    md.core.ruler.push("heading_offset", _shift_headings)
+    md.add_render_rule("html_block", _render_raw_html)
+    md.add_render_rule("html_inline", _render_raw_html)
+    return md
+
+
+def markdown_to_unsafe_html(
+    source: str, *, allow: AllowList = POST_HTML, heading_offset: int = 1, raw_html: bool = True, highlight=None
+) -> str:
+    """Markdown rendered to HTML with the features `allow` can show; never show this without `sanitize_html`.
 
     With `raw_html`, HTML written in the source passes on to the sanitizer where its tags are in
-    `IMPORTED_HTML` (the widest allow-list) and shows as text otherwise. Without it, all HTML shows as text."""
-    extensions = [*MARKDOWN_EXTENSIONS]
-    if heading_offset:
-        extensions.append(_HeadingOffset(heading_offset))
-    md = markdown.Markdown(extensions=extensions, output_format="html")
-    if not raw_html:
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-        return md.convert(source)
-    return _escape_other_tags(md.convert(source), IMPORTED_HTML.tags)
+    `IMPORTED_HTML` (the widest allow-list); see `_filter_raw_html` for the rest. Without it, all HTML shows
+    as text."""
+    md = markdown_parser(
+        raw_html=raw_html,
+        images="img" in allow.tags,
+        headings=bool(allow.tags & _HEADING_TAGS),
+        tables="table" in allow.tags,
+        definitions="dl" in allow.tags,
+        footnotes=allow.footnotes,
+        highlight=highlight,
+    )
+    env = {"heading_offset": heading_offset}
+    if allow.footnotes:
+        # Footnote ids are "fn-<docId>-<n>": the prefix keeps two posts on one page apart, and an id with a
+        # hyphen in it can't clobber a global a script reads.
+        env["docId"] = hashlib.blake2s(source.encode(), digest_size=4).hexdigest()
+    return md.render(source, env)
 
 
 def render_markdown(
-    source: str, *, allow: AllowList = POST_HTML, heading_offset: int = 1, raw_html: bool = True
+    source: str, *, allow: AllowList = POST_HTML, heading_offset: int = 1, raw_html: bool = True, highlight=None
 ) -> str:
-    """Markdown (with fenced code, tables, definition lists) as sanitized HTML, safe to store and show.
+    """Markdown (CommonMark with tables, strikethrough, definition lists and footnotes, as far as `allow`
+    lets them show) as sanitized HTML, safe to store and show. Linear in the length of `source`.
 
     Headings move down by `heading_offset` levels (`#` becomes `<h2>` by default). HTML written in the
-    source passes the allow-list like the rest, tags outside it showing as text; with `raw_html=False` all
-    of it shows as text."""
-    html_out = markdown_to_unsafe_html(source, heading_offset=heading_offset, raw_html=raw_html)
-    return sanitize_html(html_out, allow=allow)
+    source passes the allow-list like the rest; with `raw_html=False` all of it shows as text. `highlight`
+    is the fenced-code hook of `markdown_parser`."""
+    unsafe = markdown_to_unsafe_html(
+        source, allow=allow, heading_offset=heading_offset, raw_html=raw_html, highlight=highlight
+    )
+    return sanitize_html(unsafe, allow=allow)
 
 
 class _TextCollector(HTMLParser):

@@ -26,13 +26,21 @@ def test_comment_links_are_marked_nofollow_ugc_noopener():
     assert html.count('rel="nofollow ugc noopener"') == 2
 
 
-def test_javascript_links_lose_their_target():
-    html = render_comment("[click](javascript:alert(1))")
-    assert "javascript:" not in html
+def test_javascript_links_are_not_links():
+    """CommonMark leaves a link with a script target as the text it was written as."""
+    html = render_comment("[click](javascript:alert(1)) [again](JaVaScRiPt:alert(1)) <javascript:alert(1)>")
+    assert "<a" not in html
+    assert "href" not in html
 
 
 def test_headings_are_not_allowed_in_comments():
     assert "<h" not in render_comment("# Big\n\ntext")
+
+
+def test_comments_render_no_footnotes_and_keep_no_ids():
+    out = render_comment("Text[^1].\n\n[^1]: First.")
+    assert "footnote" not in out
+    assert "id=" not in out
 
 
 def test_count_links_counts_web_addresses_in_any_form():

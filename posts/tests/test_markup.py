@@ -1,3 +1,4 @@
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -135,3 +136,64 @@ def test_long_excerpts_are_cut_at_a_word():
 def test_words_are_counted_in_text_including_scripts_without_spaces():
     assert count_words(html_to_text("<p>Hello, <em>brave</em> new-world!</p><p>Again</p>")) == 4
     assert count_words("你好 world") == 3
+
+
+def test_footnotes_keep_prefixed_ids_that_link_both_ways():
+    out = render_markdown("Text[^1] and more[^note].\n\n[^1]: First.\n[^note]: Second *one*.")
+    ref = re.search(r'<sup class="footnote-ref"><a href="#(fn-[0-9a-f]{8}-1)" id="(fnref-[0-9a-f]{8}-1)">', out)
+    assert ref, out
+    note, back = ref.groups()
+    assert f'<li id="{note}" class="footnote-item">' in out
+    assert f'<a href="#{back}" class="footnote-backref">' in out
+    assert '<section class="footnotes">' in out
+    assert "<em>one</em>" in out
+
+
+def test_footnote_ids_differ_between_posts_and_name_no_global():
+    first = re.findall(r'id="([^"]+)"', render_markdown("One[^1].\n\n[^1]: a"))
+    second = re.findall(r'id="([^"]+)"', render_markdown("Two[^1].\n\n[^1]: b"))
+    assert first and second and not set(first) & set(second)
+    assert all("-" in id_ for id_ in first + second), "an id without a hyphen can clobber a global in scripts"
+
+
+def test_ids_and_classes_other_than_footnotes_are_dropped():
+    out = render_markdown('<p id="location" class="big">x</p> <li id="fn-1" class="footnote-item">y</li>')
+    assert "id=" not in out
+    assert 'class="big"' not in out
+
+
+def test_the_comment_allow_list_keeps_no_footnote_ids():
+    out = sanitize_html('<li id="fn-0123abcd-1" class="footnote-item">x</li>', allow=COMMENT_HTML)
+    assert out == "<li>x</li>"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<div>\n\n*inside*\n\n</div>\n\nafter",
+        "<div class='note'>\n<p>inside</p>\n</div>\n\nafter",
+        "<details>\n<summary>More</summary>\n\n*inside*\n\n</details>\n\nafter",
+        "<details>\n\n*inside* never closed\n\nafter",
+        "<table>\n<tr><td>inside</td></tr>\n</table>\n\nafter",
+        "<section><article><custom-thing>inside</custom-thing></article></section>\n\nafter",
+        "<span>inside\n\n</span></div></details> after",
+        "<center><font color=red>inside</font></center>\n\n<!-- a remark -->\nafter",
+    ],
+)
+def test_raw_block_html_leaves_no_stray_tags_as_text(source):
+    text = html_to_text(render_markdown(source))
+    assert "inside" in text and "after" in text
+    assert "<" not in text and ">" not in text, text
+
+
+def test_fenced_code_goes_through_the_highlight_hook():
+    calls = []
+
+    def highlight(code, language, attrs):
+        calls.append((code, language))
+        return f'<pre><code class="language-{language}"><b>{code.strip()}</b></code></pre>'
+
+    out = render_markdown("```python\nx = 1\n```\n\n    indented", highlight=highlight)
+    assert calls == [("x = 1\n", "python")]
+    assert '<pre><code class="language-python"><b>x = 1</b></code></pre>' in out
+    assert "<pre><code>indented" in out
