@@ -34,3 +34,20 @@ class JSONFormatter(logging.Formatter):
         if record.stack_info:
             entry["stack_info"] = self.formatStack(record.stack_info)
         return json.dumps(entry, default=str)
+
+
+class RefusalsAtInfo(logging.Filter):
+    """Django logs every 4xx at WARNING, and a refusal raised as an exception (PermissionDenied, Http404)
+    with its traceback. A 403, 404 or 405 is the site doing its job (a reader at someone else's edit page,
+    a crawler at a removed post), so it goes down to INFO without the traceback; WARNING and ERROR stay
+    for what an operator should look at. Attached to the `django.request` logger."""
+
+    STATUSES = frozenset({403, 404, 405})
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.WARNING or getattr(record, "status_code", None) not in self.STATUSES:
+            return True
+        record.levelno, record.levelname = logging.INFO, "INFO"
+        record.exc_info = record.exc_text = None
+        # The logger let the record through at WARNING; at INFO it must pass the logger's level again.
+        return logging.getLogger(record.name).isEnabledFor(logging.INFO)

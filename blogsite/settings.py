@@ -373,12 +373,14 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "blogsite.logs.JSONFormatter"},
     },
+    "filters": {"refusals_at_info": {"()": "blogsite.logs.RefusalsAtInfo"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "stream": "ext://sys.stdout"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's own handlers would print a second copy (DEBUG) or try to mail ADMINS; records reach the
         # root handler instead.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["refusals_at_info"]},
         "django.db.backends": {"level": "WARNING"},
     },
 }

@@ -146,3 +146,50 @@ def test_production_logging_writes_json_to_stdout(settings):
         DEBUG="0",
     )
     assert json.loads(output)["message"] == "hello log"
+
+
+def _request_records(caplog) -> list[logging.LogRecord]:
+    return [record for record in caplog.records if record.name == "django.request"]
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "status"),
+    [
+        ("other_user", "edit", 403),  # PermissionDenied raised by the view
+        ("anonymous", "/@nobody-here/", 404),  # Http404 raised by the view
+        ("anonymous", "/no/such/address/", 404),  # no URL matches
+        ("anonymous", "/@karen/2020/01/no-such-post/", 404),
+    ],
+)
+def test_expected_refusals_log_at_info_without_a_traceback(
+    settings, caplog, client, post, other_user, who, path, status
+):
+    settings.DEBUG = False
+    if who == "other_user":
+        client.force_login(other_user)
+    url = post.get_edit_url() if path == "edit" else path
+    with caplog.at_level(logging.INFO):
+        response = client.get(url)
+    assert response.status_code == status
+    records = _request_records(caplog)
+    assert [(r.levelname, r.status_code) for r in records] == [("INFO", status)]
+    assert records[0].exc_info is None
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_refusals_stay_out_of_a_log_set_to_warnings(settings, caplog, client):
+    settings.DEBUG = False
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get("/no/such/address/").status_code == 404
+    assert _request_records(caplog) == []
+
+
+@pytest.mark.urls("tests.prod.urls")
+def test_errors_still_log_at_error_with_their_traceback(settings, caplog):
+    settings.DEBUG = False
+    with caplog.at_level(logging.INFO):
+        response = Client(raise_request_exception=False).get("/broken/")
+    assert response.status_code == 500
+    records = _request_records(caplog)
+    assert [r.levelname for r in records] == ["ERROR"]
+    assert records[0].exc_info is not None
