@@ -7,6 +7,7 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.http import HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
@@ -38,6 +39,9 @@ CACHED_PAGES = {
 # other parameter, or a value that is not a small number, is served uncached rather than filling the
 # cache with one entry per made-up URL.
 CACHEABLE_PARAMS = frozenset({"page", "cstart", "cbefore", "clatest", "comment"})
+# A small number, however many zeros pad it: `?page=000000001` is page 1 to the views, so it is one cache
+# entry with `?page=1` (and anonymous readers are sent there), not one copy per spelling.
+_NUMBER = re.compile(r"0*([0-9]{1,9})")
 HEADER = "X-Page-Cache"
 
 
@@ -67,14 +71,29 @@ def keep_private(response) -> None:
     patch_vary_headers(response, ["Cookie"])
 
 
+def _canonical(name: str, value: str) -> str | None:
+    number = _NUMBER.fullmatch(value)
+    if number is None:
+        return None
+    # Any value turns `clatest` on (see comments.templatetags.comments).
+    return "1" if name == "clatest" else str(int(number.group(1)))
+
+
 def cacheable_query(request) -> str | None:
-    """The request's query string in a canonical order, or None when a parameter is not cacheable."""
+    """The request's query string in a canonical form (names in order, numbers without padding), or None
+    when a parameter is not cacheable."""
     parts = []
     for name, values in sorted(request.GET.lists()):
-        if name not in CACHEABLE_PARAMS or len(values) != 1 or not re.fullmatch(r"[0-9]{1,9}", values[0]):
+        value = _canonical(name, values[0]) if name in CACHEABLE_PARAMS and len(values) == 1 else None
+        if value is None:
             return None
-        parts.append(f"{name}={values[0]}")
+        parts.append(f"{name}={value}")
     return "&".join(parts)
+
+
+def is_canonical_query(request) -> bool:
+    """Whether every parameter of a cacheable query is already written the canonical way."""
+    return all(_canonical(name, value) == value for name, value in request.GET.items())
 
 
 def is_anonymous_request(request) -> bool:
@@ -101,6 +120,9 @@ class AnonymousPageCacheMiddleware:
 
     def __call__(self, request):
         page = self.shared_page(request)
+        if page is not None and not is_canonical_query(request):
+            # Shared caches in front key pages by URL too: send every spelling to one address.
+            return HttpResponsePermanentRedirect(f"{request.path}?{page[1]}")
         key = self.cache_key(request, page) if page is not None and cache_seconds() else None
         if key is not None:
             response = cache.get(key)

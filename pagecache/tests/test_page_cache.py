@@ -437,3 +437,40 @@ def test_a_profile_shows_its_owners_new_comment_on_someone_elses_post_at_once(cl
     get(client, url, expect="hit")
     post_comment(post=post, author=reader, body="A fresh remark.")
     assert "A fresh remark." in get(client, url, expect="miss")
+
+
+def _stored_pages() -> int:
+    from django.core.cache import cache
+
+    return sum(1 for key in cache._cache if "pagecache:page:" in key)
+
+
+@pytest.mark.parametrize(
+    ("padded", "canonical"),
+    [
+        ("/?page=000000001", "/?page=1"),
+        ("/?page=0000000000000000000002", "/?page=2"),
+        ("/@karen/?page=01", "/@karen/?page=1"),
+        ("{post}?cstart=0007&clatest=0", "{post}?clatest=1&cstart=7"),
+        ("{post}?comment=00012", "{post}?comment=12"),
+    ],
+)
+def test_padded_parameters_lead_to_one_cached_page(client, post, padded, canonical):
+    padded, canonical = (url.format(post=post.get_absolute_url()) for url in (padded, canonical))
+    get(client, canonical, expect="miss")
+    assert _stored_pages() == 1
+    response = client.get(padded)
+    assert response.status_code == 301
+    assert response["Location"] == canonical
+    get(client, response["Location"], expect="hit")
+    assert _stored_pages() == 1
+
+
+def test_padded_parameters_share_the_thread_fragment_of_signed_in_readers(client, post, reader):
+    """Signed-in readers get the shared thread from the cache under the canonical query too."""
+    from django.core.cache import cache
+
+    client.force_login(reader)
+    for query in ("?cstart=7", "?cstart=0007", "?cstart=000000007"):
+        assert client.get(post.get_absolute_url() + query).status_code == 200
+    assert sum(1 for key in cache._cache if "pagecache:shared-thread:" in key) == 1
