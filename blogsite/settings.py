@@ -360,6 +360,8 @@ SITE_URL = env("SITE_URL")
 OPEN_AUTHORING = env_bool("OPEN_AUTHORING", True)
 # Comments close this many days after a post's publication (0: never).
 COMMENTS_CLOSE_AFTER_DAYS = int(env("COMMENTS_CLOSE_AFTER_DAYS", "0"))
+# Readers' comments on posts older than this many days wait for approval, whoever writes them (0: never).
+COMMENTS_HOLD_AFTER_DAYS = int(env("COMMENTS_HOLD_AFTER_DAYS", "0"))
 # Comment rate limit per user and per IP, in comments per minute.
 COMMENTS_RATE_PER_MINUTE = int(env("COMMENTS_RATE_PER_MINUTE", "5"))
 

@@ -59,6 +59,13 @@ class Comment(models.Model):
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed"
 
+    class HeldReason(models.TextChoices):
+        # The labels are what the comment's author reads beside it while it waits.
+        FIRST_COMMENT = "first_comment", "it is your first comment on this site"
+        LINKS = "links", "it has more than two links"
+        HOLD_ALL = "hold_all", "this blog holds every comment for its author's approval"
+        OLD_POST = "old_post", "the post is old"
+
     post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="comments")
     # A reader with an account; empty for a guest (comments brought in by an import) or a deleted account.
     author = models.ForeignKey(
@@ -80,6 +87,10 @@ class Comment(models.Model):
     body = models.TextField(max_length=10_000)
     body_html = models.TextField(editable=False, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    # Why a comment waits for moderation (set when it is held; kept after the decision, for the record).
+    # Nullable so that adding it is an ALTER TABLE on SQLite, not a rebuild of the table that would drop
+    # its triggers (see migration 0003).
+    held_reason = models.CharField(max_length=20, choices=HeldReason.choices, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     # For moderators only; never shown on public pages or in feeds.

@@ -31,6 +31,9 @@ _SENTINEL = 987654321
 # below that level says whom it answers.
 CAPPED_DEPTH = 6
 
+AUTHOR_MARK = ' <span class="comment-author-mark badge text-bg-secondary" title="The post\'s author">Author</span>'
+NOTICE = '<p class="comment-notice alert alert-success py-1 px-2 mb-1" role="status">{}</p>'
+
 MARKER = re.compile(r"<!--([alr])(\d+)(?::(\d*))?-->")
 
 
@@ -68,7 +71,7 @@ def _avatar(comment, avatars: dict) -> str:
     return f'<span class="comment-avatar comment-avatar-initial" aria-hidden="true">{initial}</span>'
 
 
-def _opening(comment, *, urls: _Urls, avatars: dict, comments_open: bool, names: dict) -> str:
+def _opening(comment, *, urls: _Urls, avatars: dict, comments_open: bool, names: dict, post_author_id=None) -> str:
     pk = comment.pk
     classes = "comment"
     if comment.is_placeholder:
@@ -86,6 +89,8 @@ def _opening(comment, *, urls: _Urls, avatars: dict, comments_open: bool, names:
         else:
             name = f'<span class="comment-author comment-guest">{escape(comment.author_name)}</span>'
         iso, shown = _when(comment.created_at)
+        if comment.author_id is not None and comment.author_id == post_author_id:
+            name += AUTHOR_MARK
         meta = [
             _avatar(comment, avatars),
             f'<span class="comment-byline">{name} said…</span>',
@@ -108,6 +113,10 @@ def _opening(comment, *, urls: _Urls, avatars: dict, comments_open: bool, names:
             )
         actions.append(f"<!--a{pk}:{comment.author_id or ''}-->")
         parts.append(f'<header class="comment-meta">{" ".join(meta)}</header>')
+        if comment.is_awaiting_moderation and comment.held_reason:
+            # Only ever rendered for the comment's author: held comments are never part of shared markup.
+            reason = escape(Comment.HeldReason(comment.held_reason).label)
+            parts.append(f'<p class="comment-held-reason small">Waiting for approval because {reason}.</p>')
         parts.append(f'<div class="comment-body">{comment.body_html}</div>')
         parts.append(f'<footer class="comment-actions small">{" ".join(actions)}</footer>')
     if comment.children:
@@ -121,16 +130,26 @@ def _closing(comment) -> str:
     return f"<!--l{comment.pk}--></article>"
 
 
-def render_items(items, *, comments_open: bool) -> SafeString:
+def render_items(items, *, comments_open: bool, post_author_id: int | None = None) -> SafeString:
     """HTML for a flattened tree (see comments.tree.flatten): nested <article class="comment"> elements,
-    with the markers `personalise` fills in for each reader."""
+    with the markers `personalise` fills in for each reader. Comments by `post_author_id` carry the
+    "Author" mark."""
     urls = _Urls()
     avatars: dict[int, str] = {}
     names: dict[int, str] = {}
     out = ['<div class="comment-list">']
     for opening, comment in items:
         if opening:
-            out.append(_opening(comment, urls=urls, avatars=avatars, comments_open=comments_open, names=names))
+            out.append(
+                _opening(
+                    comment,
+                    urls=urls,
+                    avatars=avatars,
+                    comments_open=comments_open,
+                    names=names,
+                    post_author_id=post_author_id,
+                )
+            )
             if not comment.is_placeholder:
                 names[comment.pk] = comment.author_name
         else:
@@ -143,11 +162,12 @@ class Unplaceable(Exception):
     """A held comment answers a comment that is not in the shared markup: render the page for the reader."""
 
 
-def personalise(html: str, *, viewer, post, held=()) -> SafeString:
+def personalise(html: str, *, viewer, post, held=(), notice: tuple[int, str] | None = None) -> SafeString:
     """The shared markup of a page of threads as `viewer` sees it (no query): their links on the comments
     they may edit or remove, and `held`, their comments awaiting moderation on this page, each at the end
-    of what it answers. Every marker goes, whoever reads. Raises Unplaceable when a held comment answers
-    a comment the markup lacks.
+    of what it answers. `notice` is (comment id, text): a message shown inside that comment, where the
+    reader's eyes are after posting it; when the comment is not on the page, it comes first. Every marker
+    goes, whoever reads. Raises Unplaceable when a held comment answers a comment the markup lacks.
     """
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     urls = _Urls()
@@ -157,11 +177,19 @@ def personalise(html: str, *, viewer, post, held=()) -> SafeString:
         by_parent[comment.parent_id or 0].append(comment)
     names: dict[int, str] = {c.parent_id: c.parent.author_name for c in held if c.parent_id and c.parent}
 
+    notice_html = ""
+    if notice is not None:
+        notice_html = NOTICE.format(escape(notice[1]))
+    placed = []
+
     def links(pk: int, author_id: int | None) -> str:
-        if viewer_id is None:
-            return ""
-        own = author_id == viewer_id
         out = []
+        if notice_html and notice[0] == pk and not placed:
+            placed.append(pk)
+            out.append(notice_html)
+        if viewer_id is None:
+            return " ".join(out)
+        own = author_id == viewer_id
         if own:
             out.append(f'<a href="{urls.edit.format(pk)}">Edit</a>')
         if own or removes_any:
@@ -175,7 +203,9 @@ def personalise(html: str, *, viewer, post, held=()) -> SafeString:
             comment.is_placeholder = False
             comment.is_awaiting_moderation = True
             # Held comments take no replies yet: no reply link, whether comments are open or not.
-            opening = _opening(comment, urls=urls, avatars={}, comments_open=False, names=names)
+            opening = _opening(
+                comment, urls=urls, avatars={}, comments_open=False, names=names, post_author_id=post.author_id
+            )
             out.append(opening.replace(f"<!--a{comment.pk}:{comment.author_id}-->", links(comment.pk, viewer_id)))
             out.append("</article>")
         return "\n".join(out)
@@ -192,4 +222,6 @@ def personalise(html: str, *, viewer, post, held=()) -> SafeString:
     result = MARKER.sub(replace, html)
     if by_parent:
         raise Unplaceable(sorted(by_parent))
+    if notice_html and not placed:
+        result = notice_html + result
     return mark_safe(result)  # noqa: S308  # nosec B308, B703 # the shared markup was escaped; added values too

@@ -87,15 +87,21 @@ def comment_policy(post: Post) -> str:
     return policy or Blog.CommentPolicy.HOLD_FIRST
 
 
-def initial_status(*, post: Post, author, body: str) -> str:
-    """Whether a new comment appears at once or waits for the blog owner's approval."""
+def hold_reason(*, post: Post, author, body: str) -> str | None:
+    """Why a new comment must wait for the blog owner's approval (a `Comment.HeldReason`), or None when it
+    appears at once. The first rule that holds it gives the reason: links, the blog's policy, the post's
+    age, then the reader's first comment."""
     if author.pk == post.author_id or author.is_staff:
-        return Comment.Status.APPROVED
+        return None
     if count_links(body) > MAX_LINKS_BEFORE_HOLD:
-        return Comment.Status.PENDING
+        return Comment.HeldReason.LINKS
     policy = comment_policy(post)
-    if policy == Blog.CommentPolicy.OPEN:
-        return Comment.Status.APPROVED
+    if policy == Blog.CommentPolicy.HOLD_ALL:
+        return Comment.HeldReason.HOLD_ALL
+    days = settings.COMMENTS_HOLD_AFTER_DAYS
+    if days and post.published_at < timezone.now() - timedelta(days=days):
+        # Spam goes for old posts, which nobody watches any more.
+        return Comment.HeldReason.OLD_POST
     if policy == Blog.CommentPolicy.HOLD_FIRST:
         # Once a moderator somewhere on the site has approved one of their comments, the reader is trusted
         # everywhere. Comments that nobody had to approve (on an open blog, or on the reader's own posts)
@@ -106,9 +112,9 @@ def initial_status(*, post: Post, author, body: str) -> str:
             .exclude(post__author__blog__comment_policy=Blog.CommentPolicy.OPEN)
             .exists()
         )
-        if trusted:
-            return Comment.Status.APPROVED
-    return Comment.Status.PENDING
+        if not trusted:
+            return Comment.HeldReason.FIRST_COMMENT
+    return None
 
 
 def check_parent(*, post: Post, parent: Comment | None) -> Comment | None:
@@ -201,6 +207,7 @@ def post_comment(
         raise DuplicateComment(message, existing=existing)
     try:
         check_rate_limit(author=author, ip_address=ip_address)
+        held = hold_reason(post=post, author=author, body=body)
         with transaction.atomic():
             comment = Comment.objects.create_in_thread(
                 post=post,
@@ -208,7 +215,8 @@ def post_comment(
                 parent=parent,
                 body=body,
                 body_html=render_comment(body),
-                status=initial_status(post=post, author=author, body=body),
+                status=Comment.Status.APPROVED if held is None else Comment.Status.PENDING,
+                held_reason=held,
                 ip_address=ip_address or None,
                 user_agent=(user_agent or "")[:300],
             )
@@ -238,7 +246,8 @@ def edit_comment(*, comment: Comment, user, body: str) -> Comment:
         is_owner = user.pk == comment.post.author_id or user.is_staff
         if comment.status == Comment.Status.APPROVED and not is_owner and count_links(body) > MAX_LINKS_BEFORE_HOLD:
             comment.status = Comment.Status.PENDING
-            fields.append("status")
+            comment.held_reason = Comment.HeldReason.LINKS
+            fields += ["status", "held_reason"]
         comment.save(update_fields=fields)
     return comment
 

@@ -25,6 +25,9 @@ from .forms import CommentEditForm, CommentForm, ModerationForm
 from .models import Comment, ModerationEvent
 from .moderation import moderate_comments
 
+# The session key of the message about a comment just posted; the comments' template tag reads it.
+NOTICE_SESSION_KEY = "comment_notice"
+
 QUEUE_PAGE_SIZE = 100
 
 
@@ -130,11 +133,21 @@ def create(request, username, year, month, slug):
         if isinstance(refusal, services.RateLimited):
             response["Retry-After"] = str(refusal.retry_after)
         return response
-    if comment.status == Comment.Status.PENDING:
-        messages.success(request, "Thank you! Your comment will appear once the blog's author approves it.")
-    else:
-        messages.success(request, "Your comment is published.")
+    leave_comment_notice(request, comment)
     return redirect(comment_url(comment))
+
+
+def leave_comment_notice(request, comment: Comment) -> None:
+    """Say how a just-posted comment fared, shown once beside the comment itself (see `take_comment_notice`),
+    where the reader is looking, rather than at the top of the page."""
+    if comment.status == Comment.Status.PENDING:
+        text = "Thank you! Your comment will appear once the blog's author approves it"
+        if comment.held_reason:
+            text += f": it waits because {Comment.HeldReason(comment.held_reason).label}"
+        text += "."
+    else:
+        text = "Your comment is published."
+    request.session[NOTICE_SESSION_KEY] = {"post": comment.post_id, "comment": comment.pk, "text": text}
 
 
 def reply(request, pk):

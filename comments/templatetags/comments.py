@@ -12,7 +12,7 @@ from ..models import Comment
 from ..rendering import Unplaceable, personalise, render_items
 from ..services import comments_are_open
 from ..tree import held_comments, load_thread
-from ..views import create_url
+from ..views import NOTICE_SESSION_KEY, create_url
 
 register = template.Library()
 
@@ -38,7 +38,7 @@ def _section_context(context, post, viewer=None) -> dict:
     return {
         "post": post,
         "thread": thread,
-        "thread_html": render_items(thread.items, comments_open=is_open),
+        "thread_html": render_items(thread.items, comments_open=is_open, post_author_id=post.author_id),
         "request": context.get("request"),
         "feed_url": post.get_comments_feed_url(),
         "form_slot": FORM_SLOT,
@@ -75,6 +75,19 @@ def do_comment_thread(parser, token):
     return CommentThreadNode(nodelist, parser.compile_filter(bits[1]))
 
 
+def take_comment_notice(request, post) -> tuple[int, str] | None:
+    """The message left for the reader about the comment they just posted on this post, as (comment id,
+    text), taken from the session so that it shows once; None when there is none."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    notice = session.get(NOTICE_SESSION_KEY)
+    if not isinstance(notice, dict) or notice.get("post") != post.pk:
+        return None
+    del session[NOTICE_SESSION_KEY]
+    return int(notice["comment"]), str(notice["text"])
+
+
 class CommentThreadNode(template.Node):
     def __init__(self, nodelist, post):
         self.nodelist = nodelist
@@ -87,13 +100,14 @@ class CommentThreadNode(template.Node):
         shared = self.nodelist.render(context)
         page = PAGE_MARK.search(shared)
         held = held_comments(post, viewer, first_path=(page and page[1]) or None, next_path=(page and page[2]) or None)
+        notice = take_comment_notice(request, post)
         try:
-            section = personalise(shared, viewer=viewer, post=post, held=list(held))
+            section = personalise(shared, viewer=viewer, post=post, held=list(held), notice=notice)
         except Unplaceable:
             # A held comment answers one the shared page does not show (a removed comment with no other
             # visible reply): render this reader's own page of threads, where it has its place.
             own = get_template("comments/_thread.html").render(_section_context(context, post, viewer))
-            section = personalise(own, viewer=viewer, post=post)
+            section = personalise(own, viewer=viewer, post=post, notice=notice)
         section = PAGE_MARK.sub("", section, count=1)
         return section.replace(FORM_SLOT, self.form(context, post, viewer), 1)
 

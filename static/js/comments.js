@@ -25,11 +25,14 @@
     var headingText = heading ? heading.textContent : "";
     var cancel = form.querySelector(".comment-cancel-reply");
     var body = form.querySelector("textarea[name=body]");
+    var submit = form.querySelector("button[type=submit]");
+    var submitText = submit ? submit.textContent : "";
 
     function reset() {
       home.insertBefore(form, anchor);
       if (parentInput) parentInput.value = "";
       if (heading) heading.textContent = headingText;
+      if (submit) submit.textContent = submitText;
       if (cancel) cancel.hidden = true;
     }
 
@@ -44,6 +47,7 @@
       parentInput.value = link.dataset.parent;
       var author = comment.querySelector(":scope > .comment-meta .comment-author");
       if (heading) heading.textContent = "Your reply to " + (author ? author.textContent : "this comment");
+      if (submit) submit.textContent = "Post reply";
       if (cancel) cancel.hidden = false;
       if (body) body.focus();
     });
