@@ -1,10 +1,10 @@
-"""Checking and re-encoding uploaded images (avatars here; post covers reuse it).
+"""Checking and re-encoding uploaded images (avatars here; post covers and the media library reuse it).
 
-Only `process_upload` is public. It never trusts the file name or the browser's content type: it reads the
-bytes, lets Pillow identify them, checks the pixel count from the header *before* decoding anything, then
-decodes, applies the EXIF orientation, and re-encodes the pixels into a fresh image, so no metadata (EXIF with
-GPS position, XMP, comments, ICC profiles) survives. Every problem becomes a `ValidationError` whose message
-can be shown to the person who uploaded the file as it is.
+`process_upload` (avatars, covers) and `open_image` (the media library) are public. Neither trusts the file
+name or the browser's content type: they read the bytes, let Pillow identify them, check the pixel count from
+the header *before* decoding anything, then decode and apply the EXIF orientation; the pixels are copied into
+a fresh image, so no metadata (EXIF with GPS position, XMP, comments, ICC profiles) survives. Every problem
+becomes a `ValidationError` whose message can be shown to the person who uploaded the file as it is.
 """
 
 import logging
@@ -55,19 +55,39 @@ def process_upload(
     image Pillow can read, is not JPEG/PNG/GIF/WebP (SVG is refused), has more than `max_pixels` pixels (a
     decompression bomb is refused from its header, never decoded), or is truncated or corrupt.
     """
-    data = _read_at_most(upload, max_bytes)
     width, height = (size, size) if isinstance(size, int) else size
+    picture, _ = open_image(upload, max_bytes=max_bytes, max_pixels=max_pixels, draft_box=(width, height))
+    if square:
+        picture = ImageOps.fit(picture, (width, height), Image.Resampling.LANCZOS, centering=(0.5, 0.5))
+    else:
+        picture.thumbnail((width, height), Image.Resampling.LANCZOS)
+    return _encode(picture, quality)
+
+
+def open_image(
+    upload, *, max_bytes: int, max_pixels: int, draft_box: tuple[int, int] | None = None
+) -> tuple[Image.Image, str]:
+    """Check an uploaded image and decode it: returns `(picture, format)`, the picture upright (EXIF orientation
+    applied) as a new RGB or RGBA image that carries no metadata, and the format Pillow found in the bytes
+    (`"JPEG"`, `"PNG"`, `"GIF"` or `"WEBP"`).
+
+    The checks and their `ValidationError`s are those of `process_upload`; the size and the pixel count are
+    checked before anything is decoded. With `draft_box`, a JPEG may be decoded at 1/2, 1/4 or 1/8 scale when
+    that still covers the box (cheaper for a picture that is to be made smaller anyway).
+    """
+    data = _read_at_most(upload, max_bytes)
     with warnings.catch_warnings():
         # Pillow warns (rather than fails) between MAX_IMAGE_PIXELS and twice that; refuse those too.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(BytesIO(data)) as image:
                 _check_header(image, max_pixels)
-                if image.format == "JPEG":
+                image_format = image.format
+                if image_format == "JPEG" and draft_box:
                     # Lets the JPEG decoder produce a smaller picture directly (1/2, 1/4, 1/8 scale).
-                    image.draft("RGB", (width, height))
+                    image.draft("RGB", draft_box)
                 image.load()
-                picture = _clean_pixels(image)
+                return _clean_pixels(image), image_format
         except ValidationError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -84,12 +104,6 @@ def process_upload(
             raise ValidationError(
                 "This image appears to be damaged or incomplete. Please try another file.", code="invalid_image"
             ) from None
-
-    if square:
-        picture = ImageOps.fit(picture, (width, height), Image.Resampling.LANCZOS, centering=(0.5, 0.5))
-    else:
-        picture.thumbnail((width, height), Image.Resampling.LANCZOS)
-    return _encode(picture, quality)
 
 
 def _read_at_most(upload, max_bytes: int) -> bytes:
@@ -132,15 +146,18 @@ def _too_many_pixels(max_pixels: int) -> ValidationError:
 
 def _clean_pixels(image: Image.Image) -> Image.Image:
     """The decoded picture, turned upright, as a new RGB or RGBA image carrying no metadata at all."""
-    image = ImageOps.exif_transpose(image)
+    # In place: a 12-megapixel photo is 36 MB of pixels, and every copy counts (see bench/pictures.py).
+    ImageOps.exif_transpose(image, in_place=True)
     has_alpha = image.mode in {"RGBA", "LA", "PA"} or (image.mode == "P" and "transparency" in image.info)
     mode = "RGBA" if has_alpha else "RGB"
     if image.mode in {"I;16", "I;16B", "I;16L", "I", "F"}:
         # 16-bit and float greyscale do not convert to RGB directly.
         image = image.convert("L")
-    converted = image.convert(mode)
-    # Copying raw pixels into a new image leaves `info` (exif, icc_profile, xmp, comment…) behind.
-    return Image.frombytes(mode, converted.size, converted.tobytes())
+    source = image if image.mode == mode else image.convert(mode)
+    # Pasting the pixels into a new, blank image leaves `info` (exif, icc_profile, xmp, comment…) behind.
+    clean = Image.new(mode, source.size)
+    clean.paste(source)
+    return clean
 
 
 def _encode(picture: Image.Image, quality: int) -> ContentFile:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "accounts",
+    "library",
     "posts",
     "comments",
     "transfer",
@@ -257,6 +258,14 @@ if AWS_STORAGE_BUCKET_NAME:
 # site run with gunicorn alone shows its pictures; behind a proxy that serves MEDIA_ROOT, turn it off.
 # Never with a bucket: the pages then link to the bucket.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG) and not AWS_STORAGE_BUCKET_NAME
+
+# The media library (library/): pictures in posts. Each upload is at most PICTURE_MAX_UPLOAD_MB and
+# PICTURE_MAX_MEGAPIXELS (checked before decoding); each user stores at most PICTURE_QUOTA_MB of originals.
+# Renditions at these widths (never wider than the picture) are made in the background.
+PICTURE_MAX_BYTES = int(float(env("PICTURE_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
+PICTURE_MAX_PIXELS = int(float(env("PICTURE_MAX_MEGAPIXELS", "40")) * 1_000_000)
+PICTURE_QUOTA_BYTES = int(float(env("PICTURE_QUOTA_MB", "1024")) * 1024 * 1024)
+PICTURE_RENDITION_WIDTHS = (480, 960, 1600, 2400)
 
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

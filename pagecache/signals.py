@@ -12,6 +12,7 @@ from django.dispatch import receiver
 
 from comments.models import Comment
 from comments.signals import comments_changed
+from library.signals import pictures_changed
 from posts.models import Blog, Label, Post
 from posts.signals import post_published
 
@@ -97,3 +98,12 @@ def user_changed(sender, instance, created=False, update_fields=None, **kwargs):
 @receiver(post_delete, sender=Label)
 def label_changed(sender, instance, **kwargs):
     bump_now_and_on_commit(GLOBAL)
+
+
+@receiver(pictures_changed)
+def pictures_were_changed(sender, picture_ids, **kwargs):
+    # A post page offers its pictures' renditions once they exist (library.html): the pages showing them
+    # must not go on being served without (one query for the posts, one for their blogs).
+    post_ids = set(Post.pictures.through.objects.filter(picture_id__in=picture_ids).values_list("post_id", flat=True))
+    if post_ids:
+        posts_changed(post_ids)

@@ -137,12 +137,18 @@ class Post(models.Model):
         blank=True, max_length=1000, help_text="A short summary for lists and feeds; the first paragraph if empty."
     )
     cover = models.ImageField(upload_to=cover_upload_to, blank=True)
+    cover_alt = models.CharField(
+        "cover alt text", max_length=300, blank=True, help_text="What the cover picture shows."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # When a scheduled post should appear; kept as the author typed it.
     publish_at = models.DateTimeField(null=True, blank=True)
     # First publication (or, while scheduled, the time it will appear): the permalink's year and month.
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     labels = models.ManyToManyField(Label, blank=True, related_name="posts")
+    # Pictures of the media library the body shows, kept by `posts.services` on every save, so that the
+    # library can say where each picture is used.
+    pictures = models.ManyToManyField("library.Picture", blank=True, related_name="posts", editable=False)
     comments_enabled = models.BooleanField("allow comments", default=True)
     word_count = models.PositiveIntegerField(default=0, editable=False)
     # Kept by database triggers on the comments table (comments migration 0004), so that lists and the

@@ -15,12 +15,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from library.html import pictures_in
+
 from .models import Blog, Label, Post
 from .signals import post_published
 
 TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length
 BODY_MAX_LENGTH = 100_000
 EXCERPT_MAX_LENGTH = Post._meta.get_field("excerpt").max_length
+COVER_ALT_MAX_LENGTH = Post._meta.get_field("cover_alt").max_length
 LABEL_MAX_LENGTH = Label._meta.get_field("name").max_length
 MAX_LABELS = 20
 SLUG_BASE_MAX_LENGTH = 80
@@ -163,6 +166,7 @@ def create_post(
     status: str = Post.Status.DRAFT,
     publish_at: datetime | None = None,
     cover=None,
+    cover_alt: str = "",
     excerpt: str = "",
     comments_enabled: bool = True,
     published_at: datetime | None = None,
@@ -185,12 +189,14 @@ def create_post(
         body_format=body_format,
         excerpt=excerpt.strip(),
         comments_enabled=comments_enabled,
+        cover_alt=_one_line(cover_alt)[:COVER_ALT_MAX_LENGTH],
     )
     if cover:
         post.cover = cover
     becomes_public = _apply_status(post, status=status, publish_at=publish_at, now=now, published_at=published_at)
     _save_with_unique_slug(post, exclude_pk=None)
     post.labels.set(get_or_create_labels(label_names))
+    record_pictures(post=post, is_new=True)
     if becomes_public:
         _announce(post)
     return post
@@ -206,6 +212,7 @@ def update_post(
     status=_UNCHANGED,
     publish_at=_UNCHANGED,
     cover=_UNCHANGED,
+    cover_alt=_UNCHANGED,
     excerpt=_UNCHANGED,
     comments_enabled=_UNCHANGED,
 ) -> Post:
@@ -223,6 +230,8 @@ def update_post(
     post.title, post.body, post.excerpt = new_title, new_body, new_excerpt
     if comments_enabled is not _UNCHANGED:
         post.comments_enabled = comments_enabled
+    if cover_alt is not _UNCHANGED:
+        post.cover_alt = _one_line(cover_alt)[:COVER_ALT_MAX_LENGTH]
     if cover is not _UNCHANGED:
         _delete_file_on_commit(post.cover)
         post.cover = cover or ""
@@ -236,9 +245,19 @@ def update_post(
         _save_with_unique_slug(post, exclude_pk=post.pk)
     if label_names is not None:
         post.labels.set(get_or_create_labels(label_names))
+    record_pictures(post=post)
     if becomes_public:
         _announce(post)
     return post
+
+
+def record_pictures(*, post: Post, is_new: bool = False) -> None:
+    """Note which pictures of the media library the post shows, so that the library can say where each is
+    used. No query when a new post shows none, one when an old one shows none and showed none before,
+    three or four otherwise."""
+    pictures = pictures_in(post.body_html)
+    if pictures or (not is_new and post.pictures.exists()):
+        post.pictures.set(pictures)
 
 
 def _delete_file_on_commit(file) -> None:
