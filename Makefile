@@ -82,5 +82,11 @@ screenshots: $(BIN)/.installed-test node_modules/.installed
 bench-import: $(BIN)/.installed
 	$(BIN)/python -m transfer.bench_import $(BENCH_ARGS)
 
+# A 12-megapixel JPEG through the upload request and the renditions task: time and peak memory of each
+# (see bench/pictures.py). BENCH_RUNS=5 for more runs.
+.PHONY: bench-pictures
+bench-pictures: $(BIN)/.installed
+	$(BIN)/python -m bench.pictures
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

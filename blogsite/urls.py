@@ -12,6 +12,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("", include("comments.urls")),
     path("", include("transfer.urls")),
+    path("", include("library.urls")),
     path("", include("posts.urls")),
 ]
 

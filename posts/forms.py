@@ -10,6 +10,7 @@ from .services import BODY_MAX_LENGTH, EXCERPT_MAX_LENGTH, TITLE_MAX_LENGTH, par
 # A cover is shown at most this wide (and tall); larger uploads are scaled down, smaller ones kept.
 COVER_MAX_SIZE = (1600, 1600)
 COVER_MAX_BYTES = 8 * 1024 * 1024
+COVER_ALT_MAX_LENGTH = Post._meta.get_field("cover_alt").max_length
 
 
 class PostForm(forms.Form):
@@ -51,6 +52,13 @@ class PostForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ALLOWED_CONTENT_TYPES}),
         help_text="Optional picture shown above the post and in link previews (JPEG, PNG, GIF or WebP).",
+    )
+    cover_alt = forms.CharField(
+        label="Cover alt text",
+        required=False,
+        max_length=COVER_ALT_MAX_LENGTH,
+        help_text="What the cover picture shows, for people who cannot see it.",
+        error_messages={"max_length": f"Alt text has at most {COVER_ALT_MAX_LENGTH} characters."},
     )
     remove_cover = forms.BooleanField(required=False, label="Remove the current cover")
     excerpt = forms.CharField(
@@ -104,6 +112,7 @@ class PostForm(forms.Form):
             "publish_at": data["publish_at"] if data["status"] == Post.Status.SCHEDULED else None,
             "excerpt": data["excerpt"],
             "comments_enabled": not data["comments_disabled"],
+            "cover_alt": data["cover_alt"],
         }
         if data.get("cover"):
             kwargs["cover"] = data["cover"]
@@ -120,6 +129,7 @@ class PostForm(forms.Form):
             "status": post.status,
             "publish_at": timezone.localtime(post.publish_at) if post.publish_at else None,
             "excerpt": post.excerpt,
+            "cover_alt": post.cover_alt,
             "comments_disabled": not post.comments_enabled,
         }
 
