@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from comments.models import Comment
 from comments.signals import comments_changed
+from library.models import Picture
+from library.services import delete_pictures_of
 from posts.models import Blog, Post
 from posts.services import delete_post
 
@@ -41,6 +43,17 @@ def export_user_data(*, user, site_url: str) -> Iterator[str]:
         "blog": {"title": blog.title, "description": blog.description, "comment_policy": blog.comment_policy}
         if blog
         else None,
+        "pictures": [
+            {
+                "url": site_url.rstrip("/") + picture.url,
+                "alt": picture.alt,
+                "width": picture.width,
+                "height": picture.height,
+                "bytes": picture.bytes,
+                "created_at": iso(picture.created_at),
+            }
+            for picture in Picture.objects.owned_by(user).order_by("pk")
+        ],
     }
     comments = Comment.objects.filter(author=user).select_related("post", "post__author").order_by("pk").iterator(500)
     yield from json_document(
@@ -86,6 +99,7 @@ def delete_account(*, user, keep_comments: bool) -> None:
         comments_changed.send(sender=Comment, post_ids=touched)
         for post in Post.objects.filter(author=user):
             delete_post(post=post)
+        delete_pictures_of(owner=user)
         avatar = user.avatar.name if user.avatar else ""
         storage = user.avatar.storage if user.avatar else None
         user.delete()

@@ -71,7 +71,7 @@
       var before = textarea.value.slice(0, start);
       var after = textarea.value.slice(end);
       var lead = before && !/\n\n$/.test(before) ? (/\n$/.test(before) ? "\n" : "\n\n") : "";
-      var tail = after && !/^\n/.test(after) ? "\n\n" : "";
+      var tail = after && !/^\n\n/.test(after) ? (/^\n/.test(after) ? "\n" : "\n\n") : "";
       textarea.value = before + lead + text + tail + after;
       var caret = (before + lead + text).length;
       textarea.focus();
