@@ -1,6 +1,7 @@
 """Blogsite's hooks into django-allauth."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
 from background.mail import OutboxBackend
 
@@ -30,3 +31,13 @@ class AccountAdapter(DefaultAccountAdapter):
         message = super().render_mail(template_prefix, email, context, headers=headers)
         message.connection = OutboxBackend()
         return message
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def populate_user(self, request, sociallogin, data):
+        """The new account as the provider describes it, with the provider's name for the person as the display
+        name. The username the provider suggests only fills in the sign-up form, which checks it as at sign-up."""
+        user = super().populate_user(request, sociallogin, data)
+        name = (data.get("name") or " ".join(filter(None, [data.get("first_name"), data.get("last_name")]))).strip()
+        user.display_name = name[: User._meta.get_field("display_name").max_length]
+        return user

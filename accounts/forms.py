@@ -1,6 +1,7 @@
 from allauth.account import app_settings as account_settings
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 from crispy_bootstrap5.bootstrap5 import Switch
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout
@@ -29,6 +30,15 @@ class SignupForm(AllauthSignupForm):
             field = self.fields[self.honeypot_field_name]
             field.label = "Leave this field empty"
             field.widget.attrs = {"tabindex": "-1", "autocomplete": "off"}
+        self.fields["username"].help_text = User._meta.get_field("username").help_text
+
+
+class SocialSignupForm(AllauthSocialSignupForm):
+    """The one question a first sign-in through another site asks: the username (the blog's address), checked
+    as at sign-up (AccountAdapter.clean_username), and the email address when the provider gave none."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.fields["username"].help_text = User._meta.get_field("username").help_text
 
 

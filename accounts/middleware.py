@@ -1,5 +1,5 @@
 """Staff accounts may use the admin and the moderation queue only once a second factor protects them; each
-signed-in session's row on the sessions page stays current."""
+signed-in session's row on the sessions page stays current; an unreachable sign-in provider gets a page."""
 
 import time
 
@@ -7,7 +7,8 @@ from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 
@@ -71,3 +72,27 @@ class SessionActivityMiddleware:
                 UserSession.objects.create_from_request(request)
                 mark_session_seen(request)
         return self.get_response(request)
+
+
+class SocialProviderErrorMiddleware:
+    """A sign-in provider that cannot be reached (down, too slow: SOCIALACCOUNT_REQUESTS_TIMEOUT) as the sign-in
+    starts gets the sign-in error page with 502, not a server error. allauth handles failures later in the
+    exchange itself; this one happens before, when it fetches an OpenID Connect server's configuration.
+    A provider with no app configured answers 404."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from allauth.socialaccount.models import SocialApp
+        from requests import RequestException
+
+        if isinstance(exception, SocialApp.DoesNotExist):
+            # allauth's addresses for a provider that has no app configured (in the environment or the admin).
+            raise Http404("No such sign-in provider here.") from exception
+        if not isinstance(exception, RequestException):
+            return None
+        return render(request, "socialaccount/authentication_error.html", {"provider_unreachable": True}, status=502)

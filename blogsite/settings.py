@@ -12,6 +12,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from blogsite.socialproviders import social_providers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -58,6 +60,10 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.openid_connect",
     "django_tasks",
     "django_tasks_db",
     # The queue and the mail outbox, below accounts: every app may queue work and mail through it.
@@ -90,6 +96,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffSecondFactorMiddleware",
     "accounts.middleware.SessionActivityMiddleware",
+    "accounts.middleware.SocialProviderErrorMiddleware",
     "blogsite.middleware.RejectNulInPathMiddleware",
     "transfer.middleware.LegacyRedirectMiddleware",
 ]
@@ -186,6 +193,21 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Changing the email address or the password, and deleting the account, ask for the password (or a second
 # factor) again when the last sign-in is older than ACCOUNT_REAUTHENTICATION_TIMEOUT (300 s).
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
+
+# Social sign-in (allauth.socialaccount): GitHub, Google and any OpenID Connect server, each on when its
+# credentials are in the environment (blogsite/socialproviders.py) or added in the admin. The first sign-in
+# asks for a username (the blog's address), checked as at sign-up. An address the provider vouches for
+# that belongs to an existing account signs in to it only with SOCIALACCOUNT_EMAIL_AUTHENTICATION=1 (trust
+# every configured provider's verification first); otherwise the person is asked to sign in and connect.
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "accounts.forms.SocialSignupForm"}
+SOCIALACCOUNT_PROVIDERS = social_providers(os.environ)
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = env_bool("SOCIALACCOUNT_EMAIL_AUTHENTICATION", False)
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+# Seconds to wait for a provider's server (discovery, token, user info) before the sign-in fails with a message.
+SOCIALACCOUNT_REQUESTS_TIMEOUT = int(env("SOCIALACCOUNT_REQUESTS_TIMEOUT", "10"))
 
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) with recovery codes, and security keys
 # or passkeys (WebAuthn), which can also sign in on their own, without a password.

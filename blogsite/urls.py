@@ -7,6 +7,8 @@ from . import views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    # Google's One Tap posts here without a CSRF token (allauth checks its own); the site does not offer it.
+    path("accounts/google/login/token/", views.not_found),
     path("accounts/", include("allauth.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

@@ -169,3 +169,8 @@ def media(request, path):
     response["X-Content-Type-Options"] = "nosniff"
     response[CSP_HEADER] = MEDIA_CSP
     return response
+
+
+def not_found(request, *args, **kwargs):
+    """404 for an address that an installed app routes but the site does not offer."""
+    raise Http404

@@ -64,16 +64,27 @@ def test_a_blogger_turns_on_an_authenticator_app_and_signs_in_with_its_code(kare
 def test_the_account_security_pages_have_no_serious_accessibility_violation(karen, new_context):
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from allauth.socialaccount.models import SocialApp
 
+    SocialApp.objects.create(
+        provider="openid_connect", provider_id="town", name="Town ID", client_id="blogsite", secret="s",
+        settings={"server_url": "https://id.town.example"},
+    )  # fmt: skip
     context = new_context(bypass_csp=True)
     page = context.new_page()
-    sign_in(page, "karen")
     report = []
 
     def audit(name):
         violations = run_axe(page)
         if violations:
             report.append(f"{name}:\n{describe_violations(violations)}")
+
+    page.goto("/accounts/login/")
+    expect(page.locator("main")).to_contain_text("Town ID")
+    audit("sign-in with another site's button")
+    sign_in(page, "karen")
+    page.goto("/accounts/3rdparty/")
+    audit("accounts on other sites")
 
     page.goto("/accounts/2fa/")
     audit("two-factor overview")
