@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.tests.images import SVG, image_bytes, png_bomb, truncated_jpeg, upload
 from library.models import Picture
-from posts.services import create_post
+from posts.services import create_post, update_post
 
 from .factories import make_picture
 from .test_services import stored_files
@@ -232,3 +232,20 @@ def test_the_editor_offers_the_picture_tools_and_flags_pictures_without_alt(clie
     assert "js/pictures.js" in page
     fresh = client.get(reverse("posts:write")).content.decode()
     assert "data-picture-alt-warning hidden" in fresh
+
+
+def test_the_editor_page_query_count_does_not_grow_with_ones_uploads(client, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(user)
+    post = create_post(author=user, title="Pictures", body="Words.")
+    counts = []
+    for more in (1, 15):
+        for _ in range(more):
+            picture = make_picture(user, size=(40, 30))
+        update_post(post=post, body=f"![x]({picture.url})")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(post.get_edit_url()).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
