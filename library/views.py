@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -14,6 +15,8 @@ from accounts.views import verify_email_response
 from . import services
 from .forms import AltForm, PictureForm
 from .models import Picture
+
+PAGE_SIZE = 40
 
 
 def _wants_json(request) -> bool:
@@ -39,8 +42,8 @@ def _library_context(request) -> dict:
 @login_required
 @require_http_methods(["GET"])
 def picture_list(request):
-    pictures = Picture.objects.owned_by(request.user).for_library()
-    context = {"pictures": pictures, "form": PictureForm(), **_library_context(request)}
+    page = Paginator(Picture.objects.owned_by(request.user).for_library(), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"pictures": page.object_list, "page_obj": page, "form": PictureForm(), **_library_context(request)}
     return render(request, "library/picture_list.html", context)
 
 

@@ -153,8 +153,8 @@ def test_the_library_page_query_count_is_flat(client, user, n, django_assert_num
         create_post(author=user, title=f"Post {i}", body=f"![]({picture.url})", status="published")
     client.force_login(user)
 
-    # Session, user, the quota's sum, the pictures, their posts, those posts' authors.
-    with django_assert_num_queries(6):
+    # Session, user, the quota's sum, the count for the pages, the pictures, their posts, those posts' authors.
+    with django_assert_num_queries(7):
         response = client.get(LIBRARY)
     assert response.content.decode().count('class="library-item"') == n
 
@@ -249,3 +249,19 @@ def test_the_editor_page_query_count_does_not_grow_with_ones_uploads(client, use
             assert client.get(post.get_edit_url()).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_long_library_comes_in_pages(client, user, monkeypatch):
+    from library import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for n in range(3):
+        make_picture(user, size=(20, 20), alt=f"Picture {n}")
+    client.force_login(user)
+
+    first = client.get(LIBRARY).content.decode()
+    second = client.get(LIBRARY, {"page": 2}).content.decode()
+
+    assert "Picture 2" in first and "Picture 1" in first and "Picture 0" not in first
+    assert "Picture 0" in second and "Page 2 of 2" in second
+    assert client.get(LIBRARY, {"page": "x"}).status_code == 200
