@@ -20,8 +20,10 @@ def _test_settings(settings, tmp_path):
     }
     # Staff need no second factor in tests unless the environment or a test asks for it, as under `make run`.
     settings.MFA_REQUIRED_FOR_STAFF = os.environ.get("MFA_REQUIRED_FOR_STAFF", "").strip() == "1"
-    # Tests see every page fresh; the page cache's own tests turn it on.
+    # Tests see every page fresh; the page cache's own tests turn it on. The cache is the process's own:
+    # tests run in one process, and the shared file cache has tests of its own (tests/prod/test_shared_cache.py).
     settings.PAGE_CACHE_SECONDS = 0
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -29,7 +31,7 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(_test_settings):
     from django.core.cache import cache
 
     cache.clear()

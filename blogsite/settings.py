@@ -4,7 +4,9 @@ With nothing set, the site runs in development on SQLite with a local-memory cac
 to PostgreSQL and `REDIS_URL` to Redis. With `DEBUG=0`, `SECRET_KEY` and `ALLOWED_HOSTS` are required.
 """
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -150,7 +152,19 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "blogsite"}}
+    # Without Redis, every process of this machine (gunicorn's workers, the task worker, manage.py) shares
+    # one cache in files, so that a change seen by one worker invalidates the pages of all of them and the
+    # login lockout and rate limits count every attempt (see blogsite/cache.py). By default it lives in the
+    # temporary folder, named after this checkout and its database, so that two sites never share one.
+    _database = "|".join(str(DATABASES["default"].get(part, "")) for part in ("ENGINE", "HOST", "PORT", "NAME"))
+    _cache_name = hashlib.sha256(f"{BASE_DIR}|{_database}".encode()).hexdigest()[:16]
+    CACHES = {
+        "default": {
+            "BACKEND": "blogsite.cache.SharedFileCache",
+            "LOCATION": env("CACHE_DIR") or os.path.join(tempfile.gettempdir(), f"blogsite-cache-{_cache_name}"),
+            "OPTIONS": {"MAX_ENTRIES": int(env("CACHE_MAX_ENTRIES", "20000"))},
+        }
+    }
 # Anonymous pages and comment threads are cached this long at most (0: not at all). Changes show at once
 # (see pagecache/versions.py); the limit only bounds what time alone changes, such as comments closing.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))

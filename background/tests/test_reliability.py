@@ -64,6 +64,10 @@ Comment.objects.all().delete()
 OutgoingMail.objects.all().delete()
 DBTaskResult.objects.all().delete()
 WorkerHeartbeat.objects.all().delete()
+# The processes share a file cache: forget the last test's rate-limit counts and double-submit marks.
+from django.core.cache import cache
+
+cache.clear()
 """
 
 
@@ -221,6 +225,7 @@ def scratch_site(tmp_path_factory):
         "MAIL_RETRY_SECONDS": "0.5",
         "MAIL_MAX_ATTEMPTS": "30",
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
+        "CACHE_DIR": str(tmp_path_factory.mktemp("cache")),
         "LOG_FORMAT": "plain",
         "LOG_LEVEL": "WARNING",
     }
@@ -239,7 +244,7 @@ def scratch_site(tmp_path_factory):
 
 @pytest.fixture
 def site(scratch_site):
-    """The scratch site with no comments, mail, tasks or workers left by an earlier test."""
+    """The scratch site with no comments, mail, tasks, workers or cached state left by an earlier test."""
     scratch_site.shell(RESET)
     port = free_port()
     scratch_site.env["EMAIL_PORT"] = str(port)
