@@ -3,15 +3,17 @@
 Starts gunicorn with 3 workers and DEBUG=0 on a SQLite file in a temporary folder, with no REDIS_URL, so
 the workers share the file cache of blogsite/cache.py. Each worker's access log line carries its process
 id, so the tests can tell that every worker took part. Checks that after a comment is removed through one
-worker no worker serves the page with it any more, and that the login lockout counts attempts made at
-any worker.
+worker no worker serves the page with it any more, that the login lockout counts attempts made at any
+worker, and that 200 comments posted at once from 8 threads are all stored without a 5xx.
 """
 
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -153,6 +155,41 @@ def test_a_removed_comment_leaves_every_workers_cached_page_at_once(site):
     stale = [headers.get("X-Page-Cache") for status, headers, html in after if "A comment to remove." in html]
     assert stale == [], f"{len(stale)} of {len(after)} reads after the removal served the old page"
     assert all(status == 200 for status, _, _ in after)
+
+
+def test_comments_posted_at_once_from_many_threads_are_all_stored(site):
+    base, seeded, database, served_by, offset = site
+    post = seeded["post"]
+    writers = []
+    for n in range(WRITERS):
+        browser = Browser()
+        status, _ = sign_in(browser, base, f"writer{n}", "writer-password-1")
+        assert status == 302
+        writers.append((browser, browser.csrf_token(base + post)))
+
+    start = offset()
+    statuses = []
+    lock = threading.Lock()
+
+    def write(n: int) -> None:
+        browser, token = writers[n % WRITERS]
+        status, _, _ = browser.request(
+            f"{base}{post}comments/", {"csrfmiddlewaretoken": token, "body": f"Comment number {n} of the storm."}
+        )
+        with lock:
+            statuses.append(status)
+
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        list(pool.map(write, range(COMMENTS)))
+
+    assert sorted(set(statuses)) == [302], {s: statuses.count(s) for s in set(statuses)}
+    assert len(served_by(f"{post}comments/", start)) == WORKERS
+    with sqlite3.connect(database) as db:
+        (stored,) = db.execute(
+            "SELECT COUNT(*) FROM comments_comment WHERE post_id = ? AND body LIKE 'Comment number % of the storm.'",
+            (seeded["post_id"],),
+        ).fetchone()
+    assert stored == COMMENTS
 
 
 def test_the_login_lockout_counts_attempts_at_every_worker(site):
