@@ -409,6 +409,8 @@ COMMENTS_CLOSE_AFTER_DAYS = int(env("COMMENTS_CLOSE_AFTER_DAYS", "0"))
 COMMENTS_HOLD_AFTER_DAYS = int(env("COMMENTS_HOLD_AFTER_DAYS", "0"))
 # Comment rate limit per user and per IP, in comments per minute.
 COMMENTS_RATE_PER_MINUTE = int(env("COMMENTS_RATE_PER_MINUTE", "5"))
+# Revisions kept per post; older ones are dropped as new saves come in.
+POST_REVISIONS_KEEP = max(1, int(env("POST_REVISIONS_KEEP", "50")))
 
 # Logs go to stdout as JSON lines (one object per record, tracebacks included), for the process manager
 # or container runtime to collect; LOG_FORMAT=plain gives readable lines in development.

@@ -27,7 +27,7 @@ class PostForm(forms.Form):
         required=False,
         strip=False,
         max_length=BODY_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace"}),
+        widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace editor-body", "data-editor-body": ""}),
         help_text="Markdown: **bold**, *italic*, [links](https://example.org), # headings, lists, > quotes, "
         "```code```, tables.",
         error_messages={
@@ -39,7 +39,15 @@ class PostForm(forms.Form):
         max_length=2000,
         help_text="Separate labels with commas, e.g. travel, photos, 日本.",
     )
-    status = forms.ChoiceField(choices=Post.Status.choices, initial=Post.Status.DRAFT, widget=forms.RadioSelect)
+    # Sent by the form's buttons (Save draft, Publish, Schedule, Update, Unpublish), each carrying its value.
+    status = forms.ChoiceField(
+        choices=Post.Status.choices,
+        initial=Post.Status.DRAFT,
+        error_messages={
+            "required": "Choose what to do with the post: save it as a draft, publish it or schedule it.",
+            "invalid_choice": "Choose draft, scheduled or published.",
+        },
+    )
     publish_at = forms.DateTimeField(
         label="Publish at",
         required=False,
@@ -121,6 +129,19 @@ class PostForm(forms.Form):
         return kwargs
 
     @classmethod
+    def initial_from(cls, data, *, post: Post | None = None, submitted: bool = True) -> dict:
+        """Initial values from submitted form data (`submitted`) or an autosave's content over the post's
+        own, so that the form shows what the writer typed without judging it yet."""
+        initial = cls.initial_for(post) if post is not None else {}
+        for name in ("title", "body", "labels", "excerpt", "publish_at"):
+            if name in data:
+                initial[name] = data[name]
+        if submitted:
+            # An unticked box is absent from submitted data.
+            initial["comments_disabled"] = bool(data.get("comments_disabled"))
+        return initial
+
+    @classmethod
     def initial_for(cls, post: Post) -> dict:
         return {
             "title": post.title,
@@ -143,3 +164,20 @@ class BlogSettingsForm(forms.ModelForm):
             "description": "A line or two under the title.",
             "comment_policy": "How new comments on your posts appear.",
         }
+
+
+class AutosaveForm(forms.Form):
+    """What the editor's script sends as the writer types: the text so far, never judged beyond its size."""
+
+    post = forms.IntegerField(required=False, min_value=1)
+    title = forms.CharField(required=False, strip=False, max_length=TITLE_MAX_LENGTH)
+    body = forms.CharField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
+    labels = forms.CharField(required=False, max_length=2000)
+    excerpt = forms.CharField(required=False, strip=False, max_length=EXCERPT_MAX_LENGTH)
+
+
+class PreviewForm(forms.Form):
+    """The body to render for the live preview, and the post it belongs to (for imported HTML posts)."""
+
+    post = forms.IntegerField(required=False, min_value=1)
+    body = forms.CharField(required=False, strip=False, max_length=BODY_MAX_LENGTH)

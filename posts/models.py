@@ -183,10 +183,7 @@ class Post(models.Model):
         # PostgreSQL cannot store NUL in text, and no writer means one: drop it rather than fail.
         self.title, self.body, self.excerpt = (v.replace("\x00", "") for v in (self.title, self.body, self.excerpt))
         # The stored HTML is always the sanitized rendering of the stored Markdown, whoever saves the row.
-        if self.body_format == self.BodyFormat.HTML:
-            self.body_html = sanitize_html(self.body, allow=IMPORTED_HTML)
-        else:
-            self.body_html = render_markdown(self.body)
+        self.body_html = self.render_body(self.body, self.body_format)
         self.word_count = count_words(html_to_text(self.body_html))
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "word_count"}
@@ -194,6 +191,16 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("posts:detail", kwargs=self.permalink_kwargs())
+
+    @classmethod
+    def render_body(cls, body: str, body_format: str = "markdown") -> str:
+        """A body as sanitized HTML: what a published post shows, and so what the editor's preview shows."""
+        if body_format == cls.BodyFormat.HTML:
+            return sanitize_html(body, allow=IMPORTED_HTML)
+        return render_markdown(body)
+
+    def get_history_url(self):
+        return reverse("posts:history", kwargs=self.permalink_kwargs())
 
     def get_edit_url(self):
         return reverse("posts:edit", kwargs=self.permalink_kwargs())
@@ -244,3 +251,73 @@ class Post(models.Model):
     def can_edit(self, user) -> bool:
         """The author, or someone allowed to change any post (superusers; not comment moderators)."""
         return user.is_authenticated and (user.pk == self.author_id or user.has_perm("posts.change_post"))
+
+
+class RevisionQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-created_at", "-pk")
+
+
+class Revision(models.Model):
+    """What a post said after one save: its title, body, labels and excerpt, and who saved it when.
+
+    Kept by `posts.services` on every save that changes one of those (at most `POST_REVISIONS_KEEP` per
+    post, the oldest dropped); restoring one saves the post again, which keeps a new revision."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    # Who saved it: the author, or staff. A deleted account leaves its revisions without a name.
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    # The label names as the form shows them, comma-separated.
+    labels = models.TextField(blank=True)
+    excerpt = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["post", "-created_at"], name="posts_revision_post_newest")]
+
+    def __str__(self):
+        return f"{self.title} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_restore_url(self):
+        return reverse("posts:restore_revision", kwargs={**self.post.permalink_kwargs(), "revision_id": self.pk})
+
+    def content(self) -> dict:
+        return {"title": self.title, "body": self.body, "labels": self.labels, "excerpt": self.excerpt}
+
+
+class Autosave(models.Model):
+    """What a writer typed and has not saved yet, kept while they type; readers never see it.
+
+    One per writer and post, and one per writer for a post not saved yet (`post` empty). Saving the post
+    (any action of the form) deletes it; the editor offers to restore it otherwise."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="autosaves")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="autosaves")
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    labels = models.TextField(blank=True)
+    excerpt = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "post"], condition=Q(post__isnull=False), name="posts_autosave_one_per_post"
+            ),
+            models.UniqueConstraint(
+                fields=["author"], condition=Q(post__isnull=True), name="posts_autosave_one_new_post"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Autosave of {self.title or 'a new post'} by {self.author_id}"
+
+    def content(self) -> dict:
+        return {"title": self.title, "body": self.body, "labels": self.labels, "excerpt": self.excerpt}

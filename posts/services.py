@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.utils.text import slugify
 
 from library.html import pictures_in
 
-from .models import Blog, Label, Post
+from .models import Autosave, Blog, Label, Post, Revision
 from .signals import post_published
 
 TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length
@@ -171,12 +172,14 @@ def create_post(
     comments_enabled: bool = True,
     published_at: datetime | None = None,
     body_format: str = Post.BodyFormat.MARKDOWN,
+    editor=None,
 ) -> Post:
     """A new post by `author` (whose blog is made if needed), rendered, slugged and labelled.
 
     For imports: `published_at` is the first-publication time of a post published elsewhere (with
     `status="published"`; otherwise publishing means now), and `body_format="html"` keeps an HTML body as
-    the source (sanitized with `IMPORTED_HTML`). Raises `ValidationError` on invalid content."""
+    the source (sanitized with `IMPORTED_HTML`). The first revision names `editor` (default: the author).
+    Raises `ValidationError` on invalid content."""
     title, body, excerpt = _one_line(title), _text(body), _text(excerpt)
     _validate(title=title, body=body, status=status, publish_at=publish_at, excerpt=excerpt)
     label_names = parse_labels(labels)
@@ -195,8 +198,10 @@ def create_post(
         post.cover = cover
     becomes_public = _apply_status(post, status=status, publish_at=publish_at, now=now, published_at=published_at)
     _save_with_unique_slug(post, exclude_pk=None)
-    post.labels.set(get_or_create_labels(label_names))
+    label_rows = get_or_create_labels(label_names)
+    post.labels.set(label_rows)
     record_pictures(post=post, is_new=True)
+    _record_revision(post, editor=editor or author, labels=[label.name for label in label_rows])
     if becomes_public:
         _announce(post)
     return post
@@ -215,9 +220,13 @@ def update_post(
     cover_alt=_UNCHANGED,
     excerpt=_UNCHANGED,
     comments_enabled=_UNCHANGED,
+    editor=None,
 ) -> Post:
     """Change what is given and leave the rest. The slug follows the title until the post is first
-    public, then stays, so that its permalink never breaks. `cover=None` removes the cover."""
+    public, then stays, so that its permalink never breaks. `cover=None` removes the cover.
+
+    A change of title, body, labels or excerpt keeps a revision by `editor` (default: the author); a post
+    that has none yet (written before revisions were kept) first gets one of what it said until now."""
     now = timezone.now()
     new_title = post.title if title is _UNCHANGED else _one_line(title)
     new_body = post.body if body is _UNCHANGED else _text(body)
@@ -226,6 +235,14 @@ def update_post(
     new_excerpt = post.excerpt if excerpt is _UNCHANGED else _text(excerpt).strip()
     _validate(title=new_title, body=new_body, status=new_status, publish_at=new_publish_at, excerpt=new_excerpt)
     label_names = None if labels is _UNCHANGED else parse_labels(labels)
+    # A change of status alone (publishing, moderation) keeps no revision and costs no query for one.
+    content_given = any(value is not _UNCHANGED for value in (title, body, labels, excerpt))
+    if content_given:
+        old_labels = [label.name for label in post.labels.all()]
+        new_labels = old_labels if label_names is None else label_names
+        changed = (post.title, post.body, post.excerpt, old_labels) != (new_title, new_body, new_excerpt, new_labels)
+        if changed and not post.revisions.exists():
+            _record_revision(post, editor=post.author, labels=old_labels, when=post.updated_at)
 
     post.title, post.body, post.excerpt = new_title, new_body, new_excerpt
     if comments_enabled is not _UNCHANGED:
@@ -244,8 +261,12 @@ def update_post(
     else:
         _save_with_unique_slug(post, exclude_pk=post.pk)
     if label_names is not None:
-        post.labels.set(get_or_create_labels(label_names))
+        label_rows = get_or_create_labels(label_names)
+        post.labels.set(label_rows)
+        new_labels = [label.name for label in label_rows]
     record_pictures(post=post)
+    if content_given:
+        _record_revision(post, editor=editor or post.author, labels=new_labels)
     if becomes_public:
         _announce(post)
     return post
@@ -258,6 +279,58 @@ def record_pictures(*, post: Post, is_new: bool = False) -> None:
     pictures = pictures_in(post.body_html)
     if pictures or (not is_new and post.pictures.exists()):
         post.pictures.set(pictures)
+
+
+def _record_revision(post: Post, *, editor, labels: list[str], when: datetime | None = None) -> Revision | None:
+    """Keep the post's title, body, labels and excerpt as a revision, unless the newest one says the same;
+    then drop the oldest beyond `POST_REVISIONS_KEEP`. Three queries (one more when some are dropped)."""
+    content = {"title": post.title, "body": post.body, "labels": ", ".join(labels), "excerpt": post.excerpt}
+    newest = post.revisions.newest_first().first()
+    if newest is not None and newest.content() == content:
+        return None
+    revision = Revision.objects.create(post=post, editor=editor, created_at=when or timezone.now(), **content)
+    keep = settings.POST_REVISIONS_KEEP
+    # Ids first: a sliced queryset cannot be deleted, and the slice is small (one save adds one).
+    dropped = list(post.revisions.newest_first().values_list("pk", flat=True)[keep:])
+    if dropped:
+        Revision.objects.filter(pk__in=dropped).delete()
+    return revision
+
+
+@transaction.atomic
+def restore_revision(*, revision: Revision, editor) -> Post:
+    """Give the revision's post that revision's title, body, labels and excerpt again (its status, date
+    and cover stay); the save keeps a new revision. Raises `ValidationError` if the content no longer fits."""
+    post = revision.post
+    return update_post(
+        post=post,
+        title=revision.title,
+        body=revision.body,
+        labels=revision.labels,
+        excerpt=revision.excerpt,
+        editor=editor,
+    )
+
+
+def save_autosave(*, author, post: Post | None, title: str, body: str, labels: str, excerpt: str) -> Autosave:
+    """Keep what `author` is typing for `post` (None: a post not saved yet), replacing their previous
+    autosave of it; the post itself is untouched. Two queries."""
+    content = {
+        "title": _one_line(title)[:TITLE_MAX_LENGTH],
+        "body": _text(body).replace("\x00", ""),
+        "labels": _one_line(labels),
+        "excerpt": _text(excerpt).replace("\x00", ""),
+        "updated_at": timezone.now(),
+    }
+    # One row per writer and post (a unique constraint); two tabs racing simply both write it.
+    autosave, _ = Autosave.objects.update_or_create(author=author, post=post, defaults=content)
+    return autosave
+
+
+def discard_autosave(*, author, post: Post | None) -> int:
+    """Delete `author`'s autosave of `post` (None: of a new post); returns how many went (0 or 1)."""
+    deleted, _ = Autosave.objects.filter(author=author, post=post).delete()
+    return deleted
 
 
 def _delete_file_on_commit(file) -> None:

@@ -2,7 +2,7 @@ from django.urls import path
 
 from blogsite.converters import PERMALINK
 
-from . import feeds, views
+from . import editor, feeds, views
 from .sitemaps import sitemap_section_view, sitemap_view
 
 app_name = "posts"
@@ -13,6 +13,9 @@ permalink = PERMALINK
 urlpatterns = [
     path("", views.front_page, name="front"),
     path("write/", views.write, name="write"),
+    path("write/preview/", editor.preview, name="preview"),
+    path("write/autosave/", editor.autosave, name="autosave"),
+    path("write/autosave/discard/", editor.discard_autosave, name="discard_autosave"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/blog/", views.blog_settings, name="blog_settings"),
     path("search/", views.search, name="search"),
@@ -31,4 +34,6 @@ urlpatterns = [
     path(permalink, views.post_detail, name="detail"),
     path(permalink + "edit/", views.edit, name="edit"),
     path(permalink + "delete/", views.delete, name="delete"),
+    path(permalink + "history/", views.history, name="history"),
+    path(permalink + "history/<int:revision_id>/restore/", views.restore_revision, name="restore_revision"),
 ]

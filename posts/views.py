@@ -11,12 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import BLOGGERS_GROUP, can_write, has_verified_email
 from accounts.views import verify_email_response
 
-from . import services
+from . import editor, services
 from .forms import BlogSettingsForm, PostForm
 from .models import Blog, Label, Post
 from .search import facets, search_posts
@@ -196,16 +196,22 @@ def _refuse_writing(request):
 def write(request):
     if not can_write(request.user):
         return _refuse_writing(request)
+    if request.method == "POST" and "preview" in request.POST:
+        form, preview_html = editor.preview_form(request, post=None)
+        return editor.editor_page(request, form=form, post=None, preview_html=preview_html)
     form = PostForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            post = services.create_post(author=request.user, **form.service_kwargs())
+            post = services.create_post(author=request.user, editor=request.user, **form.service_kwargs())
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
+            services.discard_autosave(author=request.user, post=None)
             messages.success(request, _saved_message(post))
             return redirect(post.get_absolute_url())
-    return render(request, "posts/post_form.html", {"form": form, "post": None})
+    elif request.method == "GET":
+        form = editor.autosave_form(request, post=None) or form
+    return editor.editor_page(request, form=form, post=None)
 
 
 def _add_service_errors(form, error: ValidationError) -> None:
@@ -236,20 +242,38 @@ def _editable_post(request, username, slug) -> Post:
 @require_http_methods(["GET", "POST"])
 def edit(request, username, year, month, slug):
     post = _editable_post(request, username, slug)
+    if request.method == "POST" and "preview" in request.POST:
+        form, preview_html = editor.preview_form(request, post=post)
+        return editor.editor_page(request, form=form, post=post, preview_html=preview_html)
     if request.method == "POST":
         form = PostForm(request.POST, request.FILES, post=post)
         if form.is_valid():
             try:
-                post = services.update_post(post=post, **form.service_kwargs())
+                post = services.update_post(post=post, editor=request.user, **form.service_kwargs())
             except ValidationError as error:
                 _add_service_errors(form, error)
                 post.refresh_from_db()  # the page shows the post as it still is, not the refused change
             else:
+                services.discard_autosave(author=request.user, post=post)
                 messages.success(request, _saved_message(post))
                 return redirect(post.get_absolute_url())
     else:
-        form = PostForm(initial=PostForm.initial_for(post), post=post)
-    return render(request, "posts/post_form.html", {"form": form, "post": post})
+        form = editor.autosave_form(request, post=post) or PostForm(initial=PostForm.initial_for(post), post=post)
+    return editor.editor_page(request, form=form, post=post)
+
+
+@login_required
+@require_safe
+def history(request, username, year, month, slug):
+    """A post's revisions and the difference between two (`posts.editor.history`)."""
+    return editor.history(request, _editable_post(request, username, slug))
+
+
+@login_required
+@require_POST
+def restore_revision(request, username, year, month, slug, revision_id):
+    """Restores one of the post's revisions (`posts.editor.restore`)."""
+    return editor.restore(request, _editable_post(request, username, slug), revision_id)
 
 
 @login_required

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from blogsite.feedgen import xml_text
 from comments.models import Comment
-from posts.models import Blog, Label, Post
+from posts.models import Blog, Label, Post, Revision
 
 from .readers import JSON_FORMAT
 
@@ -43,10 +43,16 @@ WXR_APPROVED = {
 
 def blog_posts(author):
     comments = Comment.objects.select_related("author").order_by("path")
+    revisions = Revision.objects.select_related("editor").order_by("created_at", "pk")
     return (
         Post.objects.filter(author=author)
         .select_related("author")
-        .prefetch_related("labels", "legacy_paths", Prefetch("comments", queryset=comments))
+        .prefetch_related(
+            "labels",
+            "legacy_paths",
+            Prefetch("comments", queryset=comments),
+            Prefetch("revisions", queryset=revisions),
+        )
         .order_by("pk")
         .iterator(chunk_size=CHUNK_POSTS)
     )
@@ -115,6 +121,20 @@ def post_json(post: Post, site_url: str) -> dict:
         "body_html": post.body_html,
         "legacy_paths": sorted(legacy.path for legacy in post.legacy_paths.all()),
         "comments": [_comment_json(c) for c in post.comments.all()],
+        "revisions": [_revision_json(r) for r in post.revisions.all()],
+    }
+
+
+def _revision_json(revision: Revision) -> dict:
+    """One saved version of a post, oldest first in the post's list; `editor` names who saved it."""
+    return {
+        "id": revision.pk,
+        "created_at": iso(revision.created_at),
+        "editor": revision.editor.username if revision.editor_id else "",
+        "title": revision.title,
+        "labels": [name.strip() for name in revision.labels.split(",") if name.strip()],
+        "excerpt": revision.excerpt,
+        "body": revision.body,
     }
 
 

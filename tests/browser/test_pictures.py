@@ -77,8 +77,7 @@ def test_a_writer_uploads_and_pastes_pictures_into_a_post_and_publishes_it(write
     body.evaluate("(el, url) => { el.value = el.value.replace('![](', '![A green square]('); }", pasted.url)
     body.dispatch_event("input")
     expect(page.locator("[data-picture-alt-warning]")).to_be_hidden()
-    form.locator("[name=status][value=published]").check()
-    form.get_by_role("button", name="Save").click()
+    form.get_by_role("button", name="Publish", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Pictures from the allotment")
     beans = page.locator(".post-body img[alt='Runner beans on canes']")

@@ -87,8 +87,7 @@ def test_a_person_signs_in_searches_writes_and_reaches_the_dashboard_on_a_phone_
     form = phone.locator("main form.post-form")
     form.locator("[name=title]").fill("Written on a phone")
     form.locator("[name=body]").fill("No scripts were needed.")
-    form.locator("[name=status][value=published]").check()
-    form.get_by_role("button", name="Save").click()
+    form.get_by_role("button", name="Publish", exact=True).click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Written on a phone")
 
     open_menu(phone)

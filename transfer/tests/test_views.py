@@ -7,6 +7,7 @@ from accounts.models import User
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
 from posts.models import Post
+from posts.services import create_post, update_post
 from posts.tests.factories import PostFactory
 from transfer.readers import JSON_FORMAT
 
@@ -186,3 +187,28 @@ def test_deleting_an_account_costs_the_same_queries_however_many_comments_it_wro
         return len(captured)
 
     assert queries_to_delete(2) == queries_to_delete(20)
+
+
+def test_the_blog_download_and_the_data_download_carry_each_posts_revisions(client, user, admin_user):
+    post = create_post(author=user, title="Versions", body="First.", labels="a, b", excerpt="e")
+    update_post(post=post, body="Second.", editor=admin_user)
+    client.force_login(user)
+    for url in (reverse("transfer:export_blog", kwargs={"fmt": "json"}), reverse("transfer:download_data")):
+        (exported,) = json.loads(body(client.get(url)))["posts"]
+        revisions = exported["revisions"]
+        assert [r["body"] for r in revisions] == ["First.", "Second."]
+        assert [r["editor"] for r in revisions] == ["karen", admin_user.username]
+        assert revisions[0]["labels"] == ["a", "b"] and revisions[0]["title"] == "Versions"
+        assert revisions[0]["excerpt"] == "e" and revisions[0]["created_at"].endswith("Z")
+
+
+def test_the_blog_download_reads_a_flat_number_of_queries_however_many_revisions(
+    client, user, django_assert_max_num_queries
+):
+    for n in range(10):
+        post = create_post(author=user, title=f"Post {n}", body="v0")
+        for i in range(1, 5):
+            update_post(post=post, body=f"v{i}")
+    client.force_login(user)
+    with django_assert_max_num_queries(12):
+        body(client.get(reverse("transfer:export_blog", kwargs={"fmt": "json"})))
