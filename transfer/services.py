@@ -11,7 +11,7 @@ from comments.models import Comment
 from comments.signals import comments_changed
 from library.models import Picture
 from library.services import delete_pictures_of
-from posts.models import Blog, Post
+from posts.models import Autosave, Blog, Post
 from posts.services import delete_post
 
 from .exporter import GENERATOR, blog_posts, iso, json_document, post_json
@@ -19,7 +19,8 @@ from .exporter import GENERATOR, blog_posts, iso, json_document, post_json
 
 def export_user_data(*, user, site_url: str) -> Iterator[str]:
     """Everything the site holds that `user` wrote or gave: profile, blog, posts with their threads, and
-    their comments anywhere, as one JSON document in chunks. One query per 100 posts and per 500 comments."""
+    their comments anywhere, their unsaved versions from the editor, as one JSON document in chunks. One query
+    per 100 posts and per 500 comments."""
     blog = Blog.objects.filter(owner=user).first()
     emails = list(user.emailaddress_set.values("email", "verified", "primary"))
     head = {
@@ -56,6 +57,7 @@ def export_user_data(*, user, site_url: str) -> Iterator[str]:
         ],
     }
     comments = Comment.objects.filter(author=user).select_related("post", "post__author").order_by("pk").iterator(500)
+    autosaves = Autosave.objects.filter(author=user).select_related("post", "post__author").order_by("pk")
     yield from json_document(
         head,
         posts=(post_json(post, site_url) for post in blog_posts(user)),
@@ -72,6 +74,15 @@ def export_user_data(*, user, site_url: str) -> Iterator[str]:
                 "body_html": comment.body_html,
             }
             for comment in comments
+        ),
+        # What the user typed in the editor and has not saved (one per post, one for a new post).
+        unsaved_versions=(
+            {
+                "post": site_url.rstrip("/") + autosave.post.get_absolute_url() if autosave.post else None,
+                "updated_at": iso(autosave.updated_at),
+                **autosave.content(),
+            }
+            for autosave in autosaves
         ),
     )
 

@@ -7,7 +7,7 @@ from accounts.models import User
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
 from posts.models import Post
-from posts.services import create_post, update_post
+from posts.services import create_post, save_autosave, update_post
 from posts.tests.factories import PostFactory
 from transfer.readers import JSON_FORMAT
 
@@ -212,3 +212,15 @@ def test_the_blog_download_reads_a_flat_number_of_queries_however_many_revisions
     client.force_login(user)
     with django_assert_max_num_queries(12):
         body(client.get(reverse("transfer:export_blog", kwargs={"fmt": "json"})))
+
+
+def test_the_data_download_carries_the_users_unsaved_versions(client, user, other_user):
+    post = create_post(author=user, title="Saved", body="Saved words.")
+    save_autosave(author=user, post=post, title="Saved", body="Typed, not saved.", labels="", excerpt="")
+    save_autosave(author=user, post=None, title="A new one", body="Begun.", labels="x", excerpt="")
+    save_autosave(author=other_user, post=None, title="Not hers", body="Theirs.", labels="", excerpt="")
+    client.force_login(user)
+    data = json.loads(body(client.get(reverse("transfer:download_data"))))
+    unsaved = data["unsaved_versions"]
+    assert [(u["title"], u["body"]) for u in unsaved] == [("Saved", "Typed, not saved."), ("A new one", "Begun.")]
+    assert unsaved[0]["post"].endswith(post.get_absolute_url()) and unsaved[1]["post"] is None
