@@ -72,6 +72,12 @@ bench-mail: $(BIN)/.installed-test
 bench-markdown: $(BIN)/.installed
 	$(BIN)/python -m bench.markdown $(BENCH_ARGS)
 
+# The time a new post takes to reach 10,000 followers' mail: publishing, the fan-out and the delivery tasks
+# (see bench/fanout.py). BENCH_ARGS=--write-readme records the table in README.md.
+.PHONY: bench-fanout
+bench-fanout: $(BIN)/.installed-test
+	$(BIN)/python -m bench.fanout $(BENCH_ARGS)
+
 # PNGs of the main pages, desktop and phone, light and dark, into docs/screenshots/ (needs Chromium).
 screenshots: $(BIN)/.installed-test node_modules/.installed
 	SECRET_KEY=$${SECRET_KEY:-tests-only-not-secret} $(BIN)/python -m pytest -q -p no:cacheprovider \

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "library",
     "posts",
     "comments",
+    "community",
     "transfer",
     "demo",
     "pagecache",
@@ -118,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "blogsite.context_processors.site",
                 "blogsite.context_processors.moderation",
+                "community.context_processors.inbox",
             ],
         },
     },
@@ -407,6 +409,8 @@ OPEN_AUTHORING = env_bool("OPEN_AUTHORING", True)
 COMMENTS_CLOSE_AFTER_DAYS = int(env("COMMENTS_CLOSE_AFTER_DAYS", "0"))
 # Readers' comments on posts older than this many days wait for approval, whoever writes them (0: never).
 COMMENTS_HOLD_AFTER_DAYS = int(env("COMMENTS_HOLD_AFTER_DAYS", "0"))
+# Email subscriptions a visitor's IP address may ask for per hour (0: no limit).
+GUEST_SUBSCRIBE_RATE_PER_HOUR = int(env("GUEST_SUBSCRIBE_RATE_PER_HOUR", "10"))
 # Comment rate limit per user and per IP, in comments per minute.
 COMMENTS_RATE_PER_MINUTE = int(env("COMMENTS_RATE_PER_MINUTE", "5"))
 # Revisions kept per post; older ones are dropped as new saves come in.

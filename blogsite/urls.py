@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("", include("comments.urls")),
+    path("", include("community.urls")),
     path("", include("transfer.urls")),
     path("", include("library.urls")),
     path("", include("posts.urls")),

@@ -14,7 +14,7 @@ from posts.services import update_post
 
 from .models import Comment, ModerationEvent
 from .notifications import notify_replies_approved
-from .signals import comments_changed
+from .signals import comments_changed, comments_moderated
 
 # The status each moderation action leaves a comment in.
 ACTION_STATUS = {
@@ -31,7 +31,8 @@ def moderate_comments(
     """Apply `action` to each comment whose status it changes; record one event per change.
 
     Returns how many comments changed. Two queries plus one bulk insert, whatever the number of comments; when
-    held replies are approved, up to three more: the replies, the mail to their parents' authors, its delivery.
+    held replies are approved, up to three more: the replies, the mail to their parents' authors, its delivery;
+    and what the receivers of `comments_moderated` add (the inboxes: a constant number).
     """
     action = ModerationEvent.Action(action)
     new_status = ACTION_STATUS[action]
@@ -41,6 +42,7 @@ def moderate_comments(
             return 0
         # Replies held for moderation reach their parents' authors only once approved.
         held_replies = [c.pk for c in changed if c.parent_id and c.status == Comment.Status.PENDING]
+        previous = {c.pk: c.status for c in changed}
         Comment.objects.filter(pk__in=[c.pk for c in changed]).update(status=new_status)
         if new_status == Comment.Status.APPROVED and held_replies:
             notify_replies_approved(held_replies)
@@ -60,6 +62,7 @@ def moderate_comments(
         )
         for c in changed:
             c.status = new_status
+        comments_moderated.send(sender=Comment, comments=changed, previous=previous, action=action)
     return len(changed)
 
 

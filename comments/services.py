@@ -20,6 +20,7 @@ from .markup import count_links, render_comment
 from .models import PATH_MAX_DEPTH, Comment, ModerationEvent
 from .moderation import moderate_comments
 from .permissions import may_remove
+from .signals import comment_posted
 
 logger = logging.getLogger(__name__)
 
@@ -221,6 +222,7 @@ def post_comment(
                 user_agent=(user_agent or "")[:300],
             )
             notifications.notify_new_comment(comment, base_url=base_url)
+            comment_posted.send(sender=Comment, comment=comment)
     except Exception:
         cache.delete(submit_key)
         raise

@@ -64,8 +64,8 @@ def test_finding_a_comments_page_costs_one_more_query(post, django_assert_num_qu
 def test_moderation_queue_query_count_is_flat(client, post, n, django_assert_num_queries):
     CommentFactory.create_batch(n, post=post, status=Comment.Status.PENDING)
     client.force_login(post.author)
-    # Session, user, and the queue's comments with their count.
-    with django_assert_num_queries(3):
+    # Session, user, the queue's comments with their count, and the header's unread inbox count.
+    with django_assert_num_queries(4):
         response = client.get("/dashboard/comments/")
     assert response.content.decode().count('name="comments"') == n
 
@@ -124,9 +124,9 @@ def test_dashboard_shows_the_moderation_queue_in_fixed_queries(client, post):
 
 # A signed-in reader's post page once the shared thread is cached: the session and the user, the post, its
 # labels and its two neighbours, the user's permissions (may they edit any post?), then the reader's own
-# held comments on the page and whether they may comment. The thread itself costs nothing: it comes from
-# the cache every reader shares.
-SIGNED_IN_POST_PAGE_QUERIES = 10
+# held comments on the page and whether they may comment, and the header's unread inbox count. The thread
+# itself costs nothing: it comes from the cache every reader shares.
+SIGNED_IN_POST_PAGE_QUERIES = 11
 
 
 @pytest.mark.parametrize("total", [10, 1_000])

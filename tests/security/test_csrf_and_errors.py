@@ -16,6 +16,7 @@ CSRF_EXEMPT = {
     # RFC 8058 one-click unsubscribe: mail clients POST to the link from the email with no page or cookie.
     # The signed token in the URL is the proof, and the only change is switching a notification off.
     "comments:unsubscribe": "one-click unsubscribe (RFC 8058) carries a signed token instead",
+    "community:unsubscribe": "one-click unsubscribe from a blog's mail (RFC 8058), with a signed token too",
 }
 
 # Values that make each URL parameter resolve; the CSRF check runs before the view, so they need not exist.

@@ -1,0 +1,267 @@
+"""Following blogs, guest subscriptions and the inbox: the writes, each in one transaction, with the mail they
+cause recorded in it (background/mail.py) and sent once it commits."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from background.mail import queue_mail, render_mail
+from comments.models import Comment
+from comments.notifications import site_url
+from posts.models import Blog
+
+from . import tokens
+from .models import Delivery, Follow, GuestSubscription, InboxFeed, Notification, new_feed_key
+
+# Confirmation mails one address may receive in a day, whoever asks and for whichever blogs: someone who
+# types another person's address a hundred times sends them this many at most.
+CONFIRMATIONS_PER_ADDRESS_PER_DAY = 3
+
+
+class Refused(Exception):
+    """A request that cannot be carried out; `message` says why, for the reader; `status_code` for the answer."""
+
+    status_code = 400
+
+    def __init__(self, message: str, status_code: int | None = None, retry_after: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if status_code:
+            self.status_code = status_code
+        self.retry_after = retry_after
+
+
+def _followable_blog(owner) -> Blog:
+    if not owner.is_active:
+        raise Refused("This blog is not on the site any more.", 404)
+    blog, _ = Blog.objects.get_or_create(owner=owner)
+    return blog
+
+
+def follow_blog(*, follower, owner, delivery: str = Delivery.INSTANT) -> Follow:
+    """`follower` follows `owner`'s blog (or changes how they hear of it). Refused for one's own blog and for
+    blogs off the site."""
+    if delivery not in Delivery.values:
+        raise Refused("Choose how you want to hear of new posts.")
+    if follower.pk == owner.pk:
+        raise Refused("This is your own blog: you will always know when you publish.")
+    with transaction.atomic():
+        blog = _followable_blog(owner)
+        try:
+            with transaction.atomic():
+                follow, created = Follow.objects.get_or_create(
+                    follower=follower, blog=blog, defaults={"delivery": delivery}
+                )
+        except IntegrityError:
+            # A double click: the other request made it.
+            follow, created = Follow.objects.get(follower=follower, blog=blog), False
+        if not created and follow.delivery != delivery:
+            follow.delivery = delivery
+            follow.save(update_fields=["delivery"])
+    return follow
+
+
+def unfollow_blog(*, follower, owner) -> bool:
+    """Stop following; True if there was a follow."""
+    deleted, _ = Follow.objects.filter(follower=follower, blog__owner=owner).delete()
+    return bool(deleted)
+
+
+def follower_count(owner) -> int:
+    """Members following the blog plus guests who confirmed their address (one query)."""
+    members = Follow.objects.filter(blog__owner=owner).order_by().values("pk")
+    guests = GuestSubscription.objects.filter(blog__owner=owner, confirmed_at__isnull=False).order_by().values("pk")
+    return members.union(guests, all=True).count()
+
+
+def _check_guest_rate(ip_address: str | None) -> None:
+    limit = settings.GUEST_SUBSCRIBE_RATE_PER_HOUR
+    if limit <= 0 or not ip_address:
+        return
+    hour = int(timezone.now().timestamp() // 3600)
+    key = f"community:subscribe:ip:{ip_address}:{hour}"
+    cache.add(key, 0, timeout=3700)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=3700)
+        count = 1
+    if count > limit:
+        retry_after = 3600 - int(timezone.now().timestamp()) % 3600
+        raise Refused("Too many subscriptions from your address. Please try again later.", 429, retry_after)
+
+
+def subscribe_guest(*, owner, email: str, delivery: str = Delivery.INSTANT, ip_address=None, base_url="") -> None:
+    """A visitor asks for `owner`'s new posts at `email`: one confirmation mail, and nothing else until its link
+    is followed. The answer is the same whether the address is new, waiting or already confirmed, so that the
+    form tells nobody who reads which blog. An address gets at most CONFIRMATIONS_PER_ADDRESS_PER_DAY
+    confirmation mails a day, and one per blog a day; an IP address may ask GUEST_SUBSCRIBE_RATE_PER_HOUR
+    times an hour (Refused with 429 beyond)."""
+    if delivery not in (Delivery.INSTANT, Delivery.DIGEST):
+        raise Refused("Choose how you want to hear of new posts.")
+    _check_guest_rate(ip_address)
+    email = email.strip().lower()
+    now = timezone.now()
+    day_ago = now - timedelta(days=1)
+    with transaction.atomic():
+        blog = _followable_blog(owner)
+        guest, created = GuestSubscription.objects.get_or_create(
+            blog=blog, email=email, defaults={"delivery": delivery}
+        )
+        if guest.confirmed_at is not None:
+            return
+        if not created and guest.created_at > day_ago:
+            return
+        sent_today = GuestSubscription.objects.filter(
+            email=email, confirmed_at__isnull=True, created_at__gt=day_ago
+        ).count()
+        if sent_today > CONFIRMATIONS_PER_ADDRESS_PER_DAY:
+            if created:
+                guest.delete()
+            return
+        if not created:
+            # Asked again after a day: a new confirmation, counted from now.
+            guest.created_at, guest.delivery = now, delivery
+            GuestSubscription.objects.filter(pk=guest.pk).update(created_at=now, delivery=delivery)
+        base = site_url(base_url)
+        confirm_url = base + reverse("community:confirm", kwargs={"token": tokens.confirm_token(guest)})
+        queue_mail(
+            [
+                render_mail(
+                    key=f"guest:{guest.pk}:confirm:{int(guest.created_at.timestamp())}",
+                    to=email,
+                    template="community/email/confirm",
+                    context={"blog": blog, "owner": owner, "confirm_url": confirm_url, "site_url": base},
+                )
+            ]
+        )
+
+
+def confirm_guest(token: str) -> GuestSubscription:
+    """Confirm the subscription a token names; BadToken (a subclass message) or Refused when it can't be."""
+    guest_id, email = tokens.read_confirm_token(token)
+    guest = GuestSubscription.objects.select_related("blog__owner").filter(pk=guest_id, email=email).first()
+    if guest is None:
+        raise Refused("This subscription no longer exists. You can subscribe again from the blog.", 404)
+    if guest.confirmed_at is None:
+        guest.confirmed_at = timezone.now()
+        guest.save(update_fields=["confirmed_at"])
+    return guest
+
+
+def describe_unsubscribe(token: str):
+    """The follow or guest subscription an unsubscribe token ends, or None when it has ended already.
+    BadToken for a forged or expired token."""
+    kind, pk = tokens.read_unsubscribe_token(token)
+    if kind == "follow":
+        return Follow.objects.select_related("blog__owner", "follower").filter(pk=pk).first()
+    if kind == "digest":
+        return User.objects.filter(pk=pk).first()
+    return GuestSubscription.objects.select_related("blog__owner").filter(pk=pk).first()
+
+
+def unsubscribe(token: str) -> None:
+    """End the mail a token is about: a member's follow keeps their inbox but mails no more; a guest's
+    subscription is deleted. Doing it twice is harmless."""
+    target = describe_unsubscribe(token)
+    if isinstance(target, Follow):
+        Follow.objects.filter(pk=target.pk).update(delivery=Delivery.INBOX)
+    elif isinstance(target, GuestSubscription):
+        GuestSubscription.objects.filter(pk=target.pk).delete()
+    elif isinstance(target, User):
+        Follow.objects.filter(follower=target, delivery=Delivery.DIGEST).update(delivery=Delivery.INBOX)
+        Notification.objects.filter(recipient=target, in_digest=True).update(in_digest=False)
+
+
+# The inbox.
+
+
+def unread_count(user) -> int:
+    """The member's unread inbox entries (one query, through the partial index on unread entries)."""
+    return Notification.objects.filter(recipient=user).unread().visible().count()
+
+
+def mark_read(*, user, pk: int) -> bool:
+    """Mark one of the user's own entries read; False when it is not theirs (or not there)."""
+    return bool(Notification.objects.filter(recipient=user, pk=pk).unread().update(read_at=timezone.now()))
+
+
+def mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
+
+
+def reset_inbox_feed(*, user) -> InboxFeed:
+    """A new secret address for the user's inbox feed; the old one stops working at once."""
+    feed, created = InboxFeed.objects.get_or_create(user=user)
+    if not created:
+        feed.key = new_feed_key()
+        feed.save(update_fields=["key", "created_at"])
+    return feed
+
+
+def revoke_inbox_feed(*, user) -> None:
+    InboxFeed.objects.filter(user=user).delete()
+
+
+def notify_comment_posted(comment: Comment) -> None:
+    """Inbox entries for a new comment: its parent's author hears of an approved reply, the post's author of any
+    comment on their post (held ones too: they decide). Nobody hears of their own comment. One query."""
+    post = comment.post
+    entries = []
+    heard = {comment.author_id}
+    parent = comment.parent
+    if parent is not None and comment.status == Comment.Status.APPROVED and parent.author_id not in (None, *heard):
+        heard.add(parent.author_id)
+        entries.append(_entry(Notification.Kind.REPLY, parent.author_id, comment))
+    if post.author_id not in heard:
+        entries.append(_entry(Notification.Kind.COMMENT, post.author_id, comment))
+    Notification.objects.bulk_create(entries, ignore_conflicts=True)
+
+
+def notify_moderated(*, comments, previous: dict, action: str) -> None:
+    """Inbox entries for a moderation decision: the author of each held comment hears that it was approved or
+    removed, and the parent's author of each held reply now approved hears of the reply. Two queries at most."""
+    held = [c for c in comments if previous.get(c.pk) == Comment.Status.PENDING and c.author_id]
+    if not held:
+        return
+    entries = []
+    if held[0].status == Comment.Status.APPROVED:
+        kind = Notification.Kind.APPROVED
+    elif held[0].status == Comment.Status.REMOVED:
+        kind = Notification.Kind.REMOVED
+    else:
+        # Spam: its writer is not told.
+        return
+    for comment in held:
+        entries.append(
+            Notification(recipient_id=comment.author_id, kind=kind, post_id=comment.post_id, comment=comment)
+        )
+    if kind == Notification.Kind.APPROVED:
+        replies = (
+            Comment.objects.filter(pk__in=[c.pk for c in held if c.parent_id])
+            .exclude(parent__author__isnull=True)
+            .values_list("pk", "author_id", "post_id", "parent__author_id")
+        )
+        for pk, author_id, post_id, parent_author_id in replies:
+            if parent_author_id != author_id:
+                entries.append(
+                    Notification(
+                        recipient_id=parent_author_id,
+                        kind=Notification.Kind.REPLY,
+                        actor_id=author_id,
+                        post_id=post_id,
+                        comment_id=pk,
+                    )
+                )
+    Notification.objects.bulk_create(entries, ignore_conflicts=True)
+
+
+def _entry(kind: str, recipient_id: int, comment: Comment) -> Notification:
+    return Notification(
+        recipient_id=recipient_id, kind=kind, actor_id=comment.author_id, post_id=comment.post_id, comment=comment
+    )
