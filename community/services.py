@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from accounts.models import User
 from background.mail import queue_mail, render_mail
 from comments.models import Comment
 from comments.notifications import site_url
+from comments.signals import comments_changed
 from posts.models import Blog
 
 from . import tokens
@@ -265,3 +267,40 @@ def _entry(kind: str, recipient_id: int, comment: Comment) -> Notification:
     return Notification(
         recipient_id=recipient_id, kind=kind, actor_id=comment.author_id, post_id=comment.post_id, comment=comment
     )
+
+
+# Claiming imported comments.
+
+
+def verified_addresses(user) -> list[str]:
+    """The user's email addresses that they have confirmed, in lower case (one query)."""
+    from allauth.account.models import EmailAddress
+
+    return [e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)]
+
+
+def claimable_comments(user, addresses: list[str] | None = None):
+    """Comments brought in by an import under a guest's email address that this user has confirmed as theirs
+    (a queryset; no query of its own once `addresses` is known). None without a confirmed address."""
+    addresses = verified_addresses(user) if addresses is None else addresses
+    if not addresses:
+        return Comment.objects.none()
+    match = Q()
+    for address in addresses:
+        match |= Q(guest_email__iexact=address)
+    return Comment.objects.filter(match, author__isnull=True).exclude(guest_email="")
+
+
+def claim_comments(*, user) -> int:
+    """Make the imported comments written under the user's confirmed addresses theirs: their name and picture,
+    their edit and delete rights, replies in their inbox. The guest's name and address are dropped from the
+    rows. Returns how many; Refused when there is nothing to claim with a confirmed address."""
+    with transaction.atomic():
+        comments = list(claimable_comments(user).select_for_update().only("pk", "post_id"))
+        if not comments:
+            raise Refused("There are no imported comments under an email address you have confirmed.")
+        Comment.objects.filter(pk__in=[c.pk for c in comments]).update(
+            author=user, guest_name="", guest_email="", guest_url=""
+        )
+        comments_changed.send(sender=Comment, post_ids={c.post_id for c in comments})
+    return len(comments)

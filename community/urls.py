@@ -13,6 +13,7 @@ urlpatterns = [
     path("inbox/<int:pk>/read/", views.mark_read, name="mark_read"),
     path("inbox/feed/", views.inbox_feed_address, name="inbox_feed_address"),
     path("inbox/feed/<str:key>/", require_safe(views.InboxAtomFeed()), name="inbox_feed"),
+    path("accounts/profile/claim/", views.claim, name="claim"),
     path("subscribe/confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path(blog + "follow/", views.follow, name="follow"),

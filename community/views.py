@@ -180,6 +180,19 @@ def inbox_feed_address(request):
     return redirect("community:inbox")
 
 
+@login_required
+@require_POST
+def claim(request):
+    """Claim the imported comments written under one of the member's confirmed addresses."""
+    try:
+        count = services.claim_comments(user=request.user)
+    except services.Refused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("accounts:profile")
+    messages.success(request, f"{count} imported comment{'s are' if count != 1 else ' is'} now yours.")
+    return redirect("accounts:profile")
+
+
 class InboxAtomFeed(Feed):
     """A member's inbox as Atom, at a secret address that only they know (and can revoke)."""
 
