@@ -27,7 +27,20 @@ class EmailAddressInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("Profile", {"fields": ("display_name", "email", "bio", "avatar", "notify_on_comment", "notify_on_reply")}),
+        (
+            "Profile",
+            {
+                "fields": (
+                    "display_name",
+                    "email",
+                    "bio",
+                    "avatar",
+                    "notify_replies",
+                    "notify_comments",
+                    "notify_moderation",
+                )
+            },
+        ),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )

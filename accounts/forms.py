@@ -2,9 +2,8 @@ from allauth.account import app_settings as account_settings
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
-from crispy_bootstrap5.bootstrap5 import Switch
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Fieldset, Layout
+from crispy_forms.layout import HTML, Field, Fieldset, Layout
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
@@ -56,13 +55,21 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "bio", "avatar", "notify_on_comment", "notify_on_reply"]
-        labels = {"display_name": "Display name", "bio": "About you"}
+        fields = ["display_name", "bio", "avatar", "notify_replies", "notify_comments", "notify_moderation"]
+        labels = {
+            "display_name": "Display name",
+            "bio": "About you",
+            "notify_replies": "Replies to my comments",
+            "notify_comments": "Comments on my posts",
+            "notify_moderation": "My held comments approved or removed",
+        }
         help_texts = {"display_name": "Shown beside your posts and comments. Leave empty to use your username."}
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in self.NOTIFY_FIELDS:
+            self.fields[name].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -70,8 +77,29 @@ class ProfileForm(forms.ModelForm):
             Field("display_name", autocomplete="name"),
             "bio",
             "avatar",
-            Fieldset("Email notifications", Switch("notify_on_comment"), Switch("notify_on_reply")),
+            Fieldset(
+                "Notifications",
+                HTML('{% include "accounts/_notifications_help.html" %}'),
+                "notify_replies",
+                "notify_comments",
+                "notify_moderation",
+            ),
         )
+
+    NOTIFY_FIELDS = ("notify_replies", "notify_comments", "notify_moderation")
+
+    def _clean_notify(self, name: str):
+        # A client that posts only some fields (the display name, say) leaves these as they were.
+        return self.cleaned_data.get(name) or getattr(self.instance, name)
+
+    def clean_notify_replies(self):
+        return self._clean_notify("notify_replies")
+
+    def clean_notify_comments(self):
+        return self._clean_notify("notify_comments")
+
+    def clean_notify_moderation(self):
+        return self._clean_notify("notify_moderation")
 
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")

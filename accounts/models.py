@@ -30,6 +30,15 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
         return user
 
 
+class Notify(models.TextChoices):
+    """How a member hears of one kind of event: it always lands in their inbox unless off."""
+
+    INSTANT = "instant", "Inbox and email at once"
+    DIGEST = "digest", "Inbox and the weekly digest email"
+    INBOX = "inbox", "Inbox only"
+    OFF = "off", "Off"
+
+
 def avatar_upload_to(instance, filename):
     return f"avatars/{instance.pk or 'new'}/{filename}"
 
@@ -48,8 +57,15 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=80, blank=True)
     bio = models.TextField(blank=True, max_length=2000, help_text="A few words about you, shown on your profile.")
     avatar = models.ImageField(upload_to=avatar_upload_to, blank=True)
-    notify_on_comment = models.BooleanField("email me about comments on my posts", default=True)
-    notify_on_reply = models.BooleanField("email me about replies to my comments", default=True)
+    notify_replies = models.CharField(
+        "replies to my comments", max_length=10, choices=Notify.choices, default=Notify.INSTANT
+    )
+    notify_comments = models.CharField(
+        "comments on my posts", max_length=10, choices=Notify.choices, default=Notify.INSTANT
+    )
+    notify_moderation = models.CharField(
+        "my held comments approved or removed", max_length=10, choices=Notify.choices, default=Notify.INBOX
+    )
 
     objects = UserManager()
 

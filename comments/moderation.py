@@ -13,7 +13,7 @@ from posts.models import Post
 from posts.services import update_post
 
 from .models import Comment, ModerationEvent
-from .notifications import notify_replies_approved
+from .notifications import notify_held_comments_decided, notify_replies_approved
 from .signals import comments_changed, comments_moderated
 
 # The status each moderation action leaves a comment in.
@@ -32,6 +32,7 @@ def moderate_comments(
 
     Returns how many comments changed. Two queries plus one bulk insert, whatever the number of comments; when
     held replies are approved, up to three more: the replies, the mail to their parents' authors, its delivery;
+    when held comments are approved or removed, up to three more for the mail to their writers;
     and what the receivers of `comments_moderated` add (the inboxes: a constant number).
     """
     action = ModerationEvent.Action(action)
@@ -46,6 +47,10 @@ def moderate_comments(
         Comment.objects.filter(pk__in=[c.pk for c in changed]).update(status=new_status)
         if new_status == Comment.Status.APPROVED and held_replies:
             notify_replies_approved(held_replies)
+        held = [c for c in changed if c.status == Comment.Status.PENDING and c.author_id]
+        if held and new_status in (Comment.Status.APPROVED, Comment.Status.REMOVED):
+            # Their writers hear of the decision (spam is not announced to its sender).
+            notify_held_comments_decided(held, approved=new_status == Comment.Status.APPROVED)
         comments_changed.send(sender=Comment, post_ids={c.post_id for c in changed})
         now = timezone.now()
         ModerationEvent.objects.bulk_create(

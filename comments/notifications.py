@@ -12,13 +12,14 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.urls import reverse
 
+from accounts.models import Notify
 from background.mail import queue_mail, render_mail
 
 from .models import Comment
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
-# The kind of email a token unsubscribes from, and the user switch it turns off.
-KIND_FIELDS = {"comment": "notify_on_comment", "reply": "notify_on_reply"}
+# The kind of email a token unsubscribes from, and the user's choice it turns to "inbox only".
+KIND_FIELDS = {"comment": "notify_comments", "reply": "notify_replies", "moderation": "notify_moderation"}
 
 
 def make_unsubscribe_token(user, kind: str) -> str:
@@ -40,10 +41,16 @@ def read_unsubscribe_token(token: str):
 
 
 def unsubscribe(user, kind: str) -> None:
+    """No more mail of this kind, at once or in the digest: the events stay in the inbox."""
     field = KIND_FIELDS[kind]
-    if getattr(user, field):
-        setattr(user, field, False)
+    if getattr(user, field) in (Notify.INSTANT, Notify.DIGEST):
+        setattr(user, field, Notify.INBOX)
         user.save(update_fields=[field])
+
+
+def wants_mail_at_once(user, kind: str) -> bool:
+    """Whether `user` is to be mailed at once about this kind of event (no query)."""
+    return getattr(user, KIND_FIELDS[kind]) == Notify.INSTANT and bool(user.email) and user.is_active
 
 
 def site_url(base_url: str = "") -> str:
@@ -96,9 +103,7 @@ def notify_new_comment(comment, *, base_url: str = "") -> None:
         and comment.status == comment.Status.APPROVED
         and parent.author is not None
         and parent.author.pk not in notified
-        and parent.author.notify_on_reply
-        and parent.author.email
-        and parent.author.is_active
+        and wants_mail_at_once(parent.author, "reply")
     ):
         notified.add(parent.author.pk)
         mails.append(
@@ -113,9 +118,7 @@ def notify_new_comment(comment, *, base_url: str = "") -> None:
         )
     if (
         post_author.pk not in notified
-        and post_author.notify_on_comment
-        and post_author.email
-        and post_author.is_active
+        and wants_mail_at_once(post_author, "comment")
         and comment.status in (comment.Status.APPROVED, comment.Status.PENDING)
     ):
         mails.append(
@@ -146,7 +149,7 @@ def notify_replies_approved(comment_ids, *, base_url: str = "") -> None:
         parent_author = comment.parent.author
         if parent_author is None or parent_author.pk == comment.author_id:
             continue
-        if not parent_author.notify_on_reply or not parent_author.email or not parent_author.is_active:
+        if not wants_mail_at_once(parent_author, "reply"):
             continue
         mails.append(
             _mail(
@@ -163,4 +166,32 @@ def notify_replies_approved(comment_ids, *, base_url: str = "") -> None:
                 base_url=base,
             )
         )
+    queue_mail(mails)
+
+
+def notify_held_comments_decided(comments, *, approved: bool, base_url: str = "") -> None:
+    """Queue mail to the authors of held comments that a moderator has just approved or removed, for those who
+    asked to hear of it at once (two queries: the comments with their authors, the mail). Call it inside the
+    decision's transaction."""
+    decided = Comment.objects.filter(pk__in=[c.pk for c in comments], author__isnull=False).select_related(
+        "author", "post__author"
+    )
+    base = site_url(base_url)
+    mails = [
+        _mail(
+            comment=comment,
+            recipient=comment.author,
+            kind="moderation",
+            template="comments/email/decided",
+            context={
+                "comment": comment,
+                "post": comment.post,
+                "approved": approved,
+                "comment_url": base + comment.get_absolute_url(),
+            },
+            base_url=base,
+        )
+        for comment in decided
+        if wants_mail_at_once(comment.author, "moderation")
+    ]
     queue_mail(mails)

@@ -58,7 +58,7 @@ def send_member_digests(*, base: str) -> int:
                         to=recipient.email,
                         context={
                             "name": recipient.name,
-                            "posts": [e.post for e in entries],
+                            "entries": entries,
                             "inbox_url": base + reverse("community:inbox"),
                         },
                         unsubscribe=tokens.unsubscribe_token(digest_of=recipient),

@@ -149,6 +149,19 @@ class Notification(models.Model):
             return reverse("comments:locate", args=[self.comment_id])
         return self.post.get_absolute_url()
 
+    @property
+    def title(self) -> str:
+        """One line saying what happened (no query when the entry comes with its post and actor)."""
+        actor = self.actor.name if self.actor_id else "Someone"
+        title = self.post.title
+        return {
+            self.Kind.REPLY: f"{actor} replied to your comment on “{title}”",
+            self.Kind.COMMENT: f"{actor} commented on “{title}”",
+            self.Kind.APPROVED: f"Your comment on “{title}” was approved",
+            self.Kind.REMOVED: f"Your comment on “{title}” was removed",
+            self.Kind.POST: f"New post by {actor}: “{title}”",
+        }[self.kind]
+
 
 def new_feed_key() -> str:
     return secrets.token_urlsafe(24)

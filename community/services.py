@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Notify, User
 from background.mail import queue_mail, render_mail
 from comments.models import Comment
 from comments.notifications import site_url
@@ -212,26 +212,27 @@ def revoke_inbox_feed(*, user) -> None:
 
 def notify_comment_posted(comment: Comment) -> None:
     """Inbox entries for a new comment: its parent's author hears of an approved reply, the post's author of any
-    comment on their post (held ones too: they decide). Nobody hears of their own comment. One query."""
+    comment on their post (held ones too: they decide), each as their settings say. Nobody hears of their own
+    comment. One query."""
     post = comment.post
     entries = []
     heard = {comment.author_id}
     parent = comment.parent
     if parent is not None and comment.status == Comment.Status.APPROVED and parent.author_id not in (None, *heard):
         heard.add(parent.author_id)
-        entries.append(_entry(Notification.Kind.REPLY, parent.author_id, comment))
+        entries.append(_entry(Notification.Kind.REPLY, parent.author, parent.author.notify_replies, comment))
     if post.author_id not in heard:
-        entries.append(_entry(Notification.Kind.COMMENT, post.author_id, comment))
-    Notification.objects.bulk_create(entries, ignore_conflicts=True)
+        entries.append(_entry(Notification.Kind.COMMENT, post.author, post.author.notify_comments, comment))
+    Notification.objects.bulk_create([e for e in entries if e is not None], ignore_conflicts=True)
 
 
 def notify_moderated(*, comments, previous: dict, action: str) -> None:
     """Inbox entries for a moderation decision: the author of each held comment hears that it was approved or
-    removed, and the parent's author of each held reply now approved hears of the reply. Two queries at most."""
+    removed, and the parent's author of each held reply now approved hears of the reply, each as their settings
+    say. Three queries at most."""
     held = [c for c in comments if previous.get(c.pk) == Comment.Status.PENDING and c.author_id]
     if not held:
         return
-    entries = []
     if held[0].status == Comment.Status.APPROVED:
         kind = Notification.Kind.APPROVED
     elif held[0].status == Comment.Status.REMOVED:
@@ -239,33 +240,35 @@ def notify_moderated(*, comments, previous: dict, action: str) -> None:
     else:
         # Spam: its writer is not told.
         return
-    for comment in held:
-        entries.append(
-            Notification(recipient_id=comment.author_id, kind=kind, post_id=comment.post_id, comment=comment)
-        )
+    choices = dict(User.objects.filter(pk__in={c.author_id for c in held}).values_list("pk", "notify_moderation"))
+    entries = [
+        _entry(kind, None, choices.get(c.author_id, Notify.OFF), c, recipient_id=c.author_id, actor=False)
+        for c in held
+    ]
     if kind == Notification.Kind.APPROVED:
-        replies = (
-            Comment.objects.filter(pk__in=[c.pk for c in held if c.parent_id])
-            .exclude(parent__author__isnull=True)
-            .values_list("pk", "author_id", "post_id", "parent__author_id")
+        replies = Comment.objects.filter(pk__in=[c.pk for c in held if c.parent_id]).exclude(
+            parent__author__isnull=True
         )
-        for pk, author_id, post_id, parent_author_id in replies:
-            if parent_author_id != author_id:
-                entries.append(
-                    Notification(
-                        recipient_id=parent_author_id,
-                        kind=Notification.Kind.REPLY,
-                        actor_id=author_id,
-                        post_id=post_id,
-                        comment_id=pk,
-                    )
-                )
-    Notification.objects.bulk_create(entries, ignore_conflicts=True)
+        for reply in replies.select_related("parent__author").only(
+            "pk", "author_id", "post_id", "parent__author__id", "parent__author__notify_replies"
+        ):
+            if reply.parent.author_id != reply.author_id:
+                author = reply.parent.author
+                entries.append(_entry(Notification.Kind.REPLY, author, author.notify_replies, reply))
+    Notification.objects.bulk_create([e for e in entries if e is not None], ignore_conflicts=True)
 
 
-def _entry(kind: str, recipient_id: int, comment: Comment) -> Notification:
+def _entry(kind: str, recipient, choice: str, comment: Comment, *, recipient_id=None, actor=True):
+    """An unsaved inbox entry about `comment`, or None when the recipient turned this kind off."""
+    if choice == Notify.OFF:
+        return None
     return Notification(
-        recipient_id=recipient_id, kind=kind, actor_id=comment.author_id, post_id=comment.post_id, comment=comment
+        recipient_id=recipient_id or recipient.pk,
+        kind=kind,
+        actor_id=comment.author_id if actor else None,
+        post_id=comment.post_id,
+        comment=comment,
+        in_digest=choice == Notify.DIGEST,
     )
 
 

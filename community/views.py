@@ -226,7 +226,7 @@ class InboxAtomFeed(Feed):
         return list(Notification.objects.filter(recipient=feed.user).visible().for_listing()[:FEED_SIZE])
 
     def item_title(self, entry):
-        return entry_title(entry)
+        return entry.title
 
     def item_description(self, entry):
         return entry.comment.body_html if entry.comment_id else entry.post.summary
@@ -246,18 +246,6 @@ class InboxAtomFeed(Feed):
 
     def item_updateddate(self, entry):
         return entry.created_at
-
-
-def entry_title(entry: Notification) -> str:
-    actor = entry.actor.name if entry.actor_id else "Someone"
-    title = entry.post.title
-    return {
-        Notification.Kind.REPLY: f"{actor} replied to your comment on “{title}”",
-        Notification.Kind.COMMENT: f"{actor} commented on “{title}”",
-        Notification.Kind.APPROVED: f"Your comment on “{title}” was approved",
-        Notification.Kind.REMOVED: f"Your comment on “{title}” was removed",
-        Notification.Kind.POST: f"New post by {actor}: “{title}”",
-    }[entry.kind]
 
 
 def user_comments_queryset(member):

@@ -38,8 +38,9 @@ def export_user_data(*, user, site_url: str) -> Iterator[str]:
             "avatar": site_url.rstrip("/") + user.avatar.url if user.avatar else None,
             "date_joined": iso(user.date_joined),
             "last_login": iso(user.last_login),
-            "notify_on_comment": user.notify_on_comment,
-            "notify_on_reply": user.notify_on_reply,
+            "notify_replies": user.notify_replies,
+            "notify_comments": user.notify_comments,
+            "notify_moderation": user.notify_moderation,
         },
         "blog": {"title": blog.title, "description": blog.description, "comment_policy": blog.comment_policy}
         if blog

@@ -20,8 +20,9 @@ def profile_data(**overrides):
     data = {
         "display_name": "Karen K.",
         "bio": "I write about jobs.",
-        "notify_on_comment": "on",
-        "notify_on_reply": "on",
+        "notify_replies": "instant",
+        "notify_comments": "instant",
+        "notify_moderation": "inbox",
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -39,7 +40,7 @@ def test_the_profile_editor_shows_labelled_fields_and_account_links(client, user
 
     html = client.get(PROFILE).content.decode()
 
-    for field in ["display_name", "bio", "avatar", "notify_on_comment", "notify_on_reply"]:
+    for field in ["display_name", "bio", "avatar", "notify_replies", "notify_comments", "notify_moderation"]:
         assert f'for="id_{field}"' in html
     assert 'href="/accounts/email/"' in html
     assert 'href="/accounts/password/change/"' in html
@@ -47,17 +48,26 @@ def test_the_profile_editor_shows_labelled_fields_and_account_links(client, user
     assert "style=" not in html
 
 
-def test_a_user_edits_name_bio_and_notification_switches(client, user):
+def test_a_user_edits_name_bio_and_notification_choices(client, user):
     client.force_login(user)
 
-    response = client.post(PROFILE, profile_data(notify_on_reply=None))
+    response = client.post(PROFILE, profile_data(notify_replies="digest", notify_comments="off"))
 
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.display_name == "Karen K."
     assert user.bio == "I write about jobs."
-    assert user.notify_on_comment is True
-    assert user.notify_on_reply is False
+    assert (user.notify_replies, user.notify_comments, user.notify_moderation) == ("digest", "off", "inbox")
+
+
+def test_a_notification_choice_the_form_does_not_offer_is_refused(client, user):
+    client.force_login(user)
+
+    response = client.post(PROFILE, profile_data(notify_replies="hourly"))
+
+    assert response.status_code == 200 and "notify_replies" in response.context["form"].errors
+    user.refresh_from_db()
+    assert user.notify_replies == "instant"
 
 
 def test_a_bio_over_the_limit_is_refused_and_nothing_is_saved(client, user):

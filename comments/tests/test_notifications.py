@@ -91,10 +91,11 @@ def test_a_held_reply_does_not_reach_the_parent_author_until_approved(
     assert [m.to for m in mail.outbox] == [[other_user.email]]
 
 
-def test_switches_turn_each_kind_of_email_off(open_post, other_user, django_capture_on_commit_callbacks):
-    open_post.author.notify_on_comment = False
+@pytest.mark.parametrize("choice", ["inbox", "digest", "off"])
+def test_only_email_at_once_sends_mail_at_once(open_post, other_user, choice, django_capture_on_commit_callbacks):
+    open_post.author.notify_comments = choice
     open_post.author.save()
-    other_user.notify_on_reply = False
+    other_user.notify_replies = choice
     other_user.save()
     parent = CommentFactory(post=open_post, author=other_user)
     comment(django_capture_on_commit_callbacks, post=open_post, author=UserFactory(), body="Hi", parent=parent)
@@ -172,11 +173,11 @@ def test_unsubscribe_link_asks_to_confirm_on_get_and_unsubscribes_on_post(
     assert page.status_code == 200
     assert '<form method="post"' in page.content.decode()
     open_post.author.refresh_from_db()
-    assert open_post.author.notify_on_comment is True
+    assert open_post.author.notify_comments == "instant"
     assert client.post(url).status_code == 200
     open_post.author.refresh_from_db()
-    assert open_post.author.notify_on_comment is False
-    assert open_post.author.notify_on_reply is True
+    assert open_post.author.notify_comments == "inbox", "still in the inbox, without mail"
+    assert open_post.author.notify_replies == "instant"
 
 
 def test_one_click_unsubscribe_post_works_without_csrf_or_session(open_post, other_user):
@@ -187,7 +188,7 @@ def test_one_click_unsubscribe_post_works_without_csrf_or_session(open_post, oth
     response = client.post(reverse("comments:unsubscribe", args=[token]), {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     other_user.refresh_from_db()
-    assert other_user.notify_on_reply is False
+    assert other_user.notify_replies == "inbox"
 
 
 def test_a_forged_unsubscribe_token_changes_nothing(client, other_user):
@@ -195,7 +196,7 @@ def test_a_forged_unsubscribe_token_changes_nothing(client, other_user):
     response = client.post(reverse("comments:unsubscribe", args=[token[:-2] + "xx"]))
     assert response.status_code == 400
     other_user.refresh_from_db()
-    assert other_user.notify_on_reply is True
+    assert other_user.notify_replies == "instant"
 
 
 def test_approving_a_held_reply_anywhere_tells_the_parent_author_once(
@@ -227,3 +228,24 @@ def test_links_in_email_sent_outside_a_request_use_site_url(
         moderate_comments(comments=[reply], action="approve", moderator=staff_user, source="admin")
     assert f"https://blogs.example{post.get_absolute_url()}#c{reply.pk}" in mail.outbox[0].body
     assert "https://blogs.example/comments/unsubscribe/" in mail.outbox[0].body
+
+
+def test_the_writer_of_a_held_comment_is_mailed_the_decision_when_they_asked(
+    post, other_user, staff_user, django_capture_on_commit_callbacks
+):
+    from comments.moderation import moderate_comments
+
+    other_user.notify_moderation = "instant"
+    other_user.save()
+    held = CommentFactory(post=post, author=other_user, status=Comment.Status.PENDING)
+    quiet = CommentFactory(post=post, status=Comment.Status.PENDING)  # the default: inbox only
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate_comments(comments=[held, quiet], action="approve", moderator=staff_user, source="admin")
+    assert [m.to for m in mail.outbox] == [[other_user.email]]
+    assert "is published" in mail.outbox[0].subject
+    assert "List-Unsubscribe" in mail.outbox[0].extra_headers
+    mail.outbox.clear()
+    removed = CommentFactory(post=post, author=other_user, status=Comment.Status.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate_comments(comments=[removed], action="remove", moderator=staff_user, source="admin")
+    assert "was removed" in mail.outbox[0].subject and removed.body in mail.outbox[0].body

@@ -149,3 +149,34 @@ def test_a_members_public_comments_page_and_feed(client, open_post, reader):
     reader.is_active = False
     reader.save()
     assert client.get(f"/@{reader.username}/comments/feed/").status_code == 404
+
+
+def test_each_kind_reaches_the_inbox_as_its_setting_says(open_post, reader, other_user):
+    reader.notify_replies = "off"
+    reader.save()
+    open_post.author.notify_comments = "digest"
+    open_post.author.save()
+    parent = CommentFactory(post=open_post, author=reader)
+    post_comment(post=open_post, author=other_user, body="A reply", parent=parent)
+    assert kinds(reader) == [], "off: not even the inbox"
+    entry = Notification.objects.get(recipient=open_post.author)
+    assert (entry.kind, entry.in_digest) == ("comment", True)
+
+
+def test_the_digest_carries_comment_entries_for_those_who_chose_it(
+    open_post, reader, other_user, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from community.digest import send_digests
+
+    reader.notify_replies = "digest"
+    reader.save()
+    parent = CommentFactory(post=open_post, author=reader)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(post=open_post, author=other_user, body="A reply", parent=parent)
+    assert [m.to for m in mail.outbox if m.to == [reader.email]] == [], "no mail at once"
+    with django_capture_on_commit_callbacks(execute=True):
+        send_digests()
+    [digest] = [m for m in mail.outbox if m.to == [reader.email]]
+    assert f"{other_user.name} replied to your comment" in digest.body

@@ -97,7 +97,7 @@ def test_the_unsubscribe_exemption_changes_nothing_without_a_valid_token(owner):
     response = client.post(reverse("comments:unsubscribe", kwargs={"token": "forged"}))
     assert response.status_code == 400
     owner.refresh_from_db()
-    assert owner.notify_on_comment and owner.notify_on_reply
+    assert (owner.notify_comments, owner.notify_replies) == ("instant", "instant")
 
 
 def test_state_changing_urls_do_nothing_on_get(owner, reader):
