@@ -344,3 +344,11 @@ If you store times, store them in UTC, and convert at the last possible moment. 
         ],
     ),
 ]
+
+# Who follows whom, and how new posts reach them: (follower, blogger, delivery).
+FOLLOWS = [
+    ("sp", "karen", "instant"),
+    ("sp", "tomasz", "digest"),
+    ("marguerite", "karen", "inbox"),
+    ("karen", "marguerite", "instant"),
+]

@@ -51,3 +51,16 @@ def test_seed_demo_bloggers_may_write_even_with_open_authoring_off(settings):
     call_command("seed_demo")
     assert can_write(User.objects.get(username="karen"))
     assert not can_write(User.objects.get(username="sp"))
+
+
+def test_the_demo_has_readers_following_blogs_without_mailing_them():
+    from io import StringIO
+
+    from django.core import mail
+
+    from community.models import Follow, Notification
+
+    call_command("seed_demo", stdout=StringIO())
+    assert Follow.objects.filter(follower__username="sp", blog__owner__username="karen").exists()
+    assert not Notification.objects.filter(kind="post").exists()
+    assert not [m for m in mail.outbox if "sp@example.com" in m.to]

@@ -16,7 +16,8 @@ from django.utils import timezone
 from accounts.permissions import BLOGGERS_GROUP
 from comments.markup import render_comment
 from comments.models import Comment
-from demo.content import POSTS
+from community.models import Follow
+from demo.content import FOLLOWS, POSTS
 from posts.models import Blog
 from posts.services import create_post
 
@@ -80,6 +81,9 @@ class Command(BaseCommand):
                 )
                 post_count += 1
                 comment_count += add_threads(post, threads, people=people, parent=None, after=published_at, now=now)
+            # After the posts, so that seeding announces nothing to anyone.
+            for follower, blogger, delivery in FOLLOWS:
+                Follow.objects.create(follower=people[follower], blog=people[blogger].blog, delivery=delivery)
         self.stdout.write(self.style.SUCCESS(f"Demo content created: {post_count} posts, {comment_count} comments."))
         self.stdout.write(f"Staff account: {STAFF_USERNAME} / {password}  (shown once; sign in at /admin/)")
         self.stdout.write("Demo bloggers and readers sign in with the password 'demo-password'.")
