@@ -19,6 +19,11 @@ PAGES = [
     ("write", "karen", lambda scene: "/write/"),
     ("dashboard", "karen", lambda scene: "/dashboard/"),
     ("comment moderation", "karen", lambda scene: "/dashboard/comments/"),
+    ("the inbox", "karen", lambda scene: "/inbox/"),
+    ("a blog's follow page", None, lambda scene: "/@karen/follow/"),
+    ("following a blog", "sp", lambda scene: "/@karen/follow/"),
+    ("a member's comments", None, lambda scene: "/@sp/comments/"),
+    ("profile and notification settings", "sp", lambda scene: "/accounts/profile/"),
 ]
 
 
