@@ -33,8 +33,7 @@ def test_a_reader_follows_a_blog_and_the_new_post_reaches_the_inbox_and_the_mail
     form = author.locator("main form.post-form")
     form.locator("[name=title]").fill("Seedlings on the sill")
     form.locator("[name=body]").fill("Tomatoes first, then *peppers*.")
-    form.locator("[name=status][value=published]").check()
-    form.get_by_role("button", name="Save").click()
+    form.get_by_role("button", name="Publish", exact=True).click()
     expect(author.get_by_role("heading", level=1)).to_have_text("Seedlings on the sill")
 
     reader.goto("/")
