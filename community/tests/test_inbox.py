@@ -90,10 +90,10 @@ def test_marking_one_and_all_read(client, open_post, reader):
     entries.append(Notification.objects.create(recipient=reader, kind="reply", post=open_post, comment=other))
     client.force_login(reader)
     assert (
-        'id="inbox-link">Inbox <span class="badge text-bg-primary">2</span>' in client.get("/inbox/").content.decode()
+        'id="inbox-link">Inbox <span class="badge text-bg-warning">2</span>' in client.get("/inbox/").content.decode()
     )
     client.post(reverse("community:mark_read", args=[entries[-1].pk]))
-    assert 'badge text-bg-primary">1</span>' in client.get("/inbox/").content.decode()
+    assert 'badge text-bg-warning">1</span>' in client.get("/inbox/").content.decode()
     client.post(reverse("community:mark_all_read"))
     assert Notification.objects.filter(recipient=reader, read_at__isnull=True).count() == 0
     assert "inbox-unread" not in client.get("/inbox/").content.decode()

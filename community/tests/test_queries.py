@@ -82,6 +82,6 @@ def test_the_header_count_is_one_query(client, user, post, other_user):
     Notification.objects.create(recipient=user, kind="post", post=post, actor=other_user)
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/accounts/profile/").content.decode()
-    assert 'id="inbox-link">Inbox <span class="badge text-bg-primary">1</span>' in html
+    assert 'id="inbox-link">Inbox <span class="badge text-bg-warning">1</span>' in html
     counts = [q["sql"] for q in queries if "community_notification" in q["sql"]]
     assert len(counts) == 1 and len(queries) == len(without)

@@ -395,10 +395,10 @@ def test_an_imported_html_post_previews_as_html(client, user):
 # Query budgets
 
 # Editor: session, user, post with author, its labels (form), autosave, the labels again (to compare the
-# autosave), the revision count.
-EDITOR_PAGE_QUERIES = 7
-# History: session, user, post with author, the revisions with who saved them.
-HISTORY_PAGE_QUERIES = 4
+# autosave), the revision count, and the header's unread inbox count.
+EDITOR_PAGE_QUERIES = 8
+# History: session, user, post with author, the revisions with who saved them, the header's unread inbox count.
+HISTORY_PAGE_QUERIES = 5
 
 
 def _with_revisions(user, n):

@@ -23,7 +23,6 @@ PAGES = [
     ("a blog's follow page", None, lambda scene: "/@karen/follow/"),
     ("following a blog", "sp", lambda scene: "/@karen/follow/"),
     ("a member's comments", None, lambda scene: "/@sp/comments/"),
-    ("profile and notification settings", "sp", lambda scene: "/accounts/profile/"),
 ]
 
 
