@@ -11,7 +11,10 @@ targets, and stops everything it started.
 
 Environment: BENCH_SECONDS (load per page, default 15), BENCH_TREE=uniform (see `Bench.thread`),
 BENCH_DATABASE_URL (a PostgreSQL server to make a fresh database on; default SQLite in a temporary folder),
-BENCH_REDIS_URL (cache in Redis under a prefix of its own; default each worker's local memory).
+BENCH_REDIS_URL (cache in Redis under a prefix of its own; default the file cache all workers share, see
+blogsite/cache.py). Without Redis, the cached post pages are then loaded in turns from this server and from
+a second one whose workers each keep their cache in local memory (the "in turns" rows, so that other work on
+a shared machine weighs on both alike): the shared cache must come within 20% of local memory.
 `--write-readme` puts the table into README.md.
 """
 
@@ -48,6 +51,9 @@ SEARCH_POSTS = 10_000
 # The benchmark's signed-in reader: a verified account with comments of its own on every post.
 READER = "reader0"
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+SHARED_FILE, LOCAL_MEMORY = "post, cached, file, in turns", "post, cached, local memory, in turns"
+COMPARE_ROUNDS = 3
+LOCAL_MEMORY_BACKEND = "django.core.cache.backends.locmem.LocMemCache"
 
 WORDS_TEXT = (
     "the a of and to in is was it for on with as at by this that from but not are be have had you we "
@@ -95,6 +101,7 @@ class Bench:
             MEDIA_ROOT=str(self.workdir / "media"),
             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
             LOG_LEVEL="WARNING",
+            CACHE_DIR=str(self.workdir / "cache"),
         )
         server = os.environ.get("BENCH_DATABASE_URL", "")
         if server:
@@ -456,7 +463,9 @@ class Bench:
         return "\n".join(lines)
 
     def database_kind(self) -> str:
-        return "PostgreSQL" if os.environ.get("BENCH_DATABASE_URL") else "SQLite"
+        database = "PostgreSQL" if os.environ.get("BENCH_DATABASE_URL") else "SQLite"
+        cache = "Redis" if os.environ.get("BENCH_REDIS_URL") else "the shared file cache"
+        return f"{database}, {cache}"
 
     @staticmethod
     def verdicts(pages: dict, measured: dict, loaded: dict) -> list[str]:
@@ -480,6 +489,15 @@ class Bench:
         for kind in ("uncached", "cached", "signed-in reader"):
             counts = {measured[f"post, {kind}|{size}"]["queries"] for size in SIZES}
             check(len(counts) == 1, f"post page ({kind}) queries the same at every size ({sorted(counts)})")
+        for size in SIZES:
+            local = loaded.get(f"{LOCAL_MEMORY}|{size}")
+            if local:
+                shared = loaded[f"{SHARED_FILE}|{size}"]["rate"]
+                check(
+                    shared >= 0.8 * local["rate"],
+                    f"post page at {size:,} comments, cached in the shared file cache, within 20% of each worker's "
+                    f"local memory ({shared:.0f} vs {local['rate']:.0f} req/s, {100 * shared / local['rate']:.0f}%)",
+                )
         small, mid, big = (measured[f"post, signed-in reader|{size}"]["render_ms"] for size in SIZES)
         check(
             max(mid, big) - small <= 3,
@@ -520,13 +538,51 @@ class Bench:
             loaded[name] = self.load(base + url, cookie if who else None)
             log(f"  {name:<24} {loaded[name]['rate']:8.0f} req/s  p99 {loaded[name]['p99_ms']:.0f} ms")
         rss_mb = self.peak_worker_rss_mb(server)
+        if not os.environ.get("BENCH_REDIS_URL"):
+            self.compare_with_local_memory(env, base, pages, measured, loaded)
         text = self.table(pages, measured, loaded, rss_mb, tool)
         verdicts = self.verdicts(pages, measured, loaded)
-        text += "\n\nTargets (issues 7 and 20):\n\n" + "\n".join(verdicts)
+        text += "\n\nTargets (issues 7, 13 and 20):\n\n" + "\n".join(verdicts)
         print(text)
         if write_readme:
             self.write_readme(text)
             log("README.md updated.")
+
+    def compare_with_local_memory(self, env: dict, base: str, pages: dict, measured: dict, loaded: dict) -> None:
+        """The cached post pages from this server (the shared file cache) and from a second one whose workers
+        each cache in their own memory (right for one process only: after a change each worker would serve
+        its own stale copy). The two are loaded in turns, COMPARE_ROUNDS times each for a share of
+        BENCH_SECONDS, so that other work on the machine weighs on both alike."""
+        from django.test import override_settings
+
+        shared = {f"{SHARED_FILE}|{size}": pages[f"post, cached|{size}"] for size in SIZES}
+        local = {f"{LOCAL_MEMORY}|{size}": pages[f"post, cached|{size}"] for size in SIZES}
+        for size in SIZES:
+            measured[f"{SHARED_FILE}|{size}"] = measured[f"post, cached|{size}"]
+        with override_settings(CACHES={"default": {"BACKEND": LOCAL_MEMORY_BACKEND, "LOCATION": "bench"}}):
+            measured.update(self.in_process(local))
+        local_base, _ = self.start_server({**env, "BENCH_CACHE": "local-memory"})
+        log("Loading the cached post pages in turns from the shared file cache and from local memory…")
+        seconds, self.seconds = self.seconds, self.seconds / COMPARE_ROUNDS
+        try:
+            for size in SIZES:
+                url = pages[f"post, cached|{size}"][0]
+                self.settle(base, url)
+                self.settle(local_base, url)
+                runs = {f"{SHARED_FILE}|{size}": [], f"{LOCAL_MEMORY}|{size}": []}
+                for _ in range(COMPARE_ROUNDS):
+                    for name, server_base in zip(runs, (base, local_base), strict=True):
+                        runs[name].append(self.load(server_base + url))
+                for name, results in runs.items():
+                    loaded[name] = {
+                        "rate": statistics.mean(r["rate"] for r in results),
+                        "p99_ms": max(r["p99_ms"] for r in results),
+                    }
+                    log(f"  {name:<24} {loaded[name]['rate']:8.0f} req/s  p99 {loaded[name]['p99_ms']:.0f} ms")
+        finally:
+            self.seconds = seconds
+        pages.update(shared)
+        pages.update(local)
 
     def stop(self) -> None:
         for process in self.processes:
