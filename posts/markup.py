@@ -24,6 +24,8 @@ from markdown_it.rules_core import StateCore
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .highlight import TOKEN_CLASSES
+
 _BLOCK_TAGS = frozenset({"p", "blockquote", "ul", "ol", "li", "pre", "hr", "br"})
 _INLINE_TAGS = frozenset({"a", "em", "strong", "b", "i", "u", "s", "del", "ins", "code", "sup", "sub", "abbr"})
 _TABLE_TAGS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption"})
@@ -46,6 +48,8 @@ class AllowList:
     external_link_rel: str = "nofollow noopener"
     # Footnotes: rendered from Markdown, and their ids and classes kept (see `_FOOTNOTE_CLASSES`).
     footnotes: bool = False
+    # Highlighted code: `span`s with Pygments' token classes (`posts.highlight`), kept inside `<pre>` only.
+    code_spans: bool = False
 
     def without(self, *tags: str) -> "AllowList":
         return replace(self, tags=self.tags - frozenset(tags))
@@ -92,20 +96,24 @@ POST_HTML = AllowList(
     | _TABLE_TAGS
     | _HEADING_TAGS
     | _DEFINITION_TAGS
-    | {"img", "figure", "figcaption", "section"},
-    attributes=_merge(_COMMON_ATTRIBUTES, _FOOTNOTE_ATTRIBUTES),
+    | {"img", "figure", "figcaption", "section", "span"},
+    attributes=_merge(_COMMON_ATTRIBUTES, _FOOTNOTE_ATTRIBUTES, {"span": frozenset({"class"})}),
     footnotes=True,
+    code_spans=True,
 )
 # Comments have no footnotes: a footnote's ids would clash with those of the post and other comments.
 COMMENT_HTML = replace(
-    POST_HTML.without("img", "figure", "figcaption", "section", *_HEADING_TAGS),
+    POST_HTML.without("img", "figure", "figcaption", "section", "span", *_HEADING_TAGS),
     attributes=_COMMON_ATTRIBUTES,
     external_link_rel="nofollow ugc noopener",
     footnotes=False,
+    code_spans=False,
 )
 IMPORTED_HTML = replace(
     POST_HTML,
     tags=POST_HTML.tags | {"div", "span"},
+    # Imported HTML keeps its spans wherever they are (with no class but the highlighter's).
+    code_spans=False,
 )
 
 
@@ -115,6 +123,9 @@ def _filter_attribute(tag: str, name: str, value: str, allow: AllowList) -> str 
         return value if not scheme or scheme in allow.image_schemes else None
     if tag == "code" and name == "class":
         kept = [c for c in value.split() if _LANGUAGE_CLASS.match(c)]
+        return " ".join(kept) or None
+    if tag == "span" and name == "class":
+        kept = [c for c in value.split() if c in TOKEN_CLASSES]
         return " ".join(kept) or None
     if name == "class":
         return value if allow.footnotes and value == _FOOTNOTE_CLASSES.get(tag) else None
@@ -167,7 +178,29 @@ def sanitize_html(source: str, *, allow: AllowList = POST_HTML, base_url: str | 
     )
     if allow.external_link_rel and "a" in allow.tags:
         cleaned = _mark_external_links(cleaned, allow.external_link_rel, base_url)
+    if allow.code_spans:
+        cleaned = _unwrap_spans_outside_code(cleaned)
     return cleaned
+
+
+# Matches nh3's output exactly (attribute values always double-quoted, `"` escaped inside), as `_ANCHOR`.
+_PRE_OR_SPAN = re.compile(r'<(/?)(pre|span)((?:\s+[^\s=>/"]+(?:="[^"]*")?)*)>')
+
+
+def _unwrap_spans_outside_code(cleaned: str) -> str:
+    """Sanitized HTML with every `span` tag outside `<pre>` removed (its text kept), in one pass: the
+    highlighter's spans live in code blocks, and a writer's own spans have no business elsewhere."""
+    out: list[str] = []
+    pos = depth = 0
+    for match in _PRE_OR_SPAN.finditer(cleaned):
+        closing, tag = match.group(1), match.group(2)
+        if tag == "pre":
+            depth = max(0, depth - 1) if closing else depth + 1
+        elif depth == 0:
+            out.append(cleaned[pos : match.start()])
+            pos = match.end()
+    out.append(cleaned[pos:])
+    return "".join(out)
 
 
 def _shift_headings(state: StateCore) -> None:

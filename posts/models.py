@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from .highlight import highlight_code
 from .markup import IMPORTED_HTML, count_words, extract_excerpt, html_to_text, render_markdown, sanitize_html
 
 
@@ -197,7 +198,7 @@ class Post(models.Model):
         """A body as sanitized HTML: what a published post shows, and so what the editor's preview shows."""
         if body_format == cls.BodyFormat.HTML:
             return sanitize_html(body, allow=IMPORTED_HTML)
-        return render_markdown(body)
+        return render_markdown(body, highlight=highlight_code)
 
     def get_history_url(self):
         return reverse("posts:history", kwargs=self.permalink_kwargs())

@@ -161,7 +161,8 @@ def test_without_an_uploader_the_picture_button_asks_the_page_or_writes_its_mark
 
 def test_the_editor_and_the_history_have_no_serious_accessibility_violation(writer, new_context, live_server):
     post = create_post(author=writer, title="Versions", body="One line.\nTwo lines.", status="published")
-    update_post(post=post, body="One line.\nTwo changed lines.\nThree.", labels="notes")
+    code = '```python\n@cached\ndef area(r: float) -> float:\n    return 3.14 * r ** 2  # "pi"\n```\n'
+    update_post(post=post, body=f"One line.[^1]\nTwo changed lines.\n\n{code}\n[^1]: A note.\n", labels="notes")
     Autosave.objects.create(author=writer, post=post, title="Versions", body="Unsaved words")
     report = []
     for scheme in ("light", "dark"):
@@ -172,6 +173,7 @@ def test_the_editor_and_the_history_have_no_serious_accessibility_violation(writ
             ("editor with an unsaved version", post.get_edit_url()),
             ("editor with the unsaved version restored", post.get_edit_url() + "?restore=autosave"),
             ("history", post.get_history_url()),
+            ("the post, with highlighted code and a footnote", post.get_absolute_url()),
         ]:
             page = context.new_page()
             assert page.goto(path).ok

@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand
 
-from posts.markup import render_markdown
 from posts.models import Post
 
 
@@ -20,7 +19,7 @@ class Command(BaseCommand):
         posts = Post.objects.filter(body_format=Post.BodyFormat.MARKDOWN).only("pk", "body", "body_html")
         for post in posts.iterator(chunk_size=500):
             checked += 1
-            if render_markdown(post.body) == post.body_html:
+            if Post.render_body(post.body) == post.body_html:
                 continue
             changed += 1
             if not dry_run:
