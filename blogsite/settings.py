@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "pagecache.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads a request's body: limits uploads to the dashboard's import.
+    "transfer.middleware.ImportUploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -291,6 +293,18 @@ if AWS_STORAGE_BUCKET_NAME:
         MEDIA_ORIGINS.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com")
         if AWS_S3_REGION_NAME:
             MEDIA_ORIGINS.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com")
+
+# Export files uploaded for import wait here until their import is done. They hold commenters' addresses,
+# so they live outside MEDIA_ROOT, never served; the web process and the task workers must share it.
+IMPORTS_ROOT = Path(env("IMPORTS_ROOT", str(BASE_DIR / "imports")))
+STORAGES["imports"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": IMPORTS_ROOT, "base_url": None},
+}
+# The largest export file the dashboard accepts, in megabytes, and how much a Blogger Takeout zip may
+# unpack to (an upload that claims more is refused before any of it is unpacked).
+IMPORT_MAX_UPLOAD_MB = int(env("IMPORT_MAX_UPLOAD_MB", "200"))
+IMPORT_MAX_UNZIPPED_MB = int(env("IMPORT_MAX_UNZIPPED_MB", "1000"))
 
 # The site itself answers `/media/` from MEDIA_ROOT (on in development and under `make serve`), so that a
 # site run with gunicorn alone shows its pictures; behind a proxy that serves MEDIA_ROOT, turn it off.

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 
 class DeleteAccountForm(forms.Form):
@@ -31,3 +32,31 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password. Your account has not been deleted.")
         return password
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Export file",
+        help_text="A WordPress export (.xml), a Blogger export (.xml or .atom), a Blogger Takeout archive (.zip) "
+        "or a Blogsite export (.xml or .json).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,.atom,.zip,.json"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_UPLOAD_MB * 2**20
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is larger than {settings.IMPORT_MAX_UPLOAD_MB} MB, the most this site takes."
+            )
+        upload.seek(0)
+        head = upload.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+        upload.seek(0)
+        if not head:
+            raise forms.ValidationError("The file is empty.")
+        if not head.startswith((b"<", b"{", b"PK\x03\x04")):
+            raise forms.ValidationError(
+                "This is not an export file: choose the .xml file WordPress or Blogger gave you, or Blogger's "
+                "Takeout .zip."
+            )
+        return upload

@@ -1,13 +1,16 @@
 """Bringing a blog in: records from a reader become posts, labels, comments and old addresses.
 
-Everything happens in one transaction, so a file that fails part-way leaves nothing behind. Each post and
-comment is recorded under its id in the source (`ImportedObject`), so importing the same file again
-creates nothing. Comments are inserted in batches with no parent, and the reply tree is linked once the
-whole file has been read, from the source's ids: a reply may come before its parent in the file.
+An import is an `ImportJob`: its posts and comments are committed in small transactions as the file is
+read, the posts waiting as drafts, and take their statuses together at the end; a file that fails part-way
+(or a cancel) deletes what the job brought in, so nothing is left half-done. Each post and comment is
+recorded under its id in the source (`ImportedObject`), so importing the same file again creates nothing.
+Comments are inserted in batches with no parent, and the reply tree is linked once the whole file has been
+read, from the source's ids: a reply may come before its parent in the file.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +19,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import connection, reset_queries, transaction
+from django.db import IntegrityError, connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -26,10 +29,12 @@ from posts.models import Blog, Label, Post
 from posts.services import LABEL_MAX_LENGTH, MAX_LABELS, unique_slug
 
 from .content import comment_fields, label_slug, post_body
-from .models import ImportedObject, LegacyPath
+from .models import ImportedObject, ImportJob, LegacyPath
 from .readers import CommentRecord, PostRecord, Skipped, open_reader
 
 COMMENT_BATCH = 1000
+# How often a running import asks whether it should stop (one query each time).
+STOP_CHECK_SECONDS = 1.0
 
 User = get_user_model()
 
@@ -40,6 +45,8 @@ IMPORTED_SLUG_MAX_LENGTH = 190
 @dataclass
 class ImportSummary:
     format_name: str = ""
+    # A file written by Blogsite (ours or another site's): it brings back Markdown and old addresses too.
+    from_blogsite: bool = False
     posts: int = 0
     drafts: int = 0
     labels: set[str] = field(default_factory=set)
@@ -69,6 +76,8 @@ class ImportSummary:
             f"  labels: {len(self.labels)} ({self.new_labels} new), attached {self.labels_attached} times",
             f"  comments: {self.comment_count}" + (f" ({statuses})" if statuses else ""),
         ]
+        if self.from_blogsite:
+            out.append("  a Blogsite export: posts and comments came back in the Markdown they were written in")
         if self.already_posts or self.already_comments:
             out.append(
                 f"  already imported before, left as they are: {self.already_posts} posts, "
@@ -87,7 +96,15 @@ class ImportSummary:
 ProgressCallback = Callable[[int, int, ImportSummary], None] | None
 
 
-def import_blog(*, path, author, progress: ProgressCallback = None, map_users: bool = False) -> ImportSummary:
+def import_blog(
+    *,
+    path,
+    author,
+    progress: ProgressCallback = None,
+    map_users: bool = False,
+    job: ImportJob | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> ImportSummary:
     """Import the export file at `path` into `author`'s blog; returns what was done.
 
     Everything in the file becomes `author`'s or a guest's: a comment the file says its post's own author
@@ -95,7 +112,15 @@ def import_blog(*, path, author, progress: ProgressCallback = None, map_users: b
     operator's choice on the command line, never offered on the site) does a username the file gives make
     the comment that account's here, when such an active account exists.
 
-    Raises `ImportFileError` (nothing imported) when the file is malformed or of an unknown kind.
+    The import runs as an `ImportJob` (`job`, or a new one for the command). Posts and comment batches are
+    committed as they are read, so that a long import never holds the database (on SQLite, its only
+    writer) for more than a moment; the posts wait as drafts until the whole file has been read, then take
+    their statuses in one transaction. If anything goes wrong before that, or `should_stop()` says so
+    (it is asked about once a second), what the job brought in is deleted and the exception propagates:
+    nothing is left half-imported.
+
+    Raises `ImportFileError` when the file is malformed or of an unknown kind, `ImportBusy` when another
+    import into this blog is running, `ImportCancelled` when stopped.
     """
     summary = ImportSummary()
 
@@ -105,23 +130,106 @@ def import_blog(*, path, author, progress: ProgressCallback = None, map_users: b
 
     reader = open_reader(path, progress=on_bytes)
     summary.format_name = reader.format_name
-    with transaction.atomic():
-        blog, _ = Blog.objects.get_or_create(owner=author)
-        _Import(author=author, reader=reader, summary=summary, map_users=map_users).run()
-        # A blog without a title of its own takes the imported blog's.
-        if not blog.title and reader.blog.get("title"):
-            blog.title = reader.blog["title"][: Blog._meta.get_field("title").max_length]
-            blog.description = (
-                blog.description
-                or reader.blog.get("description", "")[: Blog._meta.get_field("description").max_length]
-            )
-            blog.save(update_fields=["title", "description", "updated_at"])
+    if job is None:
+        job = start_job(owner=author, original_name=str(path))
+    importer = _Import(
+        author=author, reader=reader, summary=summary, map_users=map_users, job=job, should_stop=should_stop
+    )
+    try:
+        Blog.objects.get_or_create(owner=author)
+        importer.run()
+        summary.format_name = reader.format_name
+        summary.from_blogsite = bool(getattr(reader, "is_blogsite", False))
+        importer.finish()
+    except BaseException as exc:
+        # Whatever stopped it (a fault in the file, a cancel, an interrupted command, a bug), nothing stays.
+        discard_job(job, label_pks=importer.new_label_pks)
+        status = ImportJob.Status.CANCELLED if isinstance(exc, ImportCancelled) else ImportJob.Status.FAILED
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=status, error=str(exc)[:1000] or type(exc).__name__, finished_at=timezone.now()
+        )
+        raise
     return summary
 
 
+class ImportBusy(Exception):
+    """Another import into the same blog has not finished."""
+
+
+class ImportCancelled(Exception):
+    """The import was stopped before it finished; what it brought in has been removed."""
+
+
+def start_job(*, owner, original_name: str = "") -> ImportJob:
+    """A running job for an import from the command line. Raises `ImportBusy` (one at a time per blog)."""
+    try:
+        with transaction.atomic():
+            return ImportJob.objects.create(
+                owner=owner,
+                status=ImportJob.Status.RUNNING,
+                original_name=original_name[-255:],
+                started_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise ImportBusy(f"an import into {owner.username}'s blog is already running") from None
+
+
+def abandon_unfinished_jobs(*, owner) -> int:
+    """Mark `owner`'s unfinished imports failed and delete what they brought in; returns how many."""
+    jobs = list(ImportJob.objects.filter(owner=owner, status__in=ImportJob.ACTIVE))
+    for job in jobs:
+        discard_job(job)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, error="abandoned unfinished", finished_at=timezone.now()
+        )
+    return len(jobs)
+
+
+def discard_job(job: ImportJob, *, label_pks=()) -> None:
+    """Delete what `job` brought in: its posts with their threads, its comments on posts imported before,
+    and its new labels that no post uses. A post (with its comments) per transaction, so that the site's
+    other writers are never held up for long."""
+    imported = ImportedObject.objects.filter(job=job)
+    comment_pks = list(
+        imported.filter(kind=ImportedObject.Kind.COMMENT, comment__isnull=False)
+        .exclude(comment__post__in=imported.filter(kind=ImportedObject.Kind.POST).values("post_id"))
+        .values_list("comment_id", flat=True)
+    )
+    for start in range(0, len(comment_pks), COMMENT_BATCH):
+        batch = comment_pks[start : start + COMMENT_BATCH]
+        with transaction.atomic():
+            # Replies among them first lose their parent, which the tree's foreign key would defend.
+            Comment.objects.filter(pk__in=batch).update(parent=None, depth=0)
+            post_ids = set(Comment.objects.filter(pk__in=batch).values_list("post_id", flat=True))
+            Comment.objects.filter(pk__in=batch).delete()
+            comments_changed.send(sender=Comment, post_ids=post_ids)
+    post_pks = list(imported.filter(kind=ImportedObject.Kind.POST).values_list("post_id", flat=True))
+    for pk in post_pks:
+        with transaction.atomic():
+            post = Post.objects.filter(pk=pk).first()
+            if post is not None:
+                post.delete()
+    if label_pks:
+        Label.objects.filter(pk__in=list(label_pks), posts__isnull=True).delete()
+
+
 class _Import:
-    def __init__(self, *, author, reader, summary: ImportSummary, map_users: bool = False):
+    def __init__(
+        self,
+        *,
+        author,
+        reader,
+        summary: ImportSummary,
+        job: ImportJob,
+        map_users: bool = False,
+        should_stop: Callable[[], bool] | None = None,
+    ):
         self.author = author
+        self.job = job
+        self.should_stop = should_stop
+        self.next_stop_check = 0.0
+        # Labels this run made, to remove again if it doesn't finish.
+        self.new_label_pks: list[int] = []
         self.map_users = map_users
         # Post source id -> its author's username in the file, where the file names one.
         self.post_authors: dict[str, str] = {}
@@ -153,6 +261,7 @@ class _Import:
             for comment in record.comments:
                 self.add_comment(comment)
             self.flush()
+            self.check_stop()
         for record in self.reader.comments():
             if isinstance(record, Skipped):
                 self.skip(record)
@@ -160,11 +269,51 @@ class _Import:
             self.start(self.reader.source)
             self.add_comment(record)
         self.flush()
+        self.check_stop()
         self.link_tree()
+        self.check_stop()
         if self.new_comments:
             # Bulk inserts and the tree's raw updates send no model signals: say which threads changed.
             comments_changed.send(
                 sender=Comment, post_ids={post_id for _, post_id, _, _ in self.new_comments.values()}
+            )
+
+    def check_stop(self) -> None:
+        if self.should_stop is None or time.monotonic() < self.next_stop_check:
+            return
+        self.next_stop_check = time.monotonic() + STOP_CHECK_SECONDS
+        if self.should_stop():
+            raise ImportCancelled("the import was cancelled; nothing was imported")
+
+    def finish(self) -> None:
+        """Give the job's posts their statuses and the blog its title, in one transaction."""
+        staged = ImportedObject.objects.filter(job=self.job, kind=ImportedObject.Kind.POST).exclude(staged_status="")
+        with transaction.atomic():
+            touched: set[int] = set()
+            for status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED):
+                pks = list(staged.filter(staged_status=status).values_list("post_id", flat=True))
+                for start in range(0, len(pks), COMMENT_BATCH):
+                    Post.objects.filter(pk__in=pks[start : start + COMMENT_BATCH]).update(status=status)
+                touched.update(pks)
+            staged.update(staged_status="")
+            blog = Blog.objects.get(owner=self.author)
+            # A blog without a title of its own takes the imported blog's.
+            if not blog.title and self.reader.blog.get("title"):
+                blog.title = self.reader.blog["title"][: Blog._meta.get_field("title").max_length]
+                blog.description = (
+                    blog.description
+                    or self.reader.blog.get("description", "")[: Blog._meta.get_field("description").max_length]
+                )
+                blog.save(update_fields=["title", "description", "updated_at"])
+            if touched:
+                # A bulk update sends no model signals: the posts' pages and the blog's are told at once.
+                comments_changed.send(sender=Comment, post_ids=touched)
+            ImportJob.objects.filter(pk=self.job.pk).update(
+                status=ImportJob.Status.DONE,
+                finished_at=timezone.now(),
+                summary="\n".join(self.summary.lines()),
+                posts_done=self.summary.posts + self.summary.drafts + self.summary.already_posts,
+                comments_done=self.summary.comment_count + self.summary.already_comments,
             )
 
     def skip(self, record: Skipped) -> None:
@@ -204,11 +353,17 @@ class _Import:
             body=post_body(record.body, is_markdown=record.body_is_markdown, counts=self.summary.conversions),
             body_format=Post.BodyFormat.MARKDOWN if record.body_is_markdown else Post.BodyFormat.HTML,
             excerpt=_plain_excerpt(record.excerpt),
-            status=record.status,
+            # Every post waits as a draft until the whole file is in (see `finish`).
+            status=Post.Status.DRAFT,
             published_at=record.published_at,
             publish_at=record.publish_at,
             comments_enabled=record.comments_enabled,
         )
+        with transaction.atomic():
+            self._save_post(post, record)
+        return True
+
+    def _save_post(self, post: Post, record: PostRecord) -> None:
         post.save()
         if record.created_at:
             Post.objects.filter(pk=post.pk).update(created_at=record.created_at)
@@ -228,7 +383,13 @@ class _Import:
                 ignore_conflicts=True,
             )
         ImportedObject.objects.create(
-            owner=self.author, source=self.source, kind=ImportedObject.Kind.POST, source_id=record.source_id, post=post
+            owner=self.author,
+            source=self.source,
+            kind=ImportedObject.Kind.POST,
+            source_id=record.source_id,
+            post=post,
+            job=self.job,
+            staged_status="" if record.status == Post.Status.DRAFT else record.status,
         )
         self.posts[record.source_id] = post.pk
         if record.author_username:
@@ -237,13 +398,14 @@ class _Import:
             self.summary.drafts += 1
         else:
             self.summary.posts += 1
-        return True
 
     def label(self, name: str) -> Label:
         slug = label_slug(name)
         if slug not in self.labels:
             label, created = Label.objects.get_or_create(slug=slug, defaults={"name": name})
             self.summary.new_labels += created
+            if created:
+                self.new_label_pks.append(label.pk)
             self.labels[slug] = label
         self.summary.labels.add(self.labels[slug].name)
         return self.labels[slug]
@@ -277,6 +439,14 @@ class _Import:
         self.queue = []
         self.queued = set()
         rows = [self.comment_row(r) for r in batch]
+        with transaction.atomic():
+            self._insert_comments(batch, rows)
+        for r, row in zip(batch, rows, strict=True):
+            self.new_comments[r.source_id] = (row.pk, row.post_id, r.parent_source_id, r.created_at)
+            self.summary.comments[row.status] += 1
+        reset_queries()
+
+    def _insert_comments(self, batch: list[CommentRecord], rows: list[Comment]) -> None:
         Comment.objects.bulk_create(rows, batch_size=COMMENT_BATCH)
         ImportedObject.objects.bulk_create(
             [
@@ -286,15 +456,12 @@ class _Import:
                     kind=ImportedObject.Kind.COMMENT,
                     source_id=r.source_id,
                     comment_id=row.pk,
+                    job=self.job,
                 )
                 for r, row in zip(batch, rows, strict=True)
             ],
             batch_size=COMMENT_BATCH,
         )
-        for r, row in zip(batch, rows, strict=True):
-            self.new_comments[r.source_id] = (row.pk, row.post_id, r.parent_source_id, r.created_at)
-            self.summary.comments[row.status] += 1
-        reset_queries()
 
     def comment_row(self, record: CommentRecord) -> Comment:
         user_id = self.local_user(record)
@@ -409,7 +576,7 @@ class _Import:
             connection.ops.quote_name(meta.pk.column),
         )
         adapt = connection.ops.adapt_datetimefield_value
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
                 sql, [(row.parent_id, row.path, row.depth, adapt(row.created_at), row.pk) for row in rows]
             )

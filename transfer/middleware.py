@@ -1,4 +1,4 @@
-"""Old addresses of imported blogs keep working.
+"""Old addresses of imported blogs keep working; uploads for import are limited as they are read.
 
 A post imported from WordPress or Blogger remembers the paths it had there (`LegacyPath`). Under the
 imported blog, `/@karen/2011/03/some-post.html`, `/@karen/2011/03/14/some-post/` and `/@karen/?p=123`
@@ -16,7 +16,11 @@ instant: the fragment never reaches a server, the time does.
 import re
 from datetime import UTC, datetime, timedelta
 
-from django.http import HttpResponsePermanentRedirect
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.template.loader import render_to_string
+from django.urls import reverse
 
 from blogsite.params import parse_id
 from comments.models import Comment
@@ -81,3 +85,46 @@ def _comment_at(post, millis: int) -> int | None:
         status=Comment.Status.APPROVED, created_at__gte=when, created_at__lt=when + timedelta(milliseconds=1)
     )
     return window.values_list("pk", flat=True).order_by("pk").first()
+
+
+class UploadSizeLimit(FileUploadHandler):
+    """Stops reading an upload once it passes `limit` bytes, whatever the request claimed: the rest of the
+    body is read and dropped, never stored, and the view says why (`exceeded`)."""
+
+    def __init__(self, request, limit: int):
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+class ImportUploadLimitMiddleware:
+    """Puts IMPORT_MAX_UPLOAD_MB on uploads to the dashboard's import before anything reads the body (the
+    CSRF check reads the form): a request that says it is larger is answered 413 unread; one that grows
+    past it while read is cut off by `UploadSizeLimit`, which the view finds as `request.upload_limit`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.path_info == reverse("transfer:import"):
+            limit = settings.IMPORT_MAX_UPLOAD_MB * 2**20
+            length = parse_id(request.META.get("CONTENT_LENGTH"))
+            # The body is the file plus a little form.
+            if length is not None and length > limit + 64 * 1024:
+                context = {"max_mb": settings.IMPORT_MAX_UPLOAD_MB}
+                page = render_to_string("transfer/upload_too_large.html", context, request=request)
+                return HttpResponse(page, status=413)
+            request.upload_limit = UploadSizeLimit(request, limit)
+            request.upload_handlers.insert(0, request.upload_limit)
+        return self.get_response(request)

@@ -2,6 +2,64 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+
+
+class ImportJob(models.Model):
+    """One run of an import, from the dashboard or the command: its file, progress and outcome.
+
+    While a job runs, the posts it brings in wait as drafts (their status to be is on their
+    `ImportedObject`); they take it all at once when the job is done. A job that fails or is cancelled
+    deletes what it brought in, so that nothing is ever half-imported.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # The uploaded file in the default storage; empty for the command, which reads its own file.
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True, max_length=300)
+    original_name = models.CharField(max_length=255, blank=True)
+    size = models.BigIntegerField(default=0)
+    fetch_images = models.BooleanField(default=False)
+    is_cancel_requested = models.BooleanField(default=False)
+    posts_total = models.PositiveIntegerField(null=True, blank=True)
+    comments_total = models.PositiveIntegerField(null=True, blank=True)
+    posts_done = models.PositiveIntegerField(default=0)
+    comments_done = models.PositiveIntegerField(default=0)
+    summary = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One import per user at a time: the database decides between two uploads at once.
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=Q(status__in=["queued", "running"]),
+                name="transfer_one_active_import_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"import {self.pk} by {self.owner_id}: {self.status}"
+
+    def get_absolute_url(self):
+        return reverse("transfer:import_status", kwargs={"pk": self.pk})
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
 
 
 class ImportedObject(models.Model):
@@ -21,6 +79,9 @@ class ImportedObject(models.Model):
     source_id = models.CharField(max_length=300)
     post = models.ForeignKey("posts.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey("comments.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # The run that brought it in, and, for a post of a run not finished yet, the status it will take.
+    job = models.ForeignKey(ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="imported")
+    staged_status = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -287,7 +287,10 @@ WP_POST_SKIP_STATUS = {
 
 
 class WXRReader:
-    format_name = "WordPress (WXR)"
+    @property
+    def format_name(self) -> str:
+        # Known once the channel's generator has been read, before the first post.
+        return "Blogsite's own export (WXR)" if self.is_blogsite else "WordPress (WXR)"
 
     def __init__(self, path, *, progress: Progress = None):
         self.path = path
@@ -757,7 +760,7 @@ JSON_FORMAT = "blogsite-export"
 class BlogsiteJSONReader:
     """Blogsite's JSON export (see the README). Read whole: it is our own, compact format."""
 
-    format_name = "Blogsite (JSON)"
+    format_name = "Blogsite's own export (JSON)"
     is_blogsite = True
 
     def __init__(self, path, *, progress: Progress = None):

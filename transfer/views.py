@@ -1,14 +1,20 @@
 from allauth.account.decorators import reauthentication_required
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import BLOGGERS_GROUP, can_write
 
 from .exporter import EXPORTERS
-from .forms import DeleteAccountForm
+from .forms import DeleteAccountForm, ImportForm
+from .importer import ImportBusy
+from .jobs import cancel_import, start_import
+from .models import ImportJob
 from .services import delete_account, export_user_data
 
 
@@ -67,3 +73,66 @@ def delete_account_view(request):
         messages.success(request, "Your account and your blog have been deleted. Goodbye, and thank you.")
         return redirect("posts:front")
     return render(request, "transfer/delete_account.html", {"form": form})
+
+
+# Import from the dashboard ------------------------------------------------------------------------------
+
+
+def _may_import(request):
+    if not can_write(request.user):
+        return render(request, "posts/cannot_write.html", {"bloggers_group": BLOGGERS_GROUP}, status=403)
+    return None
+
+
+def _import_page(request, form, *, status=200, error=""):
+    jobs = ImportJob.objects.filter(owner=request.user)[:5]
+    active = next((job for job in jobs if job.is_active), None)
+    context = {
+        "form": form,
+        "error": error,
+        "jobs": jobs,
+        "active": active,
+        "max_mb": settings.IMPORT_MAX_UPLOAD_MB,
+    }
+    return render(request, "transfer/import.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_blog(request):
+    """The dashboard's import: a form to upload an export file, and the latest imports with their state.
+    Uploads are size-limited as they are read (transfer.middleware.ImportUploadLimitMiddleware)."""
+    refused = _may_import(request)
+    if refused is not None:
+        return refused
+    if request.method != "POST":
+        return _import_page(request, ImportForm())
+    form = ImportForm(request.POST, request.FILES)
+    limit = getattr(request, "upload_limit", None)
+    if limit is not None and limit.exceeded:
+        too_large = f"The file is larger than {settings.IMPORT_MAX_UPLOAD_MB} MB, the most this site takes."
+        return _import_page(request, ImportForm(), status=413, error=too_large)
+    if not form.is_valid():
+        return _import_page(request, form, status=400)
+    try:
+        job = start_import(owner=request.user, upload=form.cleaned_data["file"])
+    except ImportBusy:
+        busy = "You already have an import waiting or running: let it finish, or cancel it, first."
+        return _import_page(request, form, status=409, error=busy)
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+@require_GET
+def import_status(request, pk):
+    """One import's progress (the page refreshes itself while it runs, without JavaScript) or outcome."""
+    job = get_object_or_404(ImportJob.objects.select_related("owner"), pk=pk, owner=request.user)
+    return render(request, "transfer/import_status.html", {"job": job, "refresh": job.is_active})
+
+
+@login_required
+@require_POST
+def import_cancel(request, pk):
+    job = get_object_or_404(ImportJob, pk=pk, owner=request.user)
+    cancel_import(job=job)
+    return redirect(job.get_absolute_url())

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from transfer.importer import import_blog
+from transfer.importer import ImportBusy, abandon_unfinished_jobs, import_blog
 from transfer.xmlstream import ImportFileError
 
 
@@ -22,15 +22,28 @@ class Command(BaseCommand):
             "author wrote them, and guests' otherwise)",
         )
 
-    def handle(self, *args, file, author, map_users=False, **options):
+        parser.add_argument(
+            "--abandon-unfinished",
+            action="store_true",
+            help="first remove what an earlier import into this blog left unfinished (its process was killed)",
+        )
+
+    def handle(self, *args, file, author, map_users=False, abandon_unfinished=False, **options):
         User = get_user_model()
         try:
             user = User.objects.named(author).get()
         except User.DoesNotExist:
             raise CommandError(f"no user named {author!r}") from None
+        if abandon_unfinished:
+            count = abandon_unfinished_jobs(owner=user)
+            self.stdout.write(f"removed what {count} unfinished import(s) had brought in")
         bar = ProgressBar(self.stdout, tty=hasattr(self.stdout, "isatty") and self.stdout.isatty())
         try:
             summary = import_blog(path=file, author=user, progress=bar.update, map_users=map_users)
+        except ImportBusy as exc:
+            raise CommandError(
+                f"{exc}; if it is not (its process was killed), add --abandon-unfinished (nothing was imported)"
+            ) from None
         except FileNotFoundError:
             raise CommandError(f"{file}: no such file") from None
         except IsADirectoryError:
