@@ -207,3 +207,66 @@ def test_export_to_standard_output_goes_through_the_commands_stdout(blog):
     document = json.loads(out.getvalue())
     assert document["blog"]["owner"] == "karen"
     assert document["posts"]
+
+
+def test_the_wxr_export_gives_labels_as_categories_with_nicenames(blog, tmp_path):
+    text = export("karen", "wxr", tmp_path).read_text(encoding="utf-8")
+    assert '<category domain="category" nicename="travel"><![CDATA[Travel]]></category>' in text
+    assert "<wp:category_nicename><![CDATA[travel]]></wp:category_nicename>" in text
+    assert 'domain="post_tag"' not in text
+
+
+def test_the_wxr_export_names_account_commenters_as_authors(blog, other_user, tmp_path):
+    text = export("karen", "wxr", tmp_path).read_text(encoding="utf-8")
+    entry = f"<wp:author><wp:author_id>{other_user.pk}</wp:author_id><wp:author_login><![CDATA[sp]]></wp:author_login>"
+    assert entry in text
+    assert f"<wp:comment_user_id>{other_user.pk}</wp:comment_user_id>" in text
+    assert f"<wp:comment_user_id>{blog.pk}</wp:comment_user_id>" in text
+
+
+def test_an_account_commenter_in_a_wxr_file_without_blogsite_meta_is_linked_by_author_entry(
+    blog, other_user, tmp_path
+):
+    """What WordPress would keep of our file (no `_blogsite_username`) still links with --map-users."""
+    path = export("karen", "wxr", tmp_path)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("<generator>Blogsite</generator>", "<generator>https://wordpress.org/?v=6.4</generator>")
+    text = text.replace("_blogsite_username", "_other")
+    path.write_text(text, encoding="utf-8")
+    newcomer = UserFactory(username="newcomer")
+    call_command("import_blog", str(path), "--author", "newcomer", "--map-users", stdout=StringIO())
+    post = Post.objects.get(author=newcomer, slug="written-here-now")
+    assert [c.author for c in post.comments.order_by("path")][:2] == [other_user, blog]
+
+
+@pytest.mark.parametrize("fmt", ["json", "wxr"])
+def test_reimporting_our_own_export_says_so(blog, fmt, tmp_path):
+    out = StringIO()
+    call_command("import_blog", str(export("karen", fmt, tmp_path)), "--author", "karen", stdout=out)
+    assert f"Imported from Blogsite's own export ({fmt.upper()}):" in out.getvalue()
+    assert "a Blogsite export: posts and comments came back in the Markdown they were written in" in out.getvalue()
+
+
+def test_a_wordpress_blog_goes_round_the_wxr_export_with_its_labels_trees_and_statuses(user, fixture_path, tmp_path):
+    call_command("import_blog", str(fixture_path("wordpress.xml")), "--author", "karen", stdout=StringIO())
+    call_command("import_blog", str(fixture_path("wordpress-fidelity.xml")), "--author", "karen", stdout=StringIO())
+    path = export("karen", "wxr", tmp_path)
+    newcomer = UserFactory(username="newcomer")
+    call_command("import_blog", str(path), "--author", "newcomer", stdout=StringIO())
+
+    def shape(author):
+        return sorted(
+            (
+                p.slug,
+                p.status,
+                sorted(label.name for label in p.labels.all()),
+                [
+                    (c.depth, c.author_name if c.author_id is None else "(blogger)", c.status)
+                    for c in p.comments.order_by("path")
+                ],
+            )
+            for p in Post.objects.filter(author=author)
+        )
+
+    assert shape(newcomer) == shape(user)
+    assert "Baking" in str(shape(newcomer)) and "Café" in str(shape(newcomer))
