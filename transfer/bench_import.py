@@ -1,13 +1,15 @@
-"""Benchmark: the memory (and time) `import_blog` needs for a large WordPress export.
+"""Benchmark: the time and memory an import needs for a large WordPress export, by both of its paths.
 
-    make bench-import                                # 20,000 comments on 200 posts
-    make bench-import BENCH_ARGS="--size-mb 200"     # about 200 MB of WXR
-    .venv/bin/python -m transfer.bench_import --comments 50000 --keep
+    make bench-import                                         # 50 MB / 25,000 comments, then 200 MB / 100,000
+    make bench-import BENCH_ARGS="--sizes 200:100000"         # one size: MB:comments
+    .venv/bin/python -m transfer.bench_import --comments 20000 --keep
 
-It writes a WXR file (threads five deep, some replies before their parents, unicode and CDATA), imports it
-into a fresh SQLite database (or the one in BENCH_DATABASE_URL) in a child process, and reports the child's
-peak resident memory beside that of the same process after Django has started but before the import.
-This is a benchmark, not a test: nothing here fails on a number.
+For each size it writes a WXR file (threads five deep, some replies before their parents, unicode and
+CDATA) and imports it twice, each time into a fresh SQLite database (or the one in BENCH_DATABASE_URL) in
+a child process: once as the dashboard does (an `ImportJob` worked by the `run_import_job` task, which
+first counts the file), once as `import_blog` does. It reports each child's time and peak resident memory
+beside that of the same process after Django has started but before the import: the import's own
+memory should stay flat as the file grows. This is a benchmark, not a test: nothing fails on a number.
 """
 
 from __future__ import annotations
@@ -118,7 +120,7 @@ def generate(path: Path, *, posts: int, comments: int, comment_words: int, post_
         fh.write("</channel>\n</rss>\n")
 
 
-def child(path: str, username: str) -> None:
+def child(path: str, username: str, how: str) -> None:
     """Runs in the measured process: start Django, note the memory, import, print figures as JSON."""
     import django
 
@@ -126,72 +128,125 @@ def child(path: str, username: str) -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    from transfer.jobs import imports_storage
+    from transfer.models import ImportJob
+    from transfer.tasks import run_import_job
+
     User = get_user_model()
-    User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
+    user, _ = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
+    job = None
+    if how == "task":
+        # The dashboard's upload step, without copying 200 MB: the file is linked into the imports folder.
+        folder = Path(imports_storage().location)
+        folder.mkdir(parents=True, exist_ok=True)
+        os.link(path, folder / "upload.xml")
+        job = ImportJob.objects.create(owner=user, file="upload.xml", original_name="export.xml")
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started, cpu_started = time.perf_counter(), time.process_time()
-    with open(os.devnull, "w") as sink:
-        call_command("import_blog", path, "--author", username, stdout=sink)
+    if job is not None:
+        run_import_job.call(job.pk)
+        job.refresh_from_db()
+        if job.status != ImportJob.Status.DONE:
+            raise SystemExit(f"the import job ended {job.status}: {job.error}")
+    else:
+        with open(os.devnull, "w") as sink:
+            call_command("import_blog", path, "--author", username, stdout=sink)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"baseline_kb": before, "peak_kb": peak, "seconds": seconds, "cpu_seconds": cpu}))
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--comments", type=int, default=20_000, help="comments in the file (default 20000)")
-    parser.add_argument("--posts", type=int, default=200, help="posts in the file (default 200)")
-    parser.add_argument("--size-mb", type=int, default=0, help="instead: make the file about this many MB")
-    parser.add_argument("--keep", action="store_true", help="keep the generated file and database")
-    parser.add_argument("--child", nargs=2, metavar=("FILE", "USER"), help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child:
-        child(*args.child)
-        return 0
-
-    workdir = Path(tempfile.mkdtemp(prefix="blogsite-bench-"))
-    path = workdir / "export.xml"
-    comments, posts, words = args.comments, args.posts, 60
-    if args.size_mb:
-        # About 1.6 KB per comment with 150-word comments; posts grow with the file.
-        words = 150
-        comments = args.size_mb * 1024 * 1024 // 1650
-        posts = max(200, comments // 100)
-    started = time.perf_counter()
-    generate(path, posts=posts, comments=comments, comment_words=words, post_words=400)
-    size_mb = path.stat().st_size / 1024 / 1024
-    elapsed = time.perf_counter() - started
-    print(f"generated {path} ({size_mb:.1f} MB, {posts} posts, {comments} comments) in {elapsed:.1f}s")
-
+def measure(path: Path, workdir: Path, how: str) -> dict:
+    database = workdir / f"bench-{how}.sqlite3"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "blogsite.settings",
         "DEBUG": "0",
         "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only-not-secret"),
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"),
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{database}"),
+        "IMPORTS_ROOT": str(workdir / "imports"),
         "LOG_LEVEL": "WARNING",
     }
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "transfer.bench_import", "--child", str(path), "bench"],
+        [sys.executable, "-m", "transfer.bench_import", "--child", str(path), "bench", how],
         cwd=ROOT,
         env=env,
         check=True,
         capture_output=True,
         text=True,
     )
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
-    print(
-        f"import_blog: {figures['seconds']:.1f}s ({figures['cpu_seconds']:.1f}s of CPU), "
-        f"peak memory {figures['peak_kb'] / 1024:.0f} MB "
-        f"(Django started, before the import: {figures['baseline_kb'] / 1024:.0f} MB; "
-        f"the import added {(figures['peak_kb'] - figures['baseline_kb']) / 1024:.0f} MB)"
+    for leftover in workdir.glob(f"bench-{how}.sqlite3*"):
+        leftover.unlink()
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default="50:25000,200:100000",
+        help="file sizes to measure, as MB:comments separated by commas (default 50:25000,200:100000)",
     )
+    parser.add_argument("--comments", type=int, default=0, help="instead: one file with this many comments")
+    parser.add_argument("--posts", type=int, default=0, help="posts in the file (default: one per 100 comments)")
+    parser.add_argument("--only", choices=["task", "command"], help="measure one path only")
+    parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    parser.add_argument("--child", nargs=3, metavar=("FILE", "USER", "HOW"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(*args.child)
+        return 0
+
+    if args.comments:
+        sizes = [(0, args.comments)]
+    else:
+        sizes = [tuple(int(x) for x in size.split(":")) for size in args.sizes.split(",")]
+    workdir = Path(tempfile.mkdtemp(prefix="blogsite-bench-"))
+    rows = []
+    for size_mb, comments in sizes:
+        posts = args.posts or max(200, comments // 100)
+        post_words = 400
+        words = 60
+        if size_mb:
+            # What is left of the size after the posts, shared by the comments (about 750 bytes of XML each).
+            per_comment = (size_mb * 2**20 - posts * (post_words * 7 + 1500)) / comments
+            words = max(5, int((per_comment - 750) / 7))
+        path = workdir / f"export-{size_mb or comments}.xml"
+        started = time.perf_counter()
+        generate(path, posts=posts, comments=comments, comment_words=words, post_words=post_words)
+        actual_mb = path.stat().st_size / 2**20
+        print(
+            f"generated {path} ({actual_mb:.0f} MB, {posts} posts, {comments} comments) "
+            f"in {time.perf_counter() - started:.0f}s"
+        )
+        for how in ("task", "command"):
+            if args.only and how != args.only:
+                continue
+            figures = measure(path, workdir, how)
+            rows.append((actual_mb, posts, comments, how, figures))
+            print(
+                f"  {'dashboard task' if how == 'task' else 'import_blog':14} {figures['seconds']:6.0f}s "
+                f"({figures['cpu_seconds']:.0f}s of CPU), peak memory {figures['peak_kb'] / 1024:.0f} MB "
+                f"(before the import {figures['baseline_kb'] / 1024:.0f} MB; "
+                f"the import added {(figures['peak_kb'] - figures['baseline_kb']) / 1024:.0f} MB)"
+            )
+        if not args.keep:
+            path.unlink()
+    print()
+    print("| file | posts | comments | path | time (CPU) | peak memory | added by the import |")
+    print("|---|---|---|---|---|---|---|")
+    for size, posts, comments, how, f in rows:
+        print(
+            f"| {size:.0f} MB | {posts:,} | {comments:,} | {'task' if how == 'task' else 'command'} "
+            f"| {f['seconds']:.0f} s ({f['cpu_seconds']:.0f} s) | {f['peak_kb'] / 1024:.0f} MB "
+            f"| {(f['peak_kb'] - f['baseline_kb']) / 1024:.0f} MB |"
+        )
     if args.keep:
         print(f"kept {workdir}")
     else:
-        for item in workdir.iterdir():
-            item.unlink()
+        for item in sorted(workdir.rglob("*"), reverse=True):
+            item.rmdir() if item.is_dir() else item.unlink()
         workdir.rmdir()
     return 0
 

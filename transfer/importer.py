@@ -10,6 +10,7 @@ read, from the source's ids: a reply may come before its parent in the file.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -35,6 +36,8 @@ from .readers import CommentRecord, PostRecord, Skipped, open_reader
 COMMENT_BATCH = 1000
 # How often a running import asks whether it should stop (one query each time).
 STOP_CHECK_SECONDS = 1.0
+# How long an import's transaction lasts at most before it commits what it wrote.
+COMMIT_SECONDS = 0.5
 
 User = get_user_model()
 
@@ -249,6 +252,29 @@ class _Import:
         self.users: dict[str, int | None] = {}
 
     def run(self) -> None:
+        """Read the file and write what it holds, in transactions of at most COMMIT_SECONDS each: long
+        enough that a large file costs few commits (each a sync to disk), short enough that the site's
+        other writers never wait long for the database."""
+        self._transaction = transaction.atomic()
+        self._transaction.__enter__()
+        self._transaction_started = time.monotonic()
+        try:
+            self._run()
+        except BaseException:
+            self._transaction.__exit__(*sys.exc_info())
+            raise
+        self._transaction.__exit__(None, None, None)
+
+    def checkpoint(self) -> None:
+        """Commit what is written so far if the transaction is old enough; stop if asked to."""
+        if time.monotonic() - self._transaction_started >= COMMIT_SECONDS:
+            self._transaction.__exit__(None, None, None)
+            self._transaction = transaction.atomic()
+            self._transaction.__enter__()
+            self._transaction_started = time.monotonic()
+        self.check_stop()
+
+    def _run(self) -> None:
         for record in self.reader.posts():
             if isinstance(record, Skipped):
                 self.skip(record)
@@ -261,17 +287,19 @@ class _Import:
             for comment in record.comments:
                 self.add_comment(comment)
             self.flush()
-            self.check_stop()
+            self.checkpoint()
         for record in self.reader.comments():
             if isinstance(record, Skipped):
                 self.skip(record)
                 continue
             self.start(self.reader.source)
             self.add_comment(record)
+            if not self.queue:
+                self.checkpoint()
         self.flush()
-        self.check_stop()
+        self.checkpoint()
         self.link_tree()
-        self.check_stop()
+        self.checkpoint()
         if self.new_comments:
             # Bulk inserts and the tree's raw updates send no model signals: say which threads changed.
             comments_changed.send(
@@ -559,6 +587,7 @@ class _Import:
                 if len(pending) >= COMMENT_BATCH:
                     self._write_tree(pending)
                     pending = []
+                    self.checkpoint()
         self._write_tree(pending)
 
     @staticmethod
