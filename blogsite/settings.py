@@ -305,6 +305,12 @@ STORAGES["imports"] = {
 # unpack to (an upload that claims more is refused before any of it is unpacked).
 IMPORT_MAX_UPLOAD_MB = int(env("IMPORT_MAX_UPLOAD_MB", "200"))
 IMPORT_MAX_UNZIPPED_MB = int(env("IMPORT_MAX_UNZIPPED_MB", "1000"))
+# Fetching an imported blog's pictures: the largest picture in MB, the seconds one fetch may take in all,
+# and networks (CIDR, comma-separated) that may be fetched from although private or local (none: only
+# public addresses).
+IMPORT_FETCH_MAX_MB = int(env("IMPORT_FETCH_MAX_MB", "15"))
+IMPORT_FETCH_TIMEOUT = float(env("IMPORT_FETCH_TIMEOUT", "20"))
+IMPORT_FETCH_ALLOWED_NETWORKS = [n.strip() for n in env("IMPORT_FETCH_ALLOWED_NETWORKS", "").split(",") if n.strip()]
 
 # The site itself answers `/media/` from MEDIA_ROOT (on in development and under `make serve`), so that a
 # site run with gunicorn alone shows its pictures; behind a proxy that serves MEDIA_ROOT, turn it off.

@@ -41,6 +41,14 @@ class ImportForm(forms.Form):
         "or a Blogsite export (.xml or .json).",
         widget=forms.ClearableFileInput(attrs={"accept": ".xml,.atom,.zip,.json"}),
     )
+    fetch_images = forms.BooleanField(
+        label="Bring my pictures along",
+        required=False,
+        initial=True,
+        help_text="Pictures your posts show from your old blog (Blogger's picture hosts, WordPress's uploads "
+        "folder) are copied here, and the posts changed to show the copies. Pictures that can't be fetched "
+        "keep their old address.",
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -31,6 +31,7 @@ from posts.services import LABEL_MAX_LENGTH, MAX_LABELS, unique_slug
 
 from .content import comment_fields, label_slug, post_body
 from .models import ImportedObject, ImportJob, LegacyPath
+from .pictures import PictureReport, bring_pictures
 from .readers import CommentRecord, PostRecord, Skipped, open_reader
 
 COMMENT_BATCH = 1000
@@ -58,6 +59,7 @@ class ImportSummary:
     labels_attached: int = 0
     # (shortcode or element, what it became) -> count.
     conversions: Counter = field(default_factory=Counter)
+    pictures: PictureReport = field(default_factory=PictureReport)
     comments: Counter = field(default_factory=Counter)
     # Comments read so far (written in batches, so ahead of `comments` while the import runs).
     comments_read: int = 0
@@ -89,6 +91,7 @@ class ImportSummary:
         if self.skipped:
             out.append(f"  skipped: {sum(self.skipped.values())}")
             out.extend(f"    {n} {what}: {reason}" for (what, reason), n in sorted(self.skipped.items()))
+        out.extend(self.pictures.lines())
         if self.conversions:
             out.append("  converted for this site:")
             out.extend(f"    {n} [{what}]: {became}" for (what, became), n in sorted(self.conversions.items()))
@@ -107,6 +110,7 @@ def import_blog(
     map_users: bool = False,
     job: ImportJob | None = None,
     should_stop: Callable[[], bool] | None = None,
+    fetch_images: bool = False,
 ) -> ImportSummary:
     """Import the export file at `path` into `author`'s blog; returns what was done.
 
@@ -141,6 +145,8 @@ def import_blog(
     try:
         Blog.objects.get_or_create(owner=author)
         importer.run()
+        if fetch_images:
+            importer.fetch_pictures()
         summary.format_name = reader.format_name
         summary.from_blogsite = bool(getattr(reader, "is_blogsite", False))
         importer.finish()
@@ -305,6 +311,22 @@ class _Import:
             comments_changed.send(
                 sender=Comment, post_ids={post_id for _, post_id, _, _ in self.new_comments.values()}
             )
+
+    def fetch_pictures(self) -> None:
+        """Bring the old blog's pictures into this site and rewrite the job's posts to them (see
+        transfer.pictures). A post at a time, committed as it goes; the posts are still drafts."""
+        wordpress_base = getattr(self.reader, "base_url", "") if not self.reader_is_blogsite else ""
+        done: dict[str, str] = {}
+        post_ids = ImportedObject.objects.filter(job=self.job, kind=ImportedObject.Kind.POST).values("post_id")
+        posts = Post.objects.filter(pk__in=post_ids, body_format=Post.BodyFormat.HTML, body__contains="<img")
+        for post in posts.order_by("pk").iterator(chunk_size=100):
+            body = bring_pictures(
+                post.body, owner=self.author, wordpress_base=wordpress_base, done=done, report=self.summary.pictures
+            )
+            if body != post.body:
+                post.body = body
+                post.save(update_fields=["body"])
+            self.check_stop()
 
     def check_stop(self) -> None:
         if self.should_stop is None or time.monotonic() < self.next_stop_check:

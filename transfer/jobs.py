@@ -100,6 +100,7 @@ def run_job(job_id: int) -> None:
                 job=job,
                 progress=_progress_writer(job),
                 should_stop=lambda: ImportJob.objects.filter(pk=job.pk, is_cancel_requested=True).exists(),
+                fetch_images=job.fetch_images,
             )
     except ImportCancelled:
         _finished(job, ImportJob.Status.CANCELLED, error="You cancelled the import; nothing was imported.")

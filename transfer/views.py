@@ -115,7 +115,9 @@ def import_blog(request):
     if not form.is_valid():
         return _import_page(request, form, status=400)
     try:
-        job = start_import(owner=request.user, upload=form.cleaned_data["file"])
+        job = start_import(
+            owner=request.user, upload=form.cleaned_data["file"], fetch_images=form.cleaned_data["fetch_images"]
+        )
     except ImportBusy:
         busy = "You already have an import waiting or running: let it finish, or cancel it, first."
         return _import_page(request, form, status=409, error=busy)

@@ -20,3 +20,8 @@ def _imports_storage(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "imports", "base_url": None},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _media_served_under_media(settings):
+    settings.MEDIA_URL = "/media/"

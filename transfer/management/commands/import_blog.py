@@ -23,12 +23,17 @@ class Command(BaseCommand):
         )
 
         parser.add_argument(
+            "--fetch-images",
+            action="store_true",
+            help="bring the pictures posts show from the old blog's own hosts into this site (see the README)",
+        )
+        parser.add_argument(
             "--abandon-unfinished",
             action="store_true",
             help="first remove what an earlier import into this blog left unfinished (its process was killed)",
         )
 
-    def handle(self, *args, file, author, map_users=False, abandon_unfinished=False, **options):
+    def handle(self, *args, file, author, map_users=False, abandon_unfinished=False, fetch_images=False, **options):
         User = get_user_model()
         try:
             user = User.objects.named(author).get()
@@ -39,7 +44,9 @@ class Command(BaseCommand):
             self.stdout.write(f"removed what {count} unfinished import(s) had brought in")
         bar = ProgressBar(self.stdout, tty=hasattr(self.stdout, "isatty") and self.stdout.isatty())
         try:
-            summary = import_blog(path=file, author=user, progress=bar.update, map_users=map_users)
+            summary = import_blog(
+                path=file, author=user, progress=bar.update, map_users=map_users, fetch_images=fetch_images
+            )
         except ImportBusy as exc:
             raise CommandError(
                 f"{exc}; if it is not (its process was killed), add --abandon-unfinished (nothing was imported)"
