@@ -340,11 +340,15 @@ class _Import:
         staged = ImportedObject.objects.filter(job=self.job, kind=ImportedObject.Kind.POST).exclude(staged_status="")
         with transaction.atomic():
             touched: set[int] = set()
-            for status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED):
-                pks = list(staged.filter(staged_status=status).values_list("post_id", flat=True))
-                for start in range(0, len(pks), COMMENT_BATCH):
-                    Post.objects.filter(pk__in=pks[start : start + COMMENT_BATCH]).update(status=status)
-                touched.update(pks)
+            pks = list(staged.filter(staged_status=Post.Status.PUBLISHED).values_list("post_id", flat=True))
+            for start in range(0, len(pks), COMMENT_BATCH):
+                Post.objects.filter(pk__in=pks[start : start + COMMENT_BATCH]).update(status=Post.Status.PUBLISHED)
+            touched.update(pks)
+            # Scheduled posts are few, and saved one by one so that the caches learn when each falls due.
+            scheduled = staged.filter(staged_status=Post.Status.SCHEDULED).values("post_id")
+            for post in Post.objects.filter(pk__in=scheduled):
+                post.status = Post.Status.SCHEDULED
+                post.save(update_fields=["status"])
             staged.update(staged_status="")
             blog = Blog.objects.get(owner=self.author)
             # A blog without a title of its own takes the imported blog's.
