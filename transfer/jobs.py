@@ -26,11 +26,13 @@ from background.queue import enqueue_on_commit
 from .archives import extract_export, is_zip
 from .importer import ImportBusy, ImportCancelled, discard_job, import_blog
 from .models import ImportJob
-from .readers import CommentRecord, PostRecord, open_reader
+from .readers import BlogsiteJSONReader, CommentRecord, PostRecord, open_reader
 from .xmlstream import ImportFileError
 
 logger = logging.getLogger(__name__)
 
+# Blogsite's JSON export is read whole (about ten times its size in memory); larger blogs move as WXR.
+MAX_JSON_BYTES = 32 * 2**20
 UNEXPECTED = "The import stopped on an unexpected error; nothing was imported."
 # How often a running job writes its progress (one UPDATE each time).
 PROGRESS_SECONDS = 1.0
@@ -171,6 +173,11 @@ def _count(job: ImportJob, path: Path) -> None:
     ImportFileError for a file the import would refuse, before anything is imported."""
     posts = comments = 0
     reader = open_reader(path)
+    if isinstance(reader, BlogsiteJSONReader) and path.stat().st_size > MAX_JSON_BYTES:
+        raise ImportFileError(
+            f"a Blogsite JSON export larger than {MAX_JSON_BYTES // 2**20} MB: JSON is read whole, so a blog "
+            "this large moves with its WXR export (Export → WordPress file) instead"
+        )
     for record in reader.posts():
         if isinstance(record, PostRecord):
             posts += 1
