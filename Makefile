@@ -7,7 +7,7 @@ SHELL := /bin/bash
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format serve bench bench-import screenshots clean
+.PHONY: run test lint format serve bench bench-import screenshots clean messages
 
 # Re-install only when a requirements file changed since the last install.
 $(BIN)/.installed: requirements.txt
@@ -93,6 +93,13 @@ bench-import: $(BIN)/.installed
 .PHONY: bench-pictures
 bench-pictures: $(BIN)/.installed
 	$(BIN)/python -m bench.pictures
+
+# Refresh the translation catalogues in locale/ from the marked strings, then compile them (needs GNU gettext:
+# apt-get install gettext). The compiled .mo files are committed, so that `make run` needs no gettext.
+messages: $(BIN)/.installed
+	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=node_modules \
+	  --ignore=staticfiles --ignore=test-artifacts --add-location=file
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

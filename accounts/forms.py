@@ -5,10 +5,13 @@ from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
 
 from .images import ALLOWED_CONTENT_TYPES, process_upload
 from .models import User
+from .validators import time_zone_names
 
 
 class LoginForm(AllauthLoginForm):
@@ -16,7 +19,7 @@ class LoginForm(AllauthLoginForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Username or email"
+        self.fields["login"].label = _("Username or email")
 
 
 class SignupForm(AllauthSignupForm):
@@ -27,7 +30,7 @@ class SignupForm(AllauthSignupForm):
         self.honeypot_field_name = account_settings.SIGNUP_FORM_HONEYPOT_FIELD
         if self.honeypot_field_name:
             field = self.fields[self.honeypot_field_name]
-            field.label = "Leave this field empty"
+            field.label = _("Leave this field empty")
             field.widget.attrs = {"tabindex": "-1", "autocomplete": "off"}
         self.fields["username"].help_text = User._meta.get_field("username").help_text
 
@@ -42,28 +45,61 @@ class SocialSignupForm(AllauthSocialSignupForm):
 
 
 class AvatarInput(forms.ClearableFileInput):
-    clear_checkbox_label = "Remove my picture"
+    clear_checkbox_label = _("Remove my picture")
+
+
+def time_zone_choices():
+    return [("", _("The site's time zone (%(zone)s)") % {"zone": settings.TIME_ZONE})] + [
+        (name, name.replace("_", " ")) for name in sorted(time_zone_names())
+    ]
+
+
+def language_choices():
+    return [("", _("The browser's language")), *settings.LANGUAGES]
 
 
 class ProfileForm(forms.ModelForm):
+    language = forms.TypedChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=language_choices,
+        help_text=_("The language the site speaks to you in. Empty: your browser's."),
+    )
+    time_zone = forms.TypedChoiceField(
+        label=_("Time zone"),
+        required=False,
+        choices=time_zone_choices,
+        help_text=_("Dates and times are shown in this zone."),
+    )
     avatar = forms.FileField(
         required=False,
-        label="Picture",
-        help_text="JPEG, PNG, GIF or WebP, at most 5 MB. It is cropped to a square; photo location data is removed.",
+        label=_("Picture"),
+        help_text=_(
+            "JPEG, PNG, GIF or WebP, at most 5 MB. It is cropped to a square; photo location data is removed."
+        ),
         widget=AvatarInput(attrs={"accept": ALLOWED_CONTENT_TYPES}),
     )
 
     class Meta:
         model = User
-        fields = ["display_name", "bio", "avatar", "notify_replies", "notify_comments", "notify_moderation"]
+        fields = [
+            "display_name",
+            "bio",
+            "avatar",
+            "notify_replies",
+            "notify_comments",
+            "notify_moderation",
+            "language",
+            "time_zone",
+        ]
         labels = {
-            "display_name": "Display name",
-            "bio": "About you",
+            "display_name": _("Display name"),
+            "bio": _("About you"),
             "notify_replies": "Replies to my comments",
             "notify_comments": "Comments on my posts",
             "notify_moderation": "My held comments approved or removed",
         }
-        help_texts = {"display_name": "Shown beside your posts and comments. Leave empty to use your username."}
+        help_texts = {"display_name": _("Shown beside your posts and comments. Leave empty to use your username.")}
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, **kwargs):
@@ -84,6 +120,7 @@ class ProfileForm(forms.ModelForm):
                 "notify_comments",
                 "notify_moderation",
             ),
+            Fieldset(_("Language and time"), "language", "time_zone"),
         )
 
     NOTIFY_FIELDS = ("notify_replies", "notify_comments", "notify_moderation")

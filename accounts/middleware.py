@@ -1,7 +1,9 @@
 """Staff accounts may use the admin and the moderation queue only once a second factor protects them; each
-signed-in session's row on the sessions page stays current; an unreachable sign-in provider gets a page."""
+signed-in session's row on the sessions page stays current; an unreachable sign-in provider gets a page;
+a signed-in person's language and time zone apply."""
 
 import time
+import zoneinfo
 
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions.models import UserSession
@@ -10,6 +12,10 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .validators import time_zone_names
 
 
 def needs_second_factor(user) -> bool:
@@ -37,8 +43,10 @@ class StaffSecondFactorMiddleware:
         if needs_second_factor(request.user):
             messages.warning(
                 request,
-                "Staff accounts need two-factor authentication to use the admin and moderate comments. "
-                "Set up an authenticator app or a security key first.",
+                _(
+                    "Staff accounts need two-factor authentication to use the admin and moderate comments. "
+                    "Set up an authenticator app or a security key first."
+                ),
             )
             return redirect("mfa_index")
         return None
@@ -96,3 +104,25 @@ class SocialProviderErrorMiddleware:
         if not isinstance(exception, RequestException):
             return None
         return render(request, "socialaccount/authentication_error.html", {"provider_unreachable": True}, status=502)
+
+
+class PreferencesMiddleware:
+    """Shows a signed-in person the site in their own language and time zone (from their profile): the language
+    over the browser's (but not over a choice made in this browser with the footer's switch, which saving
+    the profile brings in step), the time zone over the site's TIME_ZONE."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.time_zone in time_zone_names():
+            timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+        chosen_here = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+        if user.is_authenticated and user.language and not chosen_here and user.language in dict(settings.LANGUAGES):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from .validators import username_format_validator
+from .validators import username_format_validator, validate_language, validate_time_zone
 
 
 class UserQuerySet(models.QuerySet):
@@ -66,6 +66,9 @@ class User(AbstractUser):
     notify_moderation = models.CharField(
         "my held comments approved or removed", max_length=10, choices=Notify.choices, default=Notify.INBOX
     )
+    # Empty: the visitor's (the browser's languages, the site's time zone).
+    language = models.CharField(max_length=16, blank=True, validators=[validate_language])
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
 
     objects = UserManager()
 

@@ -1,8 +1,12 @@
-"""Rules for usernames, which appear in public addresses as `/@<username>/`."""
+"""Rules for usernames, which appear in public addresses as `/@<username>/`, and for the language and time
+zone a person chooses."""
+
+import functools
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 
 # Names that are, or may one day be, paths of the site itself, or that would mislead readers.
 RESERVED_USERNAMES = frozenset(
@@ -71,3 +75,29 @@ class ReservedUsernameValidator:
 
 
 validate_not_reserved = ReservedUsernameValidator()
+
+
+@functools.cache
+def time_zone_names() -> frozenset[str]:
+    """The IANA time zone names this machine knows (zoneinfo, or the tzdata package)."""
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in time_zone_names():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone. Choose one from the list, such as Europe/Paris."),
+            params={"value": value},
+            code="invalid_time_zone",
+        )
+
+
+def validate_language(value: str) -> None:
+    from django.conf import settings
+
+    if value and value not in dict(settings.LANGUAGES):
+        raise ValidationError(
+            _("“%(value)s” is not one of the site's languages."), params={"value": value}, code="invalid_language"
+        )

@@ -1,7 +1,12 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .forms import ProfileForm
@@ -23,8 +28,15 @@ def profile_edit(request):
         form = ProfileForm(request.POST, request.FILES, instance=request.user)
         if form.is_valid():
             update_profile(form=form)
-            messages.success(request, "Your profile has been saved.")
-            return redirect("accounts:profile")
+            translation.activate(request.user.language or translation.get_language_from_request(request))
+            messages.success(request, _("Your profile has been saved."))
+            response = redirect("accounts:profile")
+            # The profile's language becomes this browser's too, over an earlier choice in the footer.
+            if request.user.language:
+                remember_language(response, request.user.language)
+            else:
+                response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH)
+            return response
         # The failed form's instance already carries the rejected values; show the stored ones beside it.
         request.user.refresh_from_db()
     else:
@@ -40,3 +52,35 @@ def about(request, username):
     if profile.username != username:
         return redirect("accounts:about", username=profile.username, permanent=True)
     return render(request, "accounts/about.html", {"profile": profile})
+
+
+@require_safe
+def set_language(request):
+    """The footer's language switch: keeps the choice in Django's language cookie, which LocaleMiddleware reads
+    before the browser's languages (and PreferencesMiddleware before the profile's), then goes back to
+    `next`. A link, not a form, so that the pages it sits on stay free of cookies and cacheable; it changes
+    nothing but that cookie. An unknown language changes nothing."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    add_never_cache_headers(response)
+    code = request.GET.get("language", "")
+    if code in dict(settings.LANGUAGES):
+        remember_language(response, code)
+    return response
+
+
+def remember_language(response, code: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE or settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE or "Lax",
+    )

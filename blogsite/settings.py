@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "pagecache.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The visitor's language: the language switch's cookie, else the browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before anything reads a request's body: limits uploads to the dashboard's import.
     "transfer.middleware.ImportUploadLimitMiddleware",
@@ -102,6 +104,8 @@ MIDDLEWARE = [
     "accounts.middleware.StaffSecondFactorMiddleware",
     "accounts.middleware.SessionActivityMiddleware",
     "accounts.middleware.SocialProviderErrorMiddleware",
+    # A signed-in person's own language and time zone, from their profile, over the visitor's.
+    "accounts.middleware.PreferencesMiddleware",
     "blogsite.middleware.RejectNulInPathMiddleware",
     "transfer.middleware.LegacyRedirectMiddleware",
 ]
@@ -117,6 +121,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "blogsite.context_processors.site",
@@ -243,7 +249,11 @@ USERSESSIONS_TRACK_ACTIVITY = True
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The languages the interface is offered in: each one has a catalogue in locale/ (`make messages` refreshes
+# them; the compiled .mo files are committed, so that running the site needs no gettext).
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -10,6 +10,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.translation import get_language_from_request
 
 from .versions import GLOBAL, SITE, blog_scope, current
 
@@ -163,7 +164,10 @@ class AnonymousPageCacheMiddleware:
             return None
         host, query, scope = page
         versions = current(GLOBAL, scope)
-        identity = f"{request.scheme}://{host}{request.path}?{query}|{scope}|{versions}"
+        # The page is in the visitor's language (LocaleMiddleware, below: the language cookie, else the
+        # browser's Accept-Language), one copy per language.
+        language = get_language_from_request(request)
+        identity = f"{request.scheme}://{host}{request.path}?{query}|{scope}|{versions}|{language}"
         return "pagecache:page:" + hashlib.sha256(identity.encode()).hexdigest()
 
     @staticmethod

@@ -1,5 +1,7 @@
 from django import template
 from django.core.cache import cache
+from django.utils.timezone import get_current_timezone_name
+from django.utils.translation import get_language
 
 from ..middleware import cache_seconds, cacheable_query
 from ..versions import GLOBAL, current, post_scope
@@ -47,4 +49,6 @@ class SharedThreadNode(template.Node):
             return None
         post = self.post.resolve(context)
         versions = current(GLOBAL, post_scope(post.pk))
-        return f"pagecache:shared-thread:{post.pk}:{versions[0]}:{versions[1]}:{query}"
+        # Times are shown in the reader's time zone, and words in their language: one copy of each.
+        zone, language = get_current_timezone_name(), get_language()
+        return f"pagecache:shared-thread:{post.pk}:{versions[0]}:{versions[1]}:{query}:{zone}:{language}"

@@ -1,0 +1,151 @@
+"""Each person's language and time zone: the profile's settings, the browser's languages, the footer's switch."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from comments.tests.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+PROFILE = "/accounts/profile/"
+
+
+def profile_form(user, **changes):
+    data = {
+        "display_name": user.display_name,
+        "bio": user.bio,
+        "notify_replies": user.notify_replies,
+        "notify_comments": user.notify_comments,
+        "notify_moderation": user.notify_moderation,
+        "language": user.language,
+        "time_zone": user.time_zone,
+    }
+    return {**data, **changes}
+
+
+def test_a_person_chooses_a_time_zone_and_a_language_in_the_profile(client, user):
+    client.force_login(user)
+
+    response = client.post(PROFILE, profile_form(user, time_zone="Asia/Tokyo", language="fr"))
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.time_zone, user.language) == ("Asia/Tokyo", "fr")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    page = client.get(PROFILE).content.decode()
+    assert '<html lang="fr"' in page
+    assert "Votre profil a été enregistré." in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("time_zone", "Mars/Olympus_Mons"),
+        ("time_zone", "../../etc/passwd"),
+        ("language", "xx"),
+        ("language", "fr" * 9),
+    ],
+)
+def test_a_time_zone_or_language_that_does_not_exist_is_refused_with_a_message(client, user, field, value):
+    client.force_login(user)
+
+    response = client.post(PROFILE, profile_form(user, **{field: value}))
+
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    user.refresh_from_db()
+    assert getattr(user, field) == ""
+
+
+@pytest.fixture
+def late_comment(post):
+    """A comment written at 23:30 UTC on 2 March: already 3 March in Tokyo."""
+    comment = CommentFactory(post=post)
+    type(comment).objects.filter(pk=comment.pk).update(created_at=datetime(2026, 3, 2, 23, 30, tzinfo=UTC))
+    return comment
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_times_are_shown_in_the_readers_own_time_zone(client, user, post, late_comment, settings, cached):
+    if cached:
+        settings.PAGE_CACHE_SECONDS = 600
+    assert "2 March 2026, 23:30" in client.get(post.get_absolute_url()).content.decode()
+    user.time_zone = "Asia/Tokyo"
+    user.save()
+    client.force_login(user)
+
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert "3 March 2026, 08:30" in html
+    assert "23:30" not in html
+    client.logout()
+    assert "2 March 2026, 23:30" in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_the_browsers_language_is_used_for_a_visitor(client):
+    response = client.get("/", headers={"accept-language": "fr-CA,fr;q=0.9,en;q=0.5"})
+
+    html = response.content.decode()
+    assert '<html lang="fr"' in html
+    assert "Se connecter" in html
+    assert response["Content-Language"] == "fr"
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_an_unknown_browser_language_falls_back_to_english(client):
+    html = client.get("/", headers={"accept-language": "tlh,xx-YY;q=0.8"}).content.decode()
+    assert '<html lang="en"' in html
+    assert "Sign in" in html
+
+
+def test_the_footer_switch_sets_the_language_and_returns_to_the_page(client, post):
+    path = post.get_absolute_url()
+
+    response = client.get(reverse("accounts:set_language"), {"language": "fr", "next": path})
+
+    assert response.status_code == 302
+    assert response.url == path
+    assert "Se connecter" in client.get(path).content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"language": "xx", "next": "/"},
+        {"language": "fr", "next": "https://evil.example/"},
+        {"language": "../fr", "next": "//evil.example"},
+    ],
+)
+def test_the_switch_ignores_unknown_languages_and_outside_addresses(client, query):
+    response = client.get(reverse("accounts:set_language"), query)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/") and not response.url.startswith("//")
+    if query["language"] not in dict(settings.LANGUAGES):
+        assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_the_profiles_language_wins_over_the_browsers(client, user):
+    user.language = "fr"
+    user.save()
+    client.force_login(user)
+
+    html = client.get("/", headers={"accept-language": "en"}).content.decode()
+
+    assert '<html lang="fr"' in html
+    assert "Déconnexion" in html
+
+
+def test_anonymous_pages_are_cached_once_per_language(client, settings, post):
+    settings.PAGE_CACHE_SECONDS = 600
+    english = client.get("/", headers={"accept-language": "en"})
+    french = client.get("/", headers={"accept-language": "fr"})
+    again = client.get("/", headers={"accept-language": "fr"})
+
+    assert "Sign in" in english.content.decode()
+    assert "Se connecter" in french.content.decode()
+    assert again["X-Page-Cache"] == "hit"
+    assert "Se connecter" in again.content.decode()
