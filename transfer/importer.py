@@ -26,6 +26,8 @@ from django.utils.html import strip_tags
 
 from comments.models import PATH_MAX_DEPTH, Comment, path_segment
 from comments.signals import comments_changed
+from library.models import Picture
+from library.services import delete_picture
 from posts.models import Blog, Label, Post
 from posts.services import LABEL_MAX_LENGTH, MAX_LABELS, unique_slug
 
@@ -152,7 +154,7 @@ def import_blog(
         importer.finish()
     except BaseException as exc:
         # Whatever stopped it (a fault in the file, a cancel, an interrupted command, a bug), nothing stays.
-        discard_job(job, label_pks=importer.new_label_pks)
+        discard_job(job, label_pks=importer.new_label_pks, picture_pks=summary.pictures.picture_pks)
         status = ImportJob.Status.CANCELLED if isinstance(exc, ImportCancelled) else ImportJob.Status.FAILED
         ImportJob.objects.filter(pk=job.pk).update(
             status=status, error=str(exc)[:1000] or type(exc).__name__, finished_at=timezone.now()
@@ -194,7 +196,7 @@ def abandon_unfinished_jobs(*, owner) -> int:
     return len(jobs)
 
 
-def discard_job(job: ImportJob, *, label_pks=()) -> None:
+def discard_job(job: ImportJob, *, label_pks=(), picture_pks=()) -> None:
     """Delete what `job` brought in: its posts with their threads, its comments on posts imported before,
     and its new labels that no post uses. A post (with its comments) per transaction, so that the site's
     other writers are never held up for long."""
@@ -220,6 +222,8 @@ def discard_job(job: ImportJob, *, label_pks=()) -> None:
                 post.delete()
     if label_pks:
         Label.objects.filter(pk__in=list(label_pks), posts__isnull=True).delete()
+    for picture in Picture.objects.filter(pk__in=list(picture_pks)):
+        delete_picture(picture=picture)
 
 
 class _Import:

@@ -10,8 +10,8 @@ only; every address the host name resolves to must be public (no private, loopba
 or reserved address) unless it is inside a network of `IMPORT_FETCH_ALLOWED_NETWORKS`, and the connection
 goes to the address that was checked (a second lookup could answer otherwise); each redirect is checked
 the same way, at most three; the response may be at most `IMPORT_FETCH_MAX_MB` and take at most
-`IMPORT_FETCH_TIMEOUT` seconds in all; and the bytes must be a JPEG, PNG, GIF or WebP picture, which is
-decoded and re-encoded (`accounts.images.process_upload`), so nothing but its pixels is kept. A picture
+`IMPORT_FETCH_TIMEOUT` seconds in all; and the bytes must be a picture the media library takes (it checks
+them, and keeps only the pixels). Pictures go into the blogger's media library. A picture
 that can't be fetched keeps its old address and is counted in the summary with the reason.
 """
 
@@ -30,15 +30,13 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 
-from accounts.images import process_upload
+from library import services as library_services
+from library.models import Picture
 
 BLOGGER_PICTURE_HOSTS = (".blogspot.com", ".googleusercontent.com")
 MAX_REDIRECTS = 3
 CHUNK = 64 * 1024
-# An imported picture is kept up to this size (pixels on the longer side), as a post cover is.
-MAX_SIDE = 2400
 # nh3 writes every attribute in double quotes, so the stored HTML's image addresses match this exactly.
 IMG_SRC = re.compile(r'(<img\b[^<>]*?\ssrc=")([^"]*)(")', re.IGNORECASE)
 USER_AGENT = "Blogsite-import (fetching a blog's own pictures for its owner)"
@@ -52,6 +50,8 @@ class FetchError(Exception):
 class PictureReport:
     fetched: int = 0
     failed: Counter = field(default_factory=Counter)
+    # The media library's pictures this import stored, to remove again if the import does not finish.
+    picture_pks: list[int] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         if not self.fetched and not self.failed:
@@ -170,20 +170,16 @@ def fetch(url: str) -> bytes:
     raise FetchError("too many redirects")
 
 
-def store_picture(*, owner, data: bytes, source_url: str) -> str:
-    """Check `data` as a picture, store a clean copy for `owner`, and return its address on this site.
-
-    Pictures go to the default storage under `imported/<owner id>/`; once the media library stores a
-    blogger's pictures for them, this step hands the checked file to it instead.
-    """
+def store_picture(*, owner, data: bytes, source_url: str) -> Picture:
+    """Check `data` as a picture and keep it in `owner`'s media library (`library.services.store_picture`:
+    JPEG, PNG, GIF or WebP by content, its metadata dropped, renditions made by a task, the quota applied).
+    Raises FetchError with the reason when the library refuses it."""
     try:
-        picture = process_upload(
-            BytesIO(data), max_bytes=settings.IMPORT_FETCH_MAX_MB * 2**20, size=(MAX_SIDE, MAX_SIDE), square=False
-        )
-    except ValidationError:
-        raise FetchError("it is not a JPEG, PNG, GIF or WebP picture") from None
-    name = default_storage.save(f"imported/{owner.pk}/{picture.name}", picture)
-    return default_storage.url(name)
+        return library_services.store_picture(owner=owner, file=BytesIO(data))
+    except ValidationError as error:
+        if any(getattr(e, "code", "") == "quota" for e in error.error_list):
+            raise FetchError("the media library is full") from None
+        raise FetchError("it is not a JPEG, PNG, GIF or WebP picture the media library takes") from None
 
 
 def bring_pictures(html: str, *, owner, wordpress_base: str, done: dict[str, str], report: PictureReport) -> str:
@@ -197,8 +193,10 @@ def bring_pictures(html: str, *, owner, wordpress_base: str, done: dict[str, str
             return match[0]
         if url not in done:
             try:
-                done[url] = store_picture(owner=owner, data=fetch(url), source_url=url)
+                picture = store_picture(owner=owner, data=fetch(url), source_url=url)
+                done[url] = picture.url
                 report.fetched += 1
+                report.picture_pks.append(picture.pk)
             except FetchError as exc:
                 done[url] = old
                 report.failed[str(exc)] += 1

@@ -6,10 +6,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO, StringIO
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.management import call_command
 from PIL import Image
 
+from library.models import Picture
 from posts.models import Post
 from transfer import pictures
 from transfer.pictures import FetchError, fetch, is_old_blog_picture
@@ -107,16 +107,17 @@ def run_import(path, *extra):
     return out.getvalue()
 
 
-def test_pictures_on_the_old_blog_are_brought_in_and_the_post_rewritten(user, old_blog, tmp_path):
+def test_pictures_on_the_old_blog_go_into_the_media_library_and_the_post_is_rewritten(user, old_blog, tmp_path):
     out = run_import(wxr_with_pictures(tmp_path, old_blog, ["garden.png", "moved.png"]), "--fetch-images")
     post = Post.objects.get(slug="pictures")
     assert post.status == Post.Status.PUBLISHED
     assert old_blog not in post.body_html
-    assert post.body_html.count("/media/imported/") == 2
+    stored = list(Picture.objects.filter(owner=user))
+    assert len(stored) == 2
+    for picture in stored:
+        assert picture.url in post.body_html
+        assert (picture.width, picture.height) == (40, 30)
     assert "https://cdn.example.com/other.png" in post.body_html, "other people's pictures stay where they are"
-    stored = post.body_html.split('src="/media/')[1].split('"')[0]
-    with default_storage.open(stored) as fh, Image.open(fh) as image:
-        assert image.size == (40, 30)
     assert "pictures: 2 brought into this site, 0 kept at their old address" in out
 
 
@@ -128,7 +129,7 @@ def test_without_the_option_pictures_keep_their_old_address(user, old_blog, tmp_
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
-        ("not-a-picture.png", "it is not a JPEG, PNG, GIF or WebP picture"),
+        ("not-a-picture.png", "it is not a JPEG, PNG, GIF or WebP picture the media library takes"),
         ("huge.png", "larger than 1 MB"),
         ("slow.png", "it took too long"),
         ("gone.png", "the old site answered 404"),
@@ -210,14 +211,26 @@ def test_the_dashboard_checkbox_brings_pictures(client, user, old_blog, tmp_path
             "/dashboard/import/",
             {"file": SimpleUploadedFile("garden.xml", path.read_bytes()), "fetch_images": "on"},
         )
-    assert "/media/imported/" in Post.objects.get(slug="pictures").body_html
+    picture = Picture.objects.get(owner=user)
+    assert picture.url in Post.objects.get(slug="pictures").body_html
 
 
-def test_a_stop_while_pictures_are_fetched_removes_the_posts(user, old_blog, tmp_path, monkeypatch):
-    """A stop during the picture step removes the posts like any other stop."""
+def test_a_stop_after_pictures_were_stored_removes_them_with_the_posts(user, old_blog, tmp_path, monkeypatch):
+    """A picture stored, then the import stops: the library is as it was, like the blog."""
     from transfer.importer import ImportCancelled
 
-    monkeypatch.setattr(pictures, "store_picture", lambda **kw: (_ for _ in ()).throw(ImportCancelled("stop")))
+    real = pictures.store_picture
+    stored = []
+
+    def store_then_stop(**kwargs):
+        if stored:
+            raise ImportCancelled("stop")
+        stored.append(real(**kwargs))
+        return stored[-1]
+
+    monkeypatch.setattr(pictures, "store_picture", store_then_stop)
     with pytest.raises(ImportCancelled):
-        run_import(wxr_with_pictures(tmp_path, old_blog, ["garden.png"]), "--fetch-images")
+        run_import(wxr_with_pictures(tmp_path, old_blog, ["garden.png", "moved.png", "slow.png"]), "--fetch-images")
+    assert len(stored) == 1
     assert not Post.objects.exists()
+    assert not Picture.objects.exists()
