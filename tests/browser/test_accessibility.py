@@ -18,6 +18,7 @@ PAGES = [
     ("sign-up", None, lambda scene: "/accounts/signup/"),
     ("write", "karen", lambda scene: "/write/"),
     ("dashboard", "karen", lambda scene: "/dashboard/"),
+    ("profile and notification settings", "karen", lambda scene: "/accounts/profile/"),
     ("comment moderation", "karen", lambda scene: "/dashboard/comments/"),
     ("the inbox", "karen", lambda scene: "/inbox/"),
     ("a blog's follow page", None, lambda scene: "/@karen/follow/"),
