@@ -4,8 +4,9 @@ An import is an `ImportJob`: its posts and comments are committed in small trans
 read, the posts waiting as drafts, and take their statuses together at the end; a file that fails part-way
 (or a cancel) deletes what the job brought in, so nothing is left half-done. Each post and comment is
 recorded under its id in the source (`ImportedObject`), so importing the same file again creates nothing.
-Comments are inserted in batches with no parent, and the reply tree is linked once the whole file has been
-read, from the source's ids: a reply may come before its parent in the file.
+Comments are inserted in batches with no parent, each with its parent's id in the source beside it, and the
+reply tree is linked from the database in batches once the whole file has been read (a reply may come before
+its parent in the file): what an import holds in memory does not grow with the number of comments.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -249,11 +249,9 @@ class _Import:
         self.reader = reader
         self.summary = summary
         self.source = ""
-        # source id -> pk, for posts and comments of this source (earlier imports included).
+        # source id -> pk, for posts of this source (earlier imports included). Comments are looked up in the
+        # database a batch at a time (`ImportedObject`), so that memory does not grow with their number.
         self.posts: dict[str, int] = {}
-        self.old_comments: dict[str, int] = {}
-        # Comments inserted by this run: source id -> (pk, post pk, parent source id, created_at).
-        self.new_comments: dict[str, tuple[int, int, str, datetime | None]] = {}
         self.queue: list[CommentRecord] = []
         # Post source ids met in this file: a second post of the same id is a fault of the file.
         self.seen_posts: set[str] = set()
@@ -310,11 +308,9 @@ class _Import:
         self.checkpoint()
         self.link_tree()
         self.checkpoint()
-        if self.new_comments:
+        if self.summary.comment_count:
             # Bulk inserts and the tree's raw updates send no model signals: say which threads changed.
-            comments_changed.send(
-                sender=Comment, post_ids={post_id for _, post_id, _, _ in self.new_comments.values()}
-            )
+            comments_changed.send(sender=Comment, post_ids=set(self._job_comments().values_list("post_id", flat=True)))
 
     def fetch_pictures(self) -> None:
         """Bring the old blog's pictures into this site and rewrite the job's posts to them (see
@@ -383,7 +379,6 @@ class _Import:
         self.source = source[:300]
         known = ImportedObject.objects.filter(owner=self.author, source=self.source)
         self.posts = dict(known.filter(kind=ImportedObject.Kind.POST).values_list("source_id", "post_id"))
-        self.old_comments = dict(known.filter(kind=ImportedObject.Kind.COMMENT).values_list("source_id", "comment_id"))
 
     # Posts ----------------------------------------------------------------------------------------------
 
@@ -474,10 +469,7 @@ class _Import:
         if isinstance(record, Skipped):
             self.skip(record)
             return
-        if record.source_id in self.old_comments:
-            self.summary.already_comments += 1
-            return
-        if record.source_id in self.new_comments or record.source_id in self.queued:
+        if record.source_id in self.queued:
             self.skip(Skipped("comment", "the same comment id appears twice in the file"))
             return
         if record.post_source_id not in self.posts:
@@ -496,13 +488,35 @@ class _Import:
         batch = sorted(self.queue, key=lambda r: r.created_at or timezone.now())
         self.queue = []
         self.queued = set()
-        rows = [self.comment_row(r) for r in batch]
+        # Comments already here: from an earlier import (left as they are), or from this file's earlier batches.
+        known = dict(
+            self._comment_ids().filter(source_id__in=[r.source_id for r in batch]).values_list("source_id", "job_id")
+        )
+        new = []
+        for r in batch:
+            if r.source_id not in known:
+                new.append(r)
+                continue
+            self.summary.comments_read -= 1
+            if known[r.source_id] == self.job.pk:
+                self.skip(Skipped("comment", "the same comment id appears twice in the file"))
+            else:
+                self.summary.already_comments += 1
+        rows = [self.comment_row(r) for r in new]
         with transaction.atomic():
-            self._insert_comments(batch, rows)
-        for r, row in zip(batch, rows, strict=True):
-            self.new_comments[r.source_id] = (row.pk, row.post_id, r.parent_source_id, r.created_at)
+            self._insert_comments(new, rows)
+        for row in rows:
             self.summary.comments[row.status] += 1
         reset_queries()
+
+    def _comment_ids(self):
+        """The comments of this source brought in by any import, as `ImportedObject` rows."""
+        return ImportedObject.objects.filter(owner=self.author, source=self.source, kind=ImportedObject.Kind.COMMENT)
+
+    def _job_comments(self):
+        return Comment.objects.filter(
+            pk__in=ImportedObject.objects.filter(job=self.job, kind=ImportedObject.Kind.COMMENT).values("comment_id")
+        )
 
     def _insert_comments(self, batch: list[CommentRecord], rows: list[Comment]) -> None:
         Comment.objects.bulk_create(rows, batch_size=COMMENT_BATCH)
@@ -515,6 +529,8 @@ class _Import:
                     source_id=r.source_id,
                     comment_id=row.pk,
                     job=self.job,
+                    parent_source_id=r.parent_source_id or "",
+                    source_created_at=r.created_at,
                 )
                 for r, row in zip(batch, rows, strict=True)
             ],
@@ -563,38 +579,72 @@ class _Import:
         return None
 
     def link_tree(self) -> None:
-        """Give every comment of this run its parent, depth, path and original date, from the source's ids."""
-        if not self.new_comments:
-            return
-        old_parent_pks = {
-            self.old_comments[parent]
-            for _, _, parent, _ in self.new_comments.values()
-            if parent and parent not in self.new_comments and parent in self.old_comments
-        }
-        # pk -> (path, depth, post pk, parent pk) for parents imported by an earlier run.
-        placed: dict[int, tuple[str, int, int, int | None]] = {
-            pk: (path, depth, post_id, parent_id)
-            for pk, path, depth, post_id, parent_id in Comment.objects.filter(pk__in=old_parent_pks).values_list(
-                "pk", "path", "depth", "post_id", "parent_id"
+        """Give every comment of this run its parent, depth, path and original date, from the source's ids.
+
+        A batch at a time from the database: the run's comments not yet placed (an empty path), in the order
+        they were inserted, each with the chain of its parents up to one already placed (or to none).
+        """
+        unplaced = (
+            ImportedObject.objects.filter(job=self.job, kind=ImportedObject.Kind.COMMENT, comment__path="")
+            .order_by("pk")
+            .values_list("pk", "source_id")
+        )
+        last = 0
+        while batch := list(unplaced.filter(pk__gt=last)[:COMMENT_BATCH]):
+            last = batch[-1][0]
+            self._link_batch([source_id for _, source_id in batch])
+            self.checkpoint()
+
+    def _tree_rows(self, source_ids) -> dict[str, tuple]:
+        """source id -> (pk, post pk, parent source id, created_at, path, depth, parent pk, is this run's)."""
+        return {
+            sid: (pk, post_id, parent_sid, created_at, path, depth, parent_pk, job_id == self.job.pk)
+            for sid, pk, post_id, parent_sid, created_at, path, depth, parent_pk, job_id in self._comment_ids()
+            .filter(source_id__in=list(source_ids))
+            .values_list(
+                "source_id",
+                "comment_id",
+                "comment__post_id",
+                "parent_source_id",
+                "source_created_at",
+                "comment__path",
+                "comment__depth",
+                "comment__parent_id",
+                "job_id",
             )
         }
+
+    def _link_batch(self, source_ids: list[str]) -> None:
+        # The batch and, level by level, the parents it needs: what is placed already, and what is to place.
+        rows = self._tree_rows(source_ids)
+        wanted = {r[2] for r in rows.values() if r[2] and not r[4]} - rows.keys()
+        while wanted:
+            found = self._tree_rows(wanted)
+            rows.update(found)
+            wanted = {r[2] for r in found.values() if r[2] and not r[4]} - rows.keys()
+        # pk -> (path, depth, post pk, parent pk) of comments with their place in the tree.
+        placed: dict[int, tuple[str, int, int, int | None]] = {
+            r[0]: (r[4], r[5], r[1], r[6]) for r in rows.values() if r[4]
+        }
+
+        def new(sid: str) -> bool:
+            return sid in rows and rows[sid][7] and rows[sid][0] not in placed
+
         pending: list[Comment] = []
-        for source_id in self.new_comments:
+        for source_id in source_ids:
             chain: list[str] = []
             current = source_id
             on_chain: set[str] = set()
-            while current in self.new_comments and self.new_comments[current][0] not in placed:
+            while new(current):
                 if current in on_chain:
                     self.summary.notes["a reply loop in the file was cut: one comment became top-level"] += 1
                     break
                 chain.append(current)
                 on_chain.add(current)
-                current = self.new_comments[current][2]
+                current = rows[current][2]
             for sid in reversed(chain):
-                pk, post_id, parent_sid, created_at = self.new_comments[sid]
-                parent_pk = self.new_comments[parent_sid][0] if parent_sid in self.new_comments else None
-                if parent_pk is None and parent_sid in self.old_comments:
-                    parent_pk = self.old_comments[parent_sid]
+                pk, post_id, parent_sid, created_at = rows[sid][:4]
+                parent_pk = rows[parent_sid][0] if parent_sid in rows else None
                 parent = placed.get(parent_pk) if parent_pk else None
                 if parent_sid and parent is None:
                     self.summary.notes["a reply whose parent is not in the file was kept as a top-level comment"] += 1
@@ -604,6 +654,13 @@ class _Import:
                 if parent is not None and parent[1] + 1 >= PATH_MAX_DEPTH:
                     # Deeper than threads go: it becomes a sibling of its parent.
                     parent_pk = parent[3]
+                    if parent_pk and parent_pk not in placed:
+                        placed.update(
+                            (gpk, (gpath, gdepth, gpost, gparent))
+                            for gpk, gpath, gdepth, gpost, gparent in Comment.objects.filter(pk=parent_pk).values_list(
+                                "pk", "path", "depth", "post_id", "parent_id"
+                            )
+                        )
                     parent = placed.get(parent_pk) if parent_pk else None
                     self.summary.notes[f"a reply deeper than {PATH_MAX_DEPTH} levels was moved up"] += 1
                 if parent is None:
@@ -617,7 +674,6 @@ class _Import:
                 if len(pending) >= COMMENT_BATCH:
                     self._write_tree(pending)
                     pending = []
-                    self.checkpoint()
         self._write_tree(pending)
 
     @staticmethod

@@ -82,6 +82,10 @@ class ImportedObject(models.Model):
     # The run that brought it in, and, for a post of a run not finished yet, the status it will take.
     job = models.ForeignKey(ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="imported")
     staged_status = models.CharField(max_length=10, blank=True)
+    # For a comment: its parent's id in the source and its date there, which the run links the reply tree
+    # from once the whole file has been read (from the database, so a large file needs no map in memory).
+    parent_source_id = models.CharField(max_length=300, blank=True)
+    source_created_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
