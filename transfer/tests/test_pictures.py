@@ -75,7 +75,7 @@ def old_blog(settings):
     server.server_close()
 
 
-def wxr_with_pictures(tmp_path, base, names, outside="https://cdn.example.com/other.png"):
+def wxr_with_pictures(tmp_path, base, names, outside="https://pictures.example.net/other.png"):
     images = "".join(f'<img src="{base}/wp-content/uploads/2020/05/{name}" alt="{name}" />\n' for name in names)
     text = f"""<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
@@ -117,7 +117,7 @@ def test_pictures_on_the_old_blog_go_into_the_media_library_and_the_post_is_rewr
     for picture in stored:
         assert picture.url in post.body_html
         assert (picture.width, picture.height) == (40, 30)
-    assert "https://cdn.example.com/other.png" in post.body_html, "other people's pictures stay where they are"
+    assert "https://pictures.example.net/other.png" in post.body_html, "other people's pictures stay where they are"
     assert "pictures: 2 brought into this site, 0 kept at their old address" in out
 
 
@@ -193,7 +193,7 @@ def test_redirect_chains_are_bounded(old_blog):
         ("http://margins.blogspot.com/2011/03/photo.jpg", True),
         ("https://roadnotes.example.org/wp-content/uploads/2011/03/photo.jpg", True),
         ("https://roadnotes.example.org/images/photo.jpg", False),
-        ("https://cdn.example.com/wp-content/uploads/photo.jpg", False),
+        ("https://pictures.example.net/wp-content/uploads/photo.jpg", False),
         ("javascript:alert(1)", False),
     ],
 )
