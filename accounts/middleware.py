@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .validators import time_zone_names
+from .validators import is_site_language, time_zone_names
 
 
 def needs_second_factor(user) -> bool:
@@ -119,7 +119,7 @@ class PreferencesMiddleware:
         if user.is_authenticated and user.time_zone in time_zone_names():
             timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
         chosen_here = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
-        if user.is_authenticated and user.language and not chosen_here and user.language in dict(settings.LANGUAGES):
+        if user.is_authenticated and user.language and not chosen_here and is_site_language(user.language):
             translation.activate(user.language)
             request.LANGUAGE_CODE = translation.get_language()
         try:

@@ -94,10 +94,15 @@ def validate_time_zone(value: str) -> None:
         )
 
 
-def validate_language(value: str) -> None:
+def is_site_language(code: str) -> bool:
+    """Whether `code` is one of the languages the interface is offered in (settings.LANGUAGES)."""
     from django.conf import settings
 
-    if value and value not in dict(settings.LANGUAGES):
+    return any(code == known for known, _name in settings.LANGUAGES)
+
+
+def validate_language(value: str) -> None:
+    if value and not is_site_language(value):
         raise ValidationError(
             _("“%(value)s” is not one of the site's languages."), params={"value": value}, code="invalid_language"
         )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from .forms import ProfileForm
 from .models import User
 from .services import update_profile
+from .validators import is_site_language
 
 
 def verify_email_response(request, *, purpose: str) -> HttpResponse:
@@ -68,7 +69,7 @@ def set_language(request):
     response = redirect(target)
     add_never_cache_headers(response)
     code = request.GET.get("language", "")
-    if code in dict(settings.LANGUAGES):
+    if is_site_language(code):
         remember_language(response, code)
     return response
 
