@@ -87,26 +87,8 @@ def test_wrong_codes_are_rate_limited_like_failed_sign_ins(client, user, with_to
     assert signed_in(client) is None
 
 
-def test_a_code_used_once_cannot_sign_in_again(client, user, with_totp):
-    with freeze_time(LATER):
-        code = totp_code(with_totp)
-        sign_in(client, "karen")
-        client.post(reverse("mfa_authenticate"), {"code": code})
-        assert signed_in(client) == str(user.pk)
-        client.logout()
-
-        sign_in(client, "karen")
-        response = client.post(reverse("mfa_authenticate"), {"code": code})
-
-    assert response.status_code == 200
-    assert "Incorrect code." in response.content.decode()
-    assert signed_in(client) is None
-
-
-def test_a_recovery_code_signs_in_once(client, user, with_totp):
-    codes = RecoveryCodes(Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES))
-    code = codes.get_unused_codes()[0]
-
+def assert_code_signs_in_once(client, user, code):
+    """Signs in with `code` as the second factor, signs out, and checks the same code is then refused."""
     sign_in(client, "karen")
     client.post(reverse("mfa_authenticate"), {"code": code})
     assert signed_in(client) == str(user.pk)
@@ -114,8 +96,19 @@ def test_a_recovery_code_signs_in_once(client, user, with_totp):
 
     sign_in(client, "karen")
     response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 200
     assert "Incorrect code." in response.content.decode()
     assert signed_in(client) is None
+
+
+def test_a_code_used_once_cannot_sign_in_again(client, user, with_totp):
+    with freeze_time(LATER):
+        assert_code_signs_in_once(client, user, totp_code(with_totp))
+
+
+def test_a_recovery_code_signs_in_once(client, user, with_totp):
+    codes = RecoveryCodes(Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES))
+    assert_code_signs_in_once(client, user, codes.get_unused_codes()[0])
 
 
 def test_turning_off_the_authenticator_app_asks_for_the_password_again(client, user, with_totp):
