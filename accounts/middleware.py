@@ -38,9 +38,12 @@ class StaffSecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not settings.MFA_REQUIRED_FOR_STAFF or not request.path.startswith(self.guarded_prefixes()):
+        # Staff first: the two reverse() calls of the prefixes cost more than the rest, and most requests
+        # are not staff's.
+        user = request.user
+        if not (settings.MFA_REQUIRED_FOR_STAFF and user.is_authenticated and user.is_staff):
             return None
-        if needs_second_factor(request.user):
+        if request.path.startswith(self.guarded_prefixes()) and needs_second_factor(user):
             messages.warning(
                 request,
                 _(
