@@ -40,7 +40,6 @@ class SharedFileCache(FileBasedCache):
 
     _next_cull = 0.0
     _checked = False
-    _missing = object()
 
     def _createdir(self):
         super()._createdir()
@@ -100,8 +99,8 @@ class SharedFileCache(FileBasedCache):
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         with self._exclusive():
-            value = self.get(key, self._missing, version)
-            if value is self._missing:
+            value = self.get(key, self._missing_key, version)
+            if value is self._missing_key:
                 return False
             self.set(key, value, timeout, version)
             return True
@@ -117,6 +116,3 @@ class SharedFileCache(FileBasedCache):
             value += delta
             self.set(key, value, None if expiry is None else expiry - time.time(), version)
             return value
-
-    def decr(self, key, delta=1, version=None):
-        return self.incr(key, -delta, version)
