@@ -1,7 +1,8 @@
 """Blogsite settings, read from the environment.
 
-With nothing set, the site runs in development on SQLite with a local-memory cache. `DATABASE_URL` switches
-to PostgreSQL and `REDIS_URL` to Redis. With `DEBUG=0`, `SECRET_KEY` and `ALLOWED_HOSTS` are required.
+With nothing set, the site runs in development on SQLite with a file cache that all of the machine's
+processes share (blogsite/cache.py). `DATABASE_URL` switches to PostgreSQL and `REDIS_URL` to Redis. With
+`DEBUG=0`, `SECRET_KEY` and `ALLOWED_HOSTS` are required.
 """
 
 import hashlib
