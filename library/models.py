@@ -106,7 +106,3 @@ class Picture(models.Model):
 
     def rendition_names(self) -> list[str]:
         return [r["name"] for r in self.renditions]
-
-    def can_manage(self, user) -> bool:
-        """Only its owner manages a picture (staff remove posts, not other people's uploads)."""
-        return user.is_authenticated and user.pk == self.owner_id
