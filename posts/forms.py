@@ -5,12 +5,11 @@ from django.utils import timezone
 from accounts.images import ALLOWED_CONTENT_TYPES, process_upload
 
 from .models import Blog, Post
-from .services import BODY_MAX_LENGTH, EXCERPT_MAX_LENGTH, TITLE_MAX_LENGTH, parse_labels
+from .services import BODY_MAX_LENGTH, COVER_ALT_MAX_LENGTH, EXCERPT_MAX_LENGTH, TITLE_MAX_LENGTH, parse_labels
 
 # A cover is shown at most this wide (and tall); larger uploads are scaled down, smaller ones kept.
 COVER_MAX_SIZE = (1600, 1600)
 COVER_MAX_BYTES = 8 * 1024 * 1024
-COVER_ALT_MAX_LENGTH = Post._meta.get_field("cover_alt").max_length
 
 
 class PostForm(forms.Form):
