@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
 from accounts.images import open_image
@@ -31,7 +32,6 @@ from .signals import pictures_changed
 logger = logging.getLogger(__name__)
 
 ALT_MAX_LENGTH = Picture._meta.get_field("alt").max_length
-MiB = 1024 * 1024
 
 # What each uploaded format is stored as: a GIF becomes a PNG of its first frame.
 STORED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "GIF": "PNG", "WEBP": "WEBP"}
@@ -129,10 +129,11 @@ def store_picture(*, owner, file, alt: str = "") -> Picture:
 
 
 def _quota_error(used: int, size: int) -> ValidationError:
+    # Sizes written as the library's pages write them (`filesizeformat`), so the numbers agree.
     quota = quota_bytes()
     return ValidationError(
-        f"Your media library is full: you use {human_size(used)} of {human_size(quota)}, and this picture needs "
-        f"{human_size(size)} more. Delete pictures you no longer use to make room.",
+        f"Your media library is full: you use {filesizeformat(used)} of {filesizeformat(quota)}, and this picture "
+        f"needs {filesizeformat(size)} more. Delete pictures you no longer use to make room.",
         code="quota",
     )
 
@@ -178,11 +179,3 @@ def _delete_files(storage, names) -> None:
         except Exception:
             # A file left behind costs space, not correctness; the row is gone either way.
             logger.warning("Could not delete %s", name, exc_info=True)
-
-
-def human_size(num_bytes: int) -> str:
-    if num_bytes >= 1024 * MiB:
-        return f"{num_bytes / (1024 * MiB):.1f} GB".replace(".0 ", " ")
-    if num_bytes >= MiB:
-        return f"{num_bytes / MiB:.1f} MB".replace(".0 ", " ")
-    return f"{max(1, round(num_bytes / 1024))} KB"
