@@ -90,6 +90,22 @@ def test_a_writer_uploads_and_pastes_pictures_into_a_post_and_publishes_it(write
     assert set(post.pictures.all()) == {first, pasted}
 
 
+def test_the_toolbars_picture_button_opens_the_uploaders_chooser_and_writes_nothing_itself(
+    writer, new_context, live_server
+):
+    context = new_context()
+    sign_in(context, writer, live_server.url)
+    page = context.new_page()
+    page.goto("/write/")
+    body = page.locator("main form.post-form [name=body]")
+    body.fill("Before.")
+    with page.expect_file_chooser() as chooser:
+        page.locator('.editor-toolbar [data-editor-action="picture"]').click()
+    chooser.value.set_files(files=[{"name": "pea.png", "mimeType": "image/png", "buffer": image_bytes("PNG")}])
+    expect(page.get_by_role("dialog", name="Describe the picture")).to_be_visible()
+    assert body.input_value() == "Before."
+
+
 def test_without_javascript_the_add_a_picture_form_gives_the_markdown(writer, new_context, live_server):
     context = new_context(java_script_enabled=False)
     sign_in(context, writer, live_server.url)
