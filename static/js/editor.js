@@ -123,12 +123,9 @@
       return prefixLines("- ", /^[-*+] /) ? "List added" : "List removed";
     },
     picture: function () {
-      // The page's picture uploader (pictures.js) opens its chooser on a click of this button by itself.
-      // Without one, the event "editor:picture" asks any other listener (which calls preventDefault());
-      // when none answers, a picture's Markdown is written for the writer to complete.
-      if (document.querySelector("[data-picture-uploader]")) {
-        return "";
-      }
+      // A picture tool on the page (pictures.js's uploader, say) answers the event "editor:picture" by
+      // opening its chooser and calling preventDefault(); when none answers, a picture's Markdown is
+      // written for the writer to complete.
       var event = new CustomEvent("editor:picture", { bubbles: true, cancelable: true });
       if (!body.dispatchEvent(event)) {
         return "";

@@ -2,8 +2,8 @@
 // media library and insert its Markdown, ![alt](address), where the cursor was. Each asks for alt text
 // first. Pictures without alt text in the body are counted and flagged as one types.
 //
-// Other scripts open the same chooser by a click on any [data-editor-action="picture"] element or by
-// dispatching the event "editor:picture" on the document. After an insertion the textarea gets an "input"
+// Other scripts (the editor's toolbar) open the same chooser by dispatching the cancelable event
+// "editor:picture" on the document or inside it; it is answered with preventDefault(). After an insertion the textarea gets an "input"
 // event, and the document "editor:picture-inserted" (detail: the picture's JSON), so previews and autosave
 // notice. The page works without this file: the "Add a picture" link gives the Markdown to paste.
 (function () {
@@ -161,12 +161,14 @@
       fileInput.click();
     }
     pick.addEventListener("click", choose);
-    document.addEventListener("editor:picture", choose);
-    document.addEventListener("click", function (event) {
-      if (event.target.closest && event.target.closest('[data-editor-action="picture"]')) {
-        event.preventDefault();
-        choose();
+    // Answered (preventDefault) so that the asking script, such as the editor's toolbar, adds nothing itself;
+    // an uploader taken off the page no longer answers.
+    document.addEventListener("editor:picture", function (event) {
+      if (!root.isConnected) {
+        return;
       }
+      event.preventDefault();
+      choose();
     });
     fileInput.addEventListener("change", function () {
       var files = imageFiles(fileInput.files);
