@@ -30,10 +30,6 @@ def _when(value) -> str:
     return local.strftime("%-d %B %Y, %H:%M")
 
 
-def _content_of(post: Post, labels: str) -> dict:
-    return {"title": post.title, "body": post.body, "labels": labels, "excerpt": post.excerpt}
-
-
 def editor_page(request, *, form, post: Post | None, preview_html: str | None = None, status: int = 200):
     """The editor: the form, the preview beside it, and the offer to restore an unsaved version.
 
@@ -43,8 +39,7 @@ def editor_page(request, *, form, post: Post | None, preview_html: str | None = 
     restoring = request.GET.get("restore") == "autosave" and autosave is not None and request.method == "GET"
     offer = None
     if autosave is not None and not restoring and request.method == "GET":
-        labels = ", ".join(label.name for label in post.labels.all()) if post else ""
-        current = _content_of(post, labels) if post else {"title": "", "body": "", "labels": "", "excerpt": ""}
+        current = post.content() if post else {"title": "", "body": "", "labels": "", "excerpt": ""}
         if autosave.content() != current:
             offer = autosave
     context = {

@@ -143,12 +143,9 @@ class PostForm(forms.Form):
     @classmethod
     def initial_for(cls, post: Post) -> dict:
         return {
-            "title": post.title,
-            "body": post.body,
-            "labels": ", ".join(label.name for label in post.labels.all()),
+            **post.content(),
             "status": post.status,
             "publish_at": timezone.localtime(post.publish_at) if post.publish_at else None,
-            "excerpt": post.excerpt,
             "cover_alt": post.cover_alt,
             "comments_disabled": not post.comments_enabled,
         }

@@ -253,6 +253,13 @@ class Post(models.Model):
         """The author, or someone allowed to change any post (superusers; not comment moderators)."""
         return user.is_authenticated and (user.pk == self.author_id or user.has_perm("posts.change_post"))
 
+    def content(self, label_names: list[str] | None = None) -> dict:
+        """What the editor edits and a revision or autosave keeps: title, body, labels (comma-separated, as the
+        form shows them) and excerpt. One query for the labels, none when `label_names` are given."""
+        if label_names is None:
+            label_names = [label.name for label in self.labels.all()]
+        return {"title": self.title, "body": self.body, "labels": ", ".join(label_names), "excerpt": self.excerpt}
+
 
 class RevisionQuerySet(models.QuerySet):
     def newest_first(self):

@@ -284,7 +284,7 @@ def record_pictures(*, post: Post, is_new: bool = False) -> None:
 def _record_revision(post: Post, *, editor, labels: list[str], when: datetime | None = None) -> Revision | None:
     """Keep the post's title, body, labels and excerpt as a revision, unless the newest one says the same;
     then drop the oldest beyond `POST_REVISIONS_KEEP`. Three queries (one more when some are dropped)."""
-    content = {"title": post.title, "body": post.body, "labels": ", ".join(labels), "excerpt": post.excerpt}
+    content = post.content(labels)
     newest = post.revisions.newest_first().first()
     if newest is not None and newest.content() == content:
         return None
