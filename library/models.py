@@ -4,7 +4,7 @@ import re
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -18,9 +18,20 @@ class PictureQuerySet(models.QuerySet):
     def owned_by(self, user):
         return self.filter(owner=user)
 
-    def for_library(self):
-        """Newest first, each with the posts that show it and their authors (three queries in all)."""
-        return self.prefetch_related("posts__author").order_by("-created_at", "-pk")
+    def with_posts_seen_by(self, user):
+        """Each picture with the posts that show it which `user` may see, and their authors (two queries more).
+
+        Anyone may write a picture's address into a post, so the posts that show it are `user`'s own (in any
+        state) and other people's public ones: someone else's draft is not named to the picture's owner."""
+        # The posts app imports this one, so its model is reached through the relation, not imported.
+        post_model = self.model._meta.get_field("posts").related_model
+        visible = post_model.objects.filter(author=user) | post_model.objects.published()
+        return self.prefetch_related(Prefetch("posts", queryset=visible), "posts__author")
+
+    def for_library(self, user):
+        """Newest first, each with the posts that show it which `user` may see and their authors (three
+        queries in all)."""
+        return self.with_posts_seen_by(user).order_by("-created_at", "-pk")
 
     def total_bytes(self) -> int:
         """Bytes stored for these pictures' originals (one query)."""

@@ -25,7 +25,7 @@ def _wants_json(request) -> bool:
 
 def _own_picture(request, pk) -> Picture:
     """The signed-in user's picture `pk`; someone else's is as missing as one that never was (404)."""
-    return get_object_or_404(Picture.objects.owned_by(request.user).prefetch_related("posts__author"), pk=pk)
+    return get_object_or_404(Picture.objects.owned_by(request.user).with_posts_seen_by(request.user), pk=pk)
 
 
 def _library_context(request) -> dict:
@@ -42,7 +42,8 @@ def _library_context(request) -> dict:
 @login_required
 @require_http_methods(["GET"])
 def picture_list(request):
-    page = Paginator(Picture.objects.owned_by(request.user).for_library(), PAGE_SIZE).get_page(request.GET.get("page"))
+    pictures = Picture.objects.owned_by(request.user).for_library(request.user)
+    page = Paginator(pictures, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"pictures": page.object_list, "page_obj": page, "form": PictureForm(), **_library_context(request)}
     return render(request, "library/picture_list.html", context)
 

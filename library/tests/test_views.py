@@ -146,6 +146,20 @@ def test_the_library_lists_only_ones_own_pictures_with_where_each_is_used(client
     assert "Not used in any post." in page
 
 
+def test_where_a_picture_is_used_names_no_one_elses_draft(client, user, other_user):
+    """Anyone may write a library picture's address into a post; the owner learns only of posts they may see."""
+    picture = make_picture(user, alt="Borrowed")
+    create_post(author=other_user, title="Secret plans", body=f"![x]({picture.url})")
+    create_post(author=other_user, title="Out in the open", body=f"![x]({picture.url})", status="published")
+    create_post(author=user, title="My own draft", body=f"![x]({picture.url})")
+    client.force_login(user)
+
+    for url in (LIBRARY, picture.get_absolute_url(), reverse("library:delete", kwargs={"pk": picture.pk})):
+        page = client.get(url).content.decode()
+        assert "Out in the open" in page and "My own draft" in page
+        assert "Secret plans" not in page
+
+
 @pytest.mark.parametrize("n", [1, 12])
 def test_the_library_page_query_count_is_flat(client, user, n, django_assert_num_queries):
     for i in range(n):
