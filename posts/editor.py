@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_write
@@ -23,11 +23,10 @@ from .models import Autosave, Post
 
 
 def _when(value) -> str:
-    """A time as the writer reads it: "10:42" today, "3 December, 10:42" another day (site time zone)."""
+    """A time as the writer reads it: "10:42" today, "3 December 2026, 10:42" another day (site time zone),
+    written as the templates' `date` filter writes it."""
     local = timezone.localtime(value)
-    if local.date() == timezone.localdate():
-        return local.strftime("%H:%M")
-    return local.strftime("%-d %B %Y, %H:%M")
+    return dateformat.format(local, "H:i" if local.date() == timezone.localdate() else "j F Y, H:i")
 
 
 def editor_page(request, *, form, post: Post | None, preview_html: str | None = None, status: int = 200):
