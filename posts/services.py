@@ -317,9 +317,9 @@ def save_autosave(*, author, post: Post | None, title: str, body: str, labels: s
     autosave of it; the post itself is untouched. Two queries."""
     content = {
         "title": _one_line(title)[:TITLE_MAX_LENGTH],
-        "body": _text(body).replace("\x00", ""),
+        "body": _text(body),
         "labels": _one_line(labels),
-        "excerpt": _text(excerpt).replace("\x00", ""),
+        "excerpt": _text(excerpt),
         "updated_at": timezone.now(),
     }
     # One row per writer and post (a unique constraint); two tabs racing simply both write it.
