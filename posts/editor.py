@@ -159,9 +159,8 @@ def _revision_id(request, name):
 def history(request, post: Post):
     """A post's revisions, newest first, and the difference between two of them (`?old=<id>&new=<id>`;
     by default the two newest). Three queries however many revisions there are."""
+    # Through the post's own manager, each revision's `post` is this instance: their restore links cost nothing.
     revisions = list(post.revisions.newest_first().select_related("editor"))
-    for revision in revisions:
-        revision.post = post  # for their restore links, without a query each
     by_id = {revision.pk: revision for revision in revisions}
     try:
         old_id, new_id = _revision_id(request, "old"), _revision_id(request, "new")
@@ -182,7 +181,7 @@ def history(request, post: Post):
 
 def restore(request, post: Post, revision_id: int):
     """Gives the post the revision's title, body, labels and excerpt again (a new revision)."""
-    revision = get_object_or_404(post.revisions.select_related("post__author"), pk=revision_id)
+    revision = get_object_or_404(post.revisions, pk=revision_id)
     try:
         post = services.restore_revision(revision=revision, editor=request.user)
     except ValidationError as error:

@@ -297,13 +297,11 @@ def _record_revision(post: Post, *, editor, labels: list[str], when: datetime | 
     return revision
 
 
-@transaction.atomic
 def restore_revision(*, revision: Revision, editor) -> Post:
     """Give the revision's post that revision's title, body, labels and excerpt again (its status, date
     and cover stay); the save keeps a new revision. Raises `ValidationError` if the content no longer fits."""
-    post = revision.post
     return update_post(
-        post=post,
+        post=revision.post,
         title=revision.title,
         body=revision.body,
         labels=revision.labels,
