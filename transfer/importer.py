@@ -292,9 +292,9 @@ class _Import:
                 reason = "on a post whose id appears twice in the file (only the first was imported)"
                 self.summary.skipped[("comment", reason)] += len(record.comments)
                 continue
+            # A post's comments join the queue, written a batch at a time across posts (`add_comment`).
             for comment in record.comments:
                 self.add_comment(comment)
-            self.flush()
             self.checkpoint()
         for record in self.reader.comments():
             if isinstance(record, Skipped):
