@@ -10,7 +10,6 @@ in chunks with a count of the bytes actually produced, so that a member that unp
 from __future__ import annotations
 
 import posixpath
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -82,9 +81,3 @@ def extract_export(path, *, into: Path, max_bytes: int) -> Path:
             target.unlink(missing_ok=True)
             raise
         return target
-
-
-def copy_to(source_file, target: Path) -> None:
-    """Copy an open binary file to `target` in chunks."""
-    with open(target, "wb") as out:
-        shutil.copyfileobj(source_file, out, CHUNK)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 import tempfile
 import time
 import uuid
@@ -23,7 +24,7 @@ from django.utils import timezone
 from background.mail import queue_mail, render_mail
 from background.queue import enqueue_on_commit
 
-from .archives import extract_export, is_zip
+from .archives import CHUNK, extract_export, is_zip
 from .importer import ImportBusy, ImportCancelled, discard_job, import_blog
 from .models import ImportJob
 from .readers import BlogsiteJSONReader, CommentRecord, PostRecord, open_reader
@@ -157,8 +158,7 @@ def _local_file(job: ImportJob, scratch: Path):
         return
     target = scratch / ("upload" + Path(job.file.name).suffix)
     with storage.open(job.file.name, "rb") as source, open(target, "wb") as out:
-        while chunk := source.read(1024 * 1024):
-            out.write(chunk)
+        shutil.copyfileobj(source, out, CHUNK)
     yield target
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -374,3 +375,27 @@ def test_the_dashboard_never_maps_usernames_to_accounts(client, user, tmp_path):
     upload(client, path.read_bytes(), "x.json", map_users="on")
     assert ImportJob.objects.get().status == ImportJob.Status.DONE
     assert not Comment.objects.filter(author=root).exists()
+
+
+class NoLocalPaths:
+    """The imports storage as the job sees a cloud bucket: its files have no path on this machine."""
+
+    def __init__(self, storage):
+        self.storage = storage
+
+    def path(self, name):
+        raise NotImplementedError
+
+    def __getattr__(self, attr):
+        return getattr(self.storage, attr)
+
+
+def test_a_job_whose_file_has_no_local_path_is_imported_from_a_copy(user, fixture_path, monkeypatch):
+    monkeypatch.setattr(jobs, "imports_storage", lambda: NoLocalPaths(storages["imports"]))
+    with open(fixture_path("wordpress.xml"), "rb") as fh:
+        name = jobs.imports_storage().save("remote.xml", fh)
+    job = ImportJob.objects.create(owner=user, file=name)
+    committed(lambda: jobs.run_job(job.pk))
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.DONE
+    assert Post.objects.filter(author=user).count() == 4
+    assert not jobs.imports_storage().exists(name), "the uploaded file is removed once done"
