@@ -103,7 +103,7 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self._address = address
 
     def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self.pinned_socket = socket.create_connection((self._address, self.port), self.timeout)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
@@ -113,7 +113,7 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
     def connect(self):
         sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self.pinned_socket = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
 def fetch(url: str) -> bytes:
@@ -154,13 +154,18 @@ def fetch(url: str) -> bytes:
             if length and length.isdigit() and int(length) > max_bytes:
                 raise FetchError(f"larger than {settings.IMPORT_FETCH_MAX_MB} MB")
             body = BytesIO()
-            while chunk := response.read(CHUNK):
+            while True:
+                # A socket's timeout bounds each wait, not their sum: a body trickling in a byte at a time
+                # is given what is left of the deadline, and read1 returns whatever has arrived.
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise FetchError("it took too long")
+                connection.pinned_socket.settimeout(remaining)
+                if not (chunk := response.read1(CHUNK)):
+                    return body.getvalue()
                 if body.tell() + len(chunk) > max_bytes:
                     raise FetchError(f"larger than {settings.IMPORT_FETCH_MAX_MB} MB")
-                if time.monotonic() > deadline:
-                    raise FetchError("it took too long")
                 body.write(chunk)
-            return body.getvalue()
         except (OSError, http.client.HTTPException) as exc:
             if isinstance(exc, TimeoutError | socket.timeout):
                 raise FetchError("it took too long") from None

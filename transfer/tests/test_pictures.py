@@ -38,6 +38,19 @@ class OldBlog(BaseHTTPRequestHandler):
             time.sleep(value)
             self.send_response(200)
             self.end_headers()
+        elif kind == "drip":
+            # Headers at once, then the body a byte at a time, each byte inside any read timeout.
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(value))
+            self.end_headers()
+            for _ in range(value):
+                try:
+                    self.wfile.write(b"\0")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.1)
         elif kind == "status":
             self.send_response(value)
             self.end_headers()
@@ -177,6 +190,16 @@ def test_only_http_and_https_are_fetched(url):
 def test_a_redirect_to_loopback_is_refused_even_from_an_allowed_host(old_blog, settings):
     with pytest.raises(FetchError, match="private or local"):
         fetch(f"{old_blog}/wp-content/uploads/2020/05/to-elsewhere.png")
+
+
+def test_a_body_trickling_in_is_cut_off_at_the_time_limit_for_the_whole_fetch(old_blog):
+    """Each byte arrives well within a read's timeout; the fetch as a whole still may not take longer."""
+    OldBlog.routes["/drip.png"] = ("drip", 200)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="it took too long"):
+        fetch(f"{old_blog}/drip.png")
+    # The limit is 1.5 s and the body would take 20 s; the margin is for a loaded machine.
+    assert time.monotonic() - started < 10
 
 
 def test_redirect_chains_are_bounded(old_blog):
