@@ -24,7 +24,8 @@ class ImportJob(models.Model):
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    # The uploaded file in the default storage; empty for the command, which reads its own file.
+    # The uploaded file's name in the imports storage (transfer.jobs.imports_storage, outside MEDIA_ROOT, so
+    # never served), not the field's default storage; empty for the command, which reads its own file.
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True, max_length=300)
     original_name = models.CharField(max_length=255, blank=True)
     size = models.BigIntegerField(default=0)
