@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from blogsite.ratelimit import count_hit
 from posts.models import Blog, Post
 
 from . import notifications
@@ -132,29 +133,17 @@ def check_parent(*, post: Post, parent: Comment | None) -> Comment | None:
     return parent
 
 
-def _rate_limit_keys(author, ip_address) -> list[str]:
-    minute = int(timezone.now().timestamp() // 60)
-    keys = [f"comments:rate:user:{author.pk}:{minute}"]
-    if ip_address:
-        keys.append(f"comments:rate:ip:{ip_address}:{minute}")
-    return keys
-
-
 def check_rate_limit(*, author, ip_address=None) -> None:
     """Count this comment against the reader's and the address's limits; RateLimited when over either."""
     limit = settings.COMMENTS_RATE_PER_MINUTE
     if limit <= 0:
         return
-    for key in _rate_limit_keys(author, ip_address):
-        cache.add(key, 0, timeout=120)
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            # The key expired between add and incr.
-            cache.set(key, 1, timeout=120)
-            count = 1
+    scopes = [f"comments:rate:user:{author.pk}"]
+    if ip_address:
+        scopes.append(f"comments:rate:ip:{ip_address}")
+    for scope in scopes:
+        count, retry_after = count_hit(scope, window=60)
         if count > limit:
-            retry_after = 60 - int(timezone.now().timestamp()) % 60
             raise RateLimited("You're commenting too quickly. Please wait a minute and try again.", retry_after)
 
 

@@ -4,7 +4,6 @@ cause recorded in it (background/mail.py) and sent once it commits."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Notify, User
 from background.mail import queue_mail, render_mail
+from blogsite.ratelimit import count_hit
 from comments.models import Comment
 from comments.notifications import site_url
 from comments.signals import comments_changed
@@ -85,16 +85,8 @@ def _check_guest_rate(ip_address: str | None) -> None:
     limit = settings.GUEST_SUBSCRIBE_RATE_PER_HOUR
     if limit <= 0 or not ip_address:
         return
-    hour = int(timezone.now().timestamp() // 3600)
-    key = f"community:subscribe:ip:{ip_address}:{hour}"
-    cache.add(key, 0, timeout=3700)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3700)
-        count = 1
+    count, retry_after = count_hit(f"community:subscribe:ip:{ip_address}", window=3600)
     if count > limit:
-        retry_after = 3600 - int(timezone.now().timestamp()) % 3600
         raise Refused("Too many subscriptions from your address. Please try again later.", 429, retry_after)
 
 
