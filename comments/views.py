@@ -228,10 +228,34 @@ def locate(request, pk):
     return redirect(comment_url(comment))
 
 
-class PostCommentsFeed(Feed):
-    """A post's approved comments, newest first, as Atom."""
+class CommentsFeed(Feed):
+    """An Atom feed whose entries are comments, each with its post loaded; subclasses choose which."""
 
     feed_type = Atom1Feed
+
+    def item_title(self, comment):
+        return f"{comment.author_name} on “{comment.post.title}”"
+
+    def item_description(self, comment):
+        return comment.body_html
+
+    def item_link(self, comment):
+        # Made absolute by the feed, and the entry's <id> too: the comment's permalink.
+        return comment.get_absolute_url()
+
+    def item_author_name(self, comment):
+        return comment.author_name
+
+    def item_pubdate(self, comment):
+        return comment.created_at
+
+    def item_updateddate(self, comment):
+        return comment.edited_at or comment.created_at
+
+
+class PostCommentsFeed(CommentsFeed):
+    """A post's approved comments, newest first, as Atom."""
+
     limit = 50
 
     def get_object(self, request, username, year, month, slug):
@@ -254,25 +278,6 @@ class PostCommentsFeed(Feed):
         for comment in comments:
             comment.post = post
         return comments
-
-    def item_title(self, comment):
-        return f"{comment.author_name} on “{comment.post.title}”"
-
-    def item_description(self, comment):
-        return comment.body_html
-
-    def item_link(self, comment):
-        # Made absolute by the feed, and the entry's <id> too: the comment's permalink.
-        return comment.get_absolute_url()
-
-    def item_author_name(self, comment):
-        return comment.author_name
-
-    def item_pubdate(self, comment):
-        return comment.created_at
-
-    def item_updateddate(self, comment):
-        return comment.edited_at or comment.created_at
 
 
 @csrf_exempt

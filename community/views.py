@@ -18,7 +18,7 @@ from accounts.views import verify_email_response
 from blogsite.feedgen import Atom1Feed
 from blogsite.params import parse_id
 from comments.models import Comment
-from comments.views import client_ip
+from comments.views import CommentsFeed, client_ip
 from posts.models import Post
 
 from . import services, tokens
@@ -271,10 +271,8 @@ def user_comments(request, username):
     )
 
 
-class UserCommentsFeed(Feed):
+class UserCommentsFeed(CommentsFeed):
     """A member's newest public comments as Atom."""
-
-    feed_type = Atom1Feed
 
     def get_object(self, request, username):
         return get_member(username)
@@ -293,21 +291,3 @@ class UserCommentsFeed(Feed):
 
     def items(self, member):
         return list(user_comments_queryset(member)[:FEED_SIZE])
-
-    def item_title(self, comment):
-        return f"{comment.author_name} on “{comment.post.title}”"
-
-    def item_description(self, comment):
-        return comment.body_html
-
-    def item_link(self, comment):
-        return comment.get_absolute_url()
-
-    def item_author_name(self, comment):
-        return comment.author_name
-
-    def item_pubdate(self, comment):
-        return comment.created_at
-
-    def item_updateddate(self, comment):
-        return comment.edited_at or comment.created_at
