@@ -1,20 +1,16 @@
-from django.utils.functional import lazy
+from django.utils.functional import SimpleLazyObject
+
+from .services import unread_count
 
 
 def inbox(request):
     """The signed-in member's unread inbox count for the header, counted (one query) only when a template shows
-    it; 0 for visitors."""
-    cached = []
+    it, and once a request however often it is shown; 0 for visitors."""
 
     def count() -> int:
-        if not cached:
-            user = getattr(request, "user", None)
-            if user is None or not user.is_authenticated:
-                cached.append(0)
-            else:
-                from .services import unread_count
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return 0
+        return unread_count(user)
 
-                cached.append(unread_count(user))
-        return cached[0]
-
-    return {"inbox_unread": lazy(count, int)()}
+    return {"inbox_unread": SimpleLazyObject(count)}
