@@ -4,7 +4,7 @@ cause recorded in it (background/mail.py) and sent once it commits."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -54,14 +54,8 @@ def follow_blog(*, follower, owner, delivery: str = Delivery.INSTANT) -> Follow:
         raise Refused("This is your own blog: you will always know when you publish.")
     with transaction.atomic():
         blog = _followable_blog(owner)
-        try:
-            with transaction.atomic():
-                follow, created = Follow.objects.get_or_create(
-                    follower=follower, blog=blog, defaults={"delivery": delivery}
-                )
-        except IntegrityError:
-            # A double click: the other request made it.
-            follow, created = Follow.objects.get(follower=follower, blog=blog), False
+        # get_or_create inserts in a savepoint and reads the row a double click's other request made.
+        follow, created = Follow.objects.get_or_create(follower=follower, blog=blog, defaults={"delivery": delivery})
         if not created and follow.delivery != delivery:
             follow.delivery = delivery
             follow.save(update_fields=["delivery"])
