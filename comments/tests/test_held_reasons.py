@@ -65,8 +65,7 @@ def test_the_author_sees_why_their_comment_waits_beside_it_and_others_do_not(cli
     response = client.post(f"{post.get_absolute_url()}comments/", {"body": "My first words"}, follow=True)
     html = response.content.decode()
     comment = Comment.objects.get()
-    start = html.index(f'id="c{comment.pk}"')
-    mine = html[start : html.index("</article>", start)]
+    mine = _article(html, comment.pk)
     assert "Waiting for approval because it is your first comment on this site." in mine
     assert "comment-notice" in mine and "will appear once the blog" in mine
     # The notice shows once, and not in the page's message area at the top.
@@ -84,8 +83,7 @@ def test_a_published_comment_gets_its_message_beside_it(client, post, user):
     response = client.post(f"{post.get_absolute_url()}comments/", {"body": "Thanks all"}, follow=True)
     html = response.content.decode()
     comment = Comment.objects.get()
-    start = html.index(f'id="c{comment.pk}"')
-    assert "Your comment is published." in html[start : html.index("</article>", start)]
+    assert "Your comment is published." in _article(html, comment.pk)
 
 
 def _article(html: str, pk: int) -> str:
