@@ -23,5 +23,5 @@ def comment_was_posted(sender, comment, **kwargs):
 
 
 @receiver(comments_moderated, dispatch_uid="community.comments_moderated")
-def comments_were_moderated(sender, comments, previous, action, **kwargs):
-    services.notify_moderated(comments=comments, previous=previous, action=action)
+def comments_were_moderated(sender, comments, previous, **kwargs):
+    services.notify_moderated(comments=comments, previous=previous)

@@ -212,7 +212,7 @@ def notify_comment_posted(comment: Comment) -> None:
     Notification.objects.bulk_create([e for e in entries if e is not None], ignore_conflicts=True)
 
 
-def notify_moderated(*, comments, previous: dict, action: str) -> None:
+def notify_moderated(*, comments, previous: dict) -> None:
     """Inbox entries for a moderation decision: the author of each held comment hears that it was approved or
     removed, and the parent's author of each held reply now approved hears of the reply, each as their settings
     say. Three queries at most."""
