@@ -70,6 +70,21 @@ def test_a_notification_choice_the_form_does_not_offer_is_refused(client, user):
     assert user.notify_replies == "instant"
 
 
+@pytest.mark.parametrize("missing", [None, ""])
+def test_notification_choices_left_out_of_a_post_stay_as_they_were(client, user, missing):
+    """A client that sends only some fields, or empty ones, changes nothing it did not send."""
+    user.notify_replies, user.notify_moderation = "digest", "off"
+    user.save()
+    client.force_login(user)
+
+    data = profile_data(display_name="Just the name", notify_replies=missing, notify_moderation=missing)
+    response = client.post(PROFILE, data)
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.display_name, user.notify_replies, user.notify_moderation) == ("Just the name", "digest", "off")
+
+
 def test_a_bio_over_the_limit_is_refused_and_nothing_is_saved(client, user):
     client.force_login(user)
 
