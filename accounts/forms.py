@@ -102,6 +102,8 @@ class ProfileForm(forms.ModelForm):
         help_texts = {"display_name": _("Shown beside your posts and comments. Leave empty to use your username.")}
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
 
+    NOTIFY_FIELDS = ("notify_replies", "notify_comments", "notify_moderation")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.NOTIFY_FIELDS:
@@ -123,20 +125,13 @@ class ProfileForm(forms.ModelForm):
             Fieldset(_("Language and time"), "language", "time_zone"),
         )
 
-    NOTIFY_FIELDS = ("notify_replies", "notify_comments", "notify_moderation")
-
-    def _clean_notify(self, name: str):
-        # A client that posts only some fields (the display name, say) leaves these as they were.
-        return self.cleaned_data.get(name) or getattr(self.instance, name)
-
-    def clean_notify_replies(self):
-        return self._clean_notify("notify_replies")
-
-    def clean_notify_comments(self):
-        return self._clean_notify("notify_comments")
-
-    def clean_notify_moderation(self):
-        return self._clean_notify("notify_moderation")
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.NOTIFY_FIELDS:
+            if name in cleaned and not cleaned[name]:
+                # A client that posts only some fields (the display name, say) leaves these as they were.
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
 
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")
