@@ -13,7 +13,7 @@ from accounts.models import Notify, User
 from background.mail import queue_mail, render_mail
 from blogsite.ratelimit import count_hit
 from comments.models import Comment
-from comments.notifications import site_url
+from comments.notifications import KIND_FIELDS, site_url
 from comments.signals import comments_changed
 from posts.models import Blog
 
@@ -155,14 +155,21 @@ def describe_unsubscribe(token: str):
 
 def unsubscribe(token: str) -> None:
     """End the mail a token is about: a member's follow keeps their inbox but mails no more; a guest's
-    subscription is deleted. Doing it twice is harmless."""
+    subscription is deleted; a member's digest stops, every kind of entry in it going to the inbox only.
+    Doing it twice is harmless."""
     target = describe_unsubscribe(token)
     if isinstance(target, Follow):
         Follow.objects.filter(pk=target.pk).update(delivery=Delivery.INBOX)
     elif isinstance(target, GuestSubscription):
         GuestSubscription.objects.filter(pk=target.pk).delete()
     elif isinstance(target, User):
+        # The digest also carries the replies, comments and decisions the member chose to read weekly.
         Follow.objects.filter(follower=target, delivery=Delivery.DIGEST).update(delivery=Delivery.INBOX)
+        digest_fields = [field for field in KIND_FIELDS.values() if getattr(target, field) == Notify.DIGEST]
+        for field in digest_fields:
+            setattr(target, field, Notify.INBOX)
+        if digest_fields:
+            target.save(update_fields=digest_fields)
         Notification.objects.filter(recipient=target, in_digest=True).update(in_digest=False)
 
 

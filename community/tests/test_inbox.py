@@ -180,3 +180,27 @@ def test_the_digest_carries_comment_entries_for_those_who_chose_it(
         send_digests()
     [digest] = [m for m in mail.outbox if m.to == [reader.email]]
     assert f"{other_user.name} replied to your comment" in digest.body
+
+
+def test_leaving_the_digest_by_its_link_stops_every_digest_mail(
+    client, open_post, reader, other_user, django_capture_on_commit_callbacks
+):
+    """The digest's one-click link stops the mail whatever filled it; the entries stay in the inbox."""
+    from django.core import mail
+
+    from community import tokens
+    from community.digest import send_digests
+
+    reader.notify_replies = reader.notify_moderation = "digest"
+    reader.save()
+    token = tokens.unsubscribe_token(digest_of=reader)
+    assert client.post(reverse("community:unsubscribe", args=[token])).status_code == 200
+    reader.refresh_from_db()
+    assert (reader.notify_replies, reader.notify_moderation) == ("inbox", "inbox")
+
+    parent = CommentFactory(post=open_post, author=reader)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(post=open_post, author=other_user, body="A reply", parent=parent)
+        send_digests()
+    assert [m for m in mail.outbox if m.to == [reader.email]] == []
+    assert kinds(reader) == ["reply"]
