@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from posts.models import published_q
+
 
 class Delivery(models.TextChoices):
     """How a follower hears of a new post."""
@@ -71,12 +73,7 @@ class NotificationQuerySet(models.QuerySet):
     def visible(self):
         """Entries whose post is public and whose comment the recipient may still see: replies that are
         approved, comments on their own posts that are approved or wait for them; costs no query."""
-        now = timezone.now()
-        return self.filter(
-            post__status__in=["published", "scheduled"],
-            post__published_at__lte=now,
-            post__author__is_active=True,
-        ).filter(
+        return self.filter(published_q("post__")).filter(
             Q(kind__in=[Notification.Kind.POST, Notification.Kind.APPROVED, Notification.Kind.REMOVED])
             | Q(kind=Notification.Kind.REPLY, comment__status="approved")
             | Q(kind=Notification.Kind.COMMENT, comment__status__in=["approved", "pending"])

@@ -71,16 +71,25 @@ class Label(models.Model):
         return self.name
 
 
+def published_q(prefix: str = "") -> Q:
+    """The condition a post the public may see meets (see `PostQuerySet.published`), for a query on Post, or
+    with `prefix` ("post__", say) on a model that points at a post, so that it joins rather than filters by a
+    subquery."""
+    return Q(
+        **{
+            f"{prefix}status__in": [Post.Status.PUBLISHED, Post.Status.SCHEDULED],
+            f"{prefix}published_at__lte": timezone.now(),
+            f"{prefix}author__is_active": True,
+        }
+    )
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
         """Posts the public may see: published, or scheduled and due, by an account that is active (a
         banned or deactivated author's posts leave the site with their blog and profile, and come back
         with them). Costs no query of its own."""
-        return self.filter(
-            status__in=[Post.Status.PUBLISHED, Post.Status.SCHEDULED],
-            published_at__lte=timezone.now(),
-            author__is_active=True,
-        )
+        return self.filter(published_q())
 
     def by(self, user):
         return self.filter(author=user)
