@@ -153,6 +153,7 @@ def describe_unsubscribe(token: str):
     return GuestSubscription.objects.select_related("blog__owner").filter(pk=pk).first()
 
 
+@transaction.atomic
 def unsubscribe(token: str) -> None:
     """End the mail a token is about: a member's follow keeps their inbox but mails no more; a guest's
     subscription is deleted; a member's digest stops, every kind of entry in it going to the inbox only.

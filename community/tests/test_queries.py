@@ -29,7 +29,7 @@ def count_queries(func, *args) -> int:
 
 
 @pytest.mark.parametrize("followers", [1, 10_000])
-def test_the_fan_out_queues_a_post_for_any_number_of_followers_in_four_queries(
+def test_the_fan_out_queues_a_post_for_any_number_of_followers_in_constant_queries(
     database_queue, user, blog, followers, django_assert_num_queries
 ):
     make_followers(blog, followers)
