@@ -322,6 +322,9 @@ IMPORT_MAX_UNZIPPED_MB = int(env("IMPORT_MAX_UNZIPPED_MB", "1000"))
 IMPORT_FETCH_MAX_MB = int(env("IMPORT_FETCH_MAX_MB", "15"))
 IMPORT_FETCH_TIMEOUT = float(env("IMPORT_FETCH_TIMEOUT", "20"))
 IMPORT_FETCH_ALLOWED_NETWORKS = [n.strip() for n in env("IMPORT_FETCH_ALLOWED_NETWORKS", "").split(",") if n.strip()]
+# Every other outgoing fetch of an address that comes from outside (blogsite/fetch.py: fediverse actors and
+# inboxes, webmention sources) reaches public addresses only, and these networks (CIDR, comma-separated).
+FETCH_ALLOWED_NETWORKS = env_list("FETCH_ALLOWED_NETWORKS")
 
 # The site itself answers `/media/` from MEDIA_ROOT (on in development and under `make serve`), so that a
 # site run with gunicorn alone shows its pictures; behind a proxy that serves MEDIA_ROOT, turn it off.

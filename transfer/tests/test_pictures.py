@@ -1,8 +1,7 @@
 """Pictures come along: fetched from the old blog's own hosts under guard, stored here, posts rewritten."""
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from io import BytesIO, StringIO
 
 import pytest
@@ -11,6 +10,7 @@ from PIL import Image
 
 from library.models import Picture
 from posts.models import Post
+from tests.loopback import serve
 from transfer import pictures
 from transfer.pictures import FetchError, fetch, is_old_blog_picture
 
@@ -67,10 +67,6 @@ class OldBlog(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def old_blog(settings):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), OldBlog)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     OldBlog.routes = {
         "/wp-content/uploads/2020/05/garden.png": ("image/png", png_bytes()),
         "/wp-content/uploads/2020/05/not-a-picture.png": ("image/png", b"<html>surprise</html>"),
@@ -83,9 +79,8 @@ def old_blog(settings):
     settings.IMPORT_FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     settings.IMPORT_FETCH_MAX_MB = 1
     settings.IMPORT_FETCH_TIMEOUT = 1.5
-    yield base
-    server.shutdown()
-    server.server_close()
+    with serve(OldBlog) as base:
+        yield base
 
 
 def wxr_with_pictures(tmp_path, base, names, outside="https://pictures.example.net/other.png"):

@@ -1,0 +1,173 @@
+"""Guarded outgoing HTTP: the one way the site opens connections to addresses that come from outside (an
+imported blog's pictures, fediverse actors and inboxes, webmention sources).
+
+Whoever names the address, the guard is the same: http(s) only; every address the host name resolves to
+must be public (no private, loopback, link-local, multicast or reserved address) unless it lies in one of
+the allowed networks (`FETCH_ALLOWED_NETWORKS` by default; tests list 127.0.0.1 there), and the connection
+goes to the address that was checked, since a second lookup could answer otherwise; each redirect is
+checked the same way, at most three; and the response may be at most `max_bytes` long and take at most
+`timeout` seconds in all, its body included (a body trickling in a byte at a time is cut off).
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from io import BytesIO
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+
+MAX_REDIRECTS = 3
+CHUNK = 64 * 1024
+REDIRECTS = (301, 302, 303, 307, 308)
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class FetchError(Exception):
+    """A fetch that was refused or failed: a short reason a person can read."""
+
+
+@dataclass
+class Response:
+    status: int
+    # Header names in lower case; a repeated header keeps its last value.
+    headers: dict[str, str]
+    body: bytes
+    # The address that answered, after any redirects.
+    url: str
+
+
+def networks(cidrs: list[str]) -> list[Network]:
+    """`cidrs` (such as `["127.0.0.1/32"]`) as networks."""
+    return [ipaddress.ip_network(n, strict=False) for n in cidrs]
+
+
+def check_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allowed: list[Network]) -> None:
+    """Raises FetchError unless `ip` is public or inside one of the `allowed` networks."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if any(ip in network for network in allowed):
+        return
+    if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified:
+        raise FetchError("its address is a private or local one, which this site does not fetch from")
+    if not ip.is_global:
+        raise FetchError("its address is not a public one")
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the address that was checked, whatever the name resolves to now."""
+
+    def __init__(self, host, port, *, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self):
+        self.sock = self.pinned_socket = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, host, port, *, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self):
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self.pinned_socket = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def resolve(url: str, allowed: list[Network]) -> tuple[str, int, str]:
+    """The host, port and checked address `url` is fetched from. Raises FetchError."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError("not an http(s) address")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (OSError, ValueError, UnicodeError):
+        raise FetchError("its host name does not resolve") from None
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    for ip in addresses:
+        check_address(ip, allowed)
+    return parts.hostname, port, str(addresses[0])
+
+
+def fetch(
+    url: str,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+    max_bytes: int,
+    timeout: float,
+    allowed_networks: list[str] | None = None,
+    follow_redirects: bool = True,
+) -> Response:
+    """`url`'s answer, fetched under the guards of the module's docstring, whatever its status.
+
+    Only GET follows redirects (when `follow_redirects`). Raises FetchError when the address is refused, the
+    server cannot be reached, or the answer is too large or too slow.
+    """
+    allowed = networks(settings.FETCH_ALLOWED_NETWORKS if allowed_networks is None else allowed_networks)
+    deadline = time.monotonic() + timeout
+    headers = dict(headers or {})
+    for _ in range(MAX_REDIRECTS + 1):
+        host, port, address = resolve(url, allowed)
+        parts = urlsplit(url)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise FetchError("it took too long")
+        connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+        connection = connection_class(host, port, address=address, timeout=remaining)
+        try:
+            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            if follow_redirects and method == "GET" and response.status in REDIRECTS:
+                location = response.getheader("Location") or ""
+                if not location:
+                    raise FetchError("a redirect without an address")
+                url = urljoin(url, location)
+                continue
+            length = response.getheader("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise FetchError(f"larger than {_size(max_bytes)}")
+            data = BytesIO()
+            while True:
+                # A socket's timeout bounds each wait, not their sum: a body trickling in a byte at a time
+                # is given what is left of the deadline, and read1 returns whatever has arrived.
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise FetchError("it took too long")
+                connection.pinned_socket.settimeout(remaining)
+                if not (chunk := response.read1(CHUNK)):
+                    break
+                if data.tell() + len(chunk) > max_bytes:
+                    raise FetchError(f"larger than {_size(max_bytes)}")
+                data.write(chunk)
+            return Response(
+                status=response.status,
+                headers={name.lower(): value for name, value in response.getheaders()},
+                body=data.getvalue(),
+                url=url,
+            )
+        except (OSError, http.client.HTTPException) as exc:
+            if isinstance(exc, TimeoutError | socket.timeout):
+                raise FetchError("it took too long") from None
+            raise FetchError("the server could not be reached") from None
+        finally:
+            connection.close()
+    raise FetchError("too many redirects")
+
+
+def _size(max_bytes: int) -> str:
+    if max_bytes >= 2**20 and max_bytes % 2**20 == 0:
+        return f"{max_bytes // 2**20} MB"
+    if max_bytes >= 1024:
+        return f"{max_bytes // 1024} KB"
+    return f"{max_bytes} bytes"

@@ -1,0 +1,94 @@
+"""The guarded outgoing fetch (blogsite/fetch.py) every app uses for addresses that come from outside."""
+
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+
+from blogsite.fetch import FetchError, fetch
+from tests.loopback import serve
+
+
+class Peer(BaseHTTPRequestHandler):
+    """A server on 127.0.0.1 that echoes what it was sent, or redirects, or answers an error."""
+
+    def do_GET(self):
+        if self.path == "/moved":
+            self.send_response(302)
+            self.send_header("Location", "/echo")
+            self.end_headers()
+            return
+        if self.path == "/missing":
+            self._answer(404, b"no such thing")
+            return
+        self._answer(200, f"GET {self.path} {self.headers.get('Accept', '')}".encode())
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path == "/moved":
+            self.send_response(307)
+            self.send_header("Location", "/echo")
+            self.end_headers()
+            return
+        self._answer(202, b"POST " + body)
+
+    def _answer(self, status, body):
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("X-Peer", "yes")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def peer(settings):
+    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    with serve(Peer) as base:
+        yield base
+
+
+def test_loopback_is_refused_unless_a_setting_allows_it(peer, settings):
+    settings.FETCH_ALLOWED_NETWORKS = []
+
+    with pytest.raises(FetchError, match="private or local"):
+        fetch(f"{peer}/echo", max_bytes=1000, timeout=2)
+
+
+def test_an_allowed_network_is_fetched_with_the_headers_given(peer):
+    response = fetch(f"{peer}/echo", headers={"Accept": "application/activity+json"}, max_bytes=1000, timeout=2)
+
+    assert response.status == 200
+    assert response.body == b"GET /echo application/activity+json"
+    assert response.headers["x-peer"] == "yes"
+
+
+def test_an_error_status_is_returned_for_the_caller_to_judge(peer):
+    response = fetch(f"{peer}/missing", max_bytes=1000, timeout=2)
+
+    assert response.status == 404
+    assert response.body == b"no such thing"
+
+
+def test_a_get_follows_redirects_and_says_where_it_ended(peer):
+    response = fetch(f"{peer}/moved", max_bytes=1000, timeout=2)
+
+    assert response.body.startswith(b"GET /echo")
+    assert response.url == f"{peer}/echo"
+
+
+def test_a_post_sends_its_body_and_never_follows_a_redirect(peer):
+    assert fetch(f"{peer}/echo", method="POST", body=b"hello", max_bytes=1000, timeout=2).body == b"POST hello"
+    assert fetch(f"{peer}/moved", method="POST", body=b"hello", max_bytes=1000, timeout=2).status == 307
+
+
+def test_a_body_over_the_limit_is_refused(peer):
+    with pytest.raises(FetchError, match="larger than 5 bytes"):
+        fetch(f"{peer}/echo", max_bytes=5, timeout=2)
+
+
+def test_a_list_of_networks_given_by_the_caller_replaces_the_setting(peer):
+    with pytest.raises(FetchError, match="private or local"):
+        fetch(f"{peer}/echo", max_bytes=1000, timeout=2, allowed_networks=["10.0.0.0/8"])
