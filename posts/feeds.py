@@ -138,6 +138,15 @@ class BlogAtomFeed(PostFeed):
     def get_object(self, request, username):
         return request.blogger
 
+    def get_feed(self, obj, request):
+        # The feed says what language the blog is written in (RSS <language>, Atom xml:lang); `self` is this
+        # request's own copy (see PostFeed.__call__).
+        self.language = blog_of(self.blogger(obj)).language_code
+        return super().get_feed(obj, request)
+
+    def blogger(self, obj):
+        return obj
+
     def base_items(self, obj):
         return Post.objects.published().by(obj)
 
@@ -160,6 +169,9 @@ class BlogRssFeed(BlogAtomFeed):
 class LabelAtomFeed(BlogAtomFeed):
     def get_object(self, request, username, label):
         return request.blogger, find_label(label)
+
+    def blogger(self, obj):
+        return obj[0]
 
     def base_items(self, obj):
         author, label = obj

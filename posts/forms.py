@@ -2,8 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.forms import time_zone_choices
 from accounts.images import ALLOWED_CONTENT_TYPES, process_upload
 
+from .languages import written_languages
 from .models import Blog, Post
 from .services import BODY_MAX_LENGTH, COVER_ALT_MAX_LENGTH, EXCERPT_MAX_LENGTH, TITLE_MAX_LENGTH, parse_labels
 
@@ -151,10 +153,36 @@ class PostForm(forms.Form):
         }
 
 
+def blog_language_choices():
+    return [(code, f"{name} ({code})") for code, name in written_languages().items()]
+
+
+def blog_time_zone_choices():
+    # Without the profile's empty choice: a blog always has a zone of its own.
+    return [choice for choice in time_zone_choices() if choice[0]]
+
+
 class BlogSettingsForm(forms.ModelForm):
+    """A blog's settings. A language or time zone left out keeps the owner's own, else the site's."""
+
+    language = forms.TypedChoiceField(
+        required=False,
+        choices=blog_language_choices,
+        help_text=Blog._meta.get_field("language").help_text,
+        error_messages={"invalid_choice": "“%(value)s” is not a language this site knows. Choose one from the list."},
+    )
+    time_zone = forms.TypedChoiceField(
+        required=False,
+        choices=blog_time_zone_choices,
+        help_text=Blog._meta.get_field("time_zone").help_text,
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a time zone. Choose one from the list, such as Europe/Paris."
+        },
+    )
+
     class Meta:
         model = Blog
-        fields = ["title", "description", "comment_policy"]
+        fields = ["title", "description", "comment_policy", "language", "time_zone"]
         widgets = {"comment_policy": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "description": "A line or two under the title.",

@@ -1,4 +1,5 @@
 import math
+import zoneinfo
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from accounts.validators import time_zone_names, validate_time_zone
+
 from .highlight import highlight_code
+from .languages import is_rtl, language_or_default, validate_written_language
 from .markup import IMPORTED_HTML, count_words, extract_excerpt, html_to_text, render_markdown, sanitize_html
 
 
@@ -24,6 +28,19 @@ class Blog(models.Model):
     title = models.CharField(max_length=120, blank=True, help_text="Shown at the top of your blog.")
     description = models.CharField(max_length=300, blank=True)
     comment_policy = models.CharField(max_length=20, choices=CommentPolicy.choices, default=CommentPolicy.HOLD_FIRST)
+    # Filled in from the owner's own settings, else the site's, when the blog is made (see `save`).
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        validators=[validate_written_language],
+        help_text="The language your posts are written in: pages and feeds say so to browsers and readers.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Visitors see your blog's dates in this zone; signed-in readers see them in their own.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -38,8 +55,41 @@ class Blog(models.Model):
     def __str__(self):
         return self.display_title
 
+    def save(self, *args, **kwargs):
+        self.fill_defaults()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("posts:blog", kwargs={"username": self.owner.username})
+
+    @classmethod
+    def default_for(cls, owner) -> "Blog":
+        """The unsaved blog a blogger who never changed its settings has (no query)."""
+        blog = cls(owner=owner)
+        blog.fill_defaults()
+        return blog
+
+    def fill_defaults(self) -> None:
+        """An empty language or time zone becomes the owner's own choice, else the site's."""
+        if not self.language:
+            self.language = language_or_default(self.owner.language)
+        if not self.time_zone:
+            self.time_zone = self.owner.time_zone or settings.TIME_ZONE
+
+    @property
+    def language_code(self) -> str:
+        """The blog's language for `lang` attributes and feeds: the site's when the stored one is unknown."""
+        return language_or_default(self.language)
+
+    @property
+    def is_rtl(self) -> bool:
+        return is_rtl(self.language_code)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The blog's time zone; the site's when the stored name is not one this machine knows."""
+        name = self.time_zone if self.time_zone in time_zone_names() else settings.TIME_ZONE
+        return zoneinfo.ZoneInfo(name)
 
     @property
     def display_title(self) -> str:
@@ -243,10 +293,15 @@ class Post(models.Model):
     @property
     def blog_title(self) -> str:
         """The title of the blog the post is on (no query when the author's blog was selected with it)."""
+        return self.blog.display_title
+
+    @property
+    def blog(self) -> Blog:
+        """The author's blog (no query when it was selected with the post), or its defaults."""
         try:
-            return self.author.blog.display_title
+            return self.author.blog
         except Blog.DoesNotExist:
-            return Blog(owner=self.author).display_title
+            return Blog.default_for(self.author)
 
     @cached_property
     def summary(self) -> str:

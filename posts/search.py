@@ -18,8 +18,10 @@ When nothing matches, partial words are looked for with trigrams (pg_trgm on Pos
 tokenizer on SQLite: "lotmen" finds "allotments"), and the nearest label, blogger or title word is
 suggested. Snippets are made here, from the rendered text, the same on both databases.
 
-The text search configuration comes from `search_config()`: English until blogs have a language of
-their own, when the blog's language will choose it.
+The text search configuration comes from `search_config()`: English for every post, whatever its blog's
+language. PostgreSQL's index (the generated `search_vector`, migration 0002) is built with `english` for
+all posts, and a query only finds the stems its index holds, so the query keeps the index's configuration;
+stemming each blog in its own language would need the configuration stored with each post.
 """
 
 import difflib

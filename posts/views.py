@@ -49,7 +49,7 @@ def blog_of(author) -> Blog:
     try:
         return author.blog
     except Blog.DoesNotExist:
-        return Blog(owner=author)
+        return Blog.default_for(author)
 
 
 def find_label(text: str) -> Label:
@@ -70,9 +70,11 @@ def front_page(request):
 def _blog_context(author) -> dict:
     """What every page of a blog shows around its posts: the blog, the archive tree, the labels (2 queries)."""
     public = Post.objects.published().by(author)
+    blog = blog_of(author)
     return {
         "author": author,
-        "blog": blog_of(author),
+        "blog": blog,
+        "content_language": blog.language_code,
         "archive": public.archive_tree(),
         "blog_labels": Label.objects.with_counts_for(public),
     }
@@ -170,10 +172,12 @@ def post_detail(request, username, year, month, slug):
         after = Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk)
         previous = public.filter(before).order_by("-published_at", "-pk").first()
         following = public.filter(after).order_by("published_at", "pk").first()
+    blog = blog_of(post.author)
     context = {
         "post": post,
         "labels": list(post.labels.all()),
-        "blog": blog_of(post.author),
+        "blog": blog,
+        "content_language": blog.language_code,
         "previous_post": previous,
         "next_post": following,
         "can_edit": post.can_edit(request.user),

@@ -1,0 +1,38 @@
+"""The languages a blog may be written in: every language Django has a name for, not only the ones the
+interface is translated into, and which of them are written right to left."""
+
+import functools
+
+from django.conf import settings
+from django.conf.locale import LANG_INFO
+from django.core.exceptions import ValidationError
+
+
+@functools.cache
+def written_languages() -> dict[str, str]:
+    """Language code → its name in that language, ordered by code (Django's LANG_INFO, without the entries
+    that only point at another code, such as `zh-cn`)."""
+    return {code: info["name_local"] for code, info in sorted(LANG_INFO.items()) if "name_local" in info}
+
+
+def is_written_language(code: str) -> bool:
+    return code in written_languages()
+
+
+def validate_written_language(value: str) -> None:
+    if value and not is_written_language(value):
+        raise ValidationError(
+            "“%(value)s” is not a language code this site knows. Choose a language from the list.",
+            params={"value": value},
+            code="invalid_language",
+        )
+
+
+def language_or_default(code: str) -> str:
+    """`code` when it is a known language, else the site's LANGUAGE_CODE (a stored value that no longer is)."""
+    return code if is_written_language(code) else settings.LANGUAGE_CODE
+
+
+def is_rtl(code: str) -> bool:
+    """Whether the language is written right to left (Arabic, Hebrew, Persian, Urdu…)."""
+    return bool(LANG_INFO.get(code, {}).get("bidi"))
