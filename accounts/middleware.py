@@ -3,7 +3,6 @@ signed-in session's row on the sessions page stays current; an unreachable sign-
 a signed-in person's language and time zone apply."""
 
 import time
-import zoneinfo
 
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions.models import UserSession
@@ -15,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .validators import is_site_language, time_zone_names
+from .validators import is_site_language, own_time_zone
 
 
 def needs_second_factor(user) -> bool:
@@ -119,8 +118,8 @@ class PreferencesMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and user.time_zone in time_zone_names():
-            timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+        if zone := own_time_zone(user):
+            timezone.activate(zone)
         chosen_here = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
         if user.is_authenticated and user.language and not chosen_here and is_site_language(user.language):
             translation.activate(user.language)

@@ -85,6 +85,15 @@ def time_zone_names() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+def own_time_zone(user):
+    """The zoneinfo.ZoneInfo a signed-in person chose in their profile, or None when they chose none (or the
+    stored name is not one this machine knows) or nobody is signed in (no query)."""
+    import zoneinfo
+
+    name = getattr(user, "time_zone", "") if user.is_authenticated else ""
+    return zoneinfo.ZoneInfo(name) if name in time_zone_names() else None
+
+
 def validate_time_zone(value: str) -> None:
     if value and value not in time_zone_names():
         raise ValidationError(

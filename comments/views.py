@@ -34,10 +34,8 @@ QUEUE_PAGE_SIZE = 100
 def get_public_post(username, year, month, slug) -> Post:
     """The published post at a permalink, with its author (one query), or 404."""
     return get_object_or_404(
-        Post.objects.published().select_related("author"),
+        Post.objects.published().published_in(year, month).select_related("author"),
         author__in=User.objects.named(username),
-        published_at__year=year,
-        published_at__month=month,
         slug=slug,
     )
 

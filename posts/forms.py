@@ -53,8 +53,6 @@ class PostForm(forms.Form):
         label="Publish at",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="For a scheduled post: when it should appear (your time zone is "
-        f"{timezone.get_default_timezone_name()}).",
         error_messages={"invalid": "Enter a date and time such as 2030-01-31T09:30."},
     )
     cover = forms.FileField(
@@ -82,6 +80,12 @@ class PostForm(forms.Form):
     def __init__(self, *args, post: Post | None = None, **kwargs):
         self.post = post
         super().__init__(*args, **kwargs)
+        # Read in the zone active for the writer (posts.views.use_writers_zone), and named here.
+        self.fields[
+            "publish_at"
+        ].help_text = (
+            f"For a scheduled post: when it should appear, in your time zone, {timezone.get_current_timezone_name()}."
+        )
         if post is None or not post.cover:
             del self.fields["remove_cover"]
 

@@ -1,3 +1,4 @@
+import datetime
 import math
 import zoneinfo
 
@@ -61,6 +62,14 @@ class Blog(models.Model):
 
     def get_absolute_url(self):
         return reverse("posts:blog", kwargs={"username": self.owner.username})
+
+    @classmethod
+    def of(cls, owner) -> "Blog":
+        """The owner's blog (no query when it was selected with them), or the defaults of one not made yet."""
+        try:
+            return owner.blog
+        except cls.DoesNotExist:
+            return cls.default_for(owner)
 
     @classmethod
     def default_for(cls, owner) -> "Blog":
@@ -144,10 +153,25 @@ class PostQuerySet(models.QuerySet):
     def by(self, user):
         return self.filter(author=user)
 
+    def published_in(self, year: int, month: int | None = None):
+        """Posts first published in that year (and month) of the site's time zone: the one permalinks and
+        archives are dated in, whatever zone a reader sees times in. None for a year or month that does not
+        exist. No query of its own."""
+        if not 1 <= year <= 9999 or (month is not None and not 1 <= month <= 12):
+            return self.none()
+        zone = timezone.get_default_timezone()
+        posts = self.filter(published_at__gte=datetime.datetime(year, month or 1, 1, tzinfo=zone))
+        last_year, last_month = (year, month) if month is not None else (year, 12)
+        if (last_year, last_month) == (9999, 12):
+            return posts
+        following = (last_year + 1, 1) if last_month == 12 else (last_year, last_month + 1)
+        return posts.filter(published_at__lt=datetime.datetime(*following, 1, tzinfo=zone))
+
     def archive_tree(self) -> list[dict]:
-        """Years, newest first, each `{"year", "count", "months": [{"month": date, "count"}]}` (one query)."""
+        """Years, newest first, each `{"year", "count", "months": [{"month": date, "count"}]}`, in the site's
+        time zone like the archives' addresses (one query)."""
         rows = (
-            self.annotate(month=TruncMonth("published_at"))
+            self.annotate(month=TruncMonth("published_at", tzinfo=timezone.get_default_timezone()))
             .values("month")
             .annotate(count=models.Count("pk"))
             .order_by("-month")
@@ -272,8 +296,9 @@ class Post(models.Model):
         return reverse("comments:feed", kwargs=self.permalink_kwargs())
 
     def permalink_kwargs(self) -> dict:
-        """The permalink's parts: the year and month of first publication (of creation for drafts)."""
-        when = timezone.localtime(self.published_at or self.created_at)
+        """The permalink's parts: the year and month of first publication (of creation for drafts), in the
+        site's time zone, so that the address is the same whatever zone the reader sees times in."""
+        when = timezone.localtime(self.published_at or self.created_at, timezone.get_default_timezone())
         return {
             "username": self.author.username,
             "year": when.year,
@@ -298,10 +323,7 @@ class Post(models.Model):
     @property
     def blog(self) -> Blog:
         """The author's blog (no query when it was selected with the post), or its defaults."""
-        try:
-            return self.author.blog
-        except Blog.DoesNotExist:
-            return Blog.default_for(self.author)
+        return Blog.of(self.author)
 
     @cached_property
     def summary(self) -> str:

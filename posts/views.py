@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import BLOGGERS_GROUP, can_write, has_verified_email
+from accounts.validators import own_time_zone
 from accounts.views import verify_email_response
 
 from . import editor, services
@@ -46,10 +47,7 @@ def get_blogger(username: str):
 
 def blog_of(author) -> Blog:
     """The author's blog, or an unsaved default one for a blogger who never wrote (no query)."""
-    try:
-        return author.blog
-    except Blog.DoesNotExist:
-        return Blog.default_for(author)
+    return Blog.of(author)
 
 
 def find_label(text: str) -> Label:
@@ -67,10 +65,19 @@ def front_page(request):
     return render(request, "posts/front_page.html", {"page_obj": page, "posts": page.object_list})
 
 
-def _blog_context(author) -> dict:
-    """What every page of a blog shows around its posts: the blog, the archive tree, the labels (2 queries)."""
+def show_times_for(request, blog: Blog) -> None:
+    """A blog's pages show times in the reader's own zone when they chose one, else in the blog's (so an
+    anonymous page is cached in the blog's zone). PreferencesMiddleware puts the site's back afterwards."""
+    if own_time_zone(request.user) is None:
+        timezone.activate(blog.zone)
+
+
+def _blog_context(request, author) -> dict:
+    """What every page of a blog shows around its posts: the blog, the archive tree, the labels (2 queries).
+    Times on the page are in the reader's zone, else the blog's."""
     public = Post.objects.published().by(author)
     blog = blog_of(author)
+    show_times_for(request, blog)
     return {
         "author": author,
         "blog": blog,
@@ -90,15 +97,13 @@ def blog_home(request, username, year=None, month=None):
     if year is not None:
         if not 1 <= year <= 9999 or (month is not None and not 1 <= month <= 12):
             raise Http404("No such archive.")
-        posts = posts.filter(published_at__year=year)
+        posts = posts.published_in(year, month)
         period = datetime.date(year, month or 1, 1)
-        if month is not None:
-            posts = posts.filter(published_at__month=month)
     page = _page(request, posts.for_listing())
     if not page.object_list and not _may_be_empty(request, author, year, month):
         raise Http404("No posts here.")
     context = {
-        **_blog_context(author),
+        **_blog_context(request, author),
         "page_obj": page,
         "posts": page.object_list,
         "archive_year": year,
@@ -114,7 +119,7 @@ def _may_be_empty(request, author, year, month) -> bool:
     not found, rather than an empty page that search engines would index."""
     if year is None:
         return request.user == author
-    now = timezone.localtime()
+    now = timezone.localtime(timezone=timezone.get_default_timezone())
     return (year, month) == (now.year, now.month)
 
 
@@ -129,7 +134,7 @@ def label_posts(request, username, label):
     page = _page(request, Post.objects.published().by(author).filter(labels=label_obj).for_listing())
     if not page.object_list:
         raise Http404("No posts with this label on this blog.")
-    context = {**_blog_context(author), "label": label_obj, "page_obj": page, "posts": page.object_list}
+    context = {**_blog_context(request, author), "label": label_obj, "page_obj": page, "posts": page.object_list}
     return render(request, "posts/blog.html", context)
 
 
@@ -173,6 +178,7 @@ def post_detail(request, username, year, month, slug):
         previous = public.filter(before).order_by("-published_at", "-pk").first()
         following = public.filter(after).order_by("published_at", "pk").first()
     blog = blog_of(post.author)
+    show_times_for(request, blog)
     context = {
         "post": post,
         "labels": list(post.labels.all()),
@@ -200,6 +206,7 @@ def _refuse_writing(request):
 def write(request):
     if not can_write(request.user):
         return _refuse_writing(request)
+    editor.use_writers_zone(request.user)
     if request.method == "POST" and "preview" in request.POST:
         form, preview_html = editor.preview_form(request, post=None)
         return editor.editor_page(request, form=form, post=None, preview_html=preview_html)
@@ -246,6 +253,7 @@ def _editable_post(request, username, slug) -> Post:
 @require_http_methods(["GET", "POST"])
 def edit(request, username, year, month, slug):
     post = _editable_post(request, username, slug)
+    editor.use_writers_zone(request.user)
     if request.method == "POST" and "preview" in request.POST:
         form, preview_html = editor.preview_form(request, post=post)
         return editor.editor_page(request, form=form, post=post, preview_html=preview_html)
@@ -295,6 +303,7 @@ def delete(request, username, year, month, slug):
 @require_safe
 def dashboard(request):
     user = request.user
+    editor.use_writers_zone(user)
     mine = Post.objects.by(user).select_related("author")
     now = timezone.now()
     context = {

@@ -69,13 +69,13 @@ def late_comment(post):
 
 
 @pytest.mark.parametrize("cached", [False, True])
-def test_times_are_shown_in_the_readers_own_time_zone(client, user, post, late_comment, settings, cached):
+def test_times_are_shown_in_the_readers_own_time_zone(client, other_user, post, late_comment, settings, cached):
     if cached:
         settings.PAGE_CACHE_SECONDS = 600
     assert "2 March 2026, 23:30" in client.get(post.get_absolute_url()).content.decode()
-    user.time_zone = "Asia/Tokyo"
-    user.save()
-    client.force_login(user)
+    other_user.time_zone = "Asia/Tokyo"
+    other_user.save()
+    client.force_login(other_user)
 
     html = client.get(post.get_absolute_url()).content.decode()
 
