@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import BLOGGERS_GROUP, can_write, has_verified_email
@@ -165,33 +166,40 @@ def post_detail(request, username, year, month, slug):
     canonical = post.permalink_kwargs()
     if (username, year, month) != (canonical["username"], canonical["year"], int(canonical["month"])):
         return canonical_redirect(request, **canonical)
-    public = (
-        Post.objects.published()
-        .by(post.author)
-        .select_related("author")
-        .only("title", "slug", "published_at", "created_at", "author__username")
-    )
-    previous = following = None
-    if post.is_public:
-        before = Q(published_at__lt=post.published_at) | Q(published_at=post.published_at, pk__lt=post.pk)
-        after = Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk)
-        previous = public.filter(before).order_by("-published_at", "-pk").first()
-        following = public.filter(after).order_by("published_at", "pk").first()
     blog = blog_of(post.author)
     show_times_for(request, blog)
+    # The labels and the neighbours are looked up (three queries) only when the page's body is rendered,
+    # not when it comes from the cache (`{% cache_post %}`).
     context = {
         "post": post,
-        "labels": list(post.labels.all()),
+        "labels": SimpleLazyObject(lambda: list(post.labels.all())),
         "blog": blog,
         "content_language": blog.language_code,
-        "previous_post": previous,
-        "next_post": following,
+        "previous_post": SimpleLazyObject(lambda: _neighbour(post, older=True)),
+        "next_post": SimpleLazyObject(lambda: _neighbour(post, older=False)),
         "can_edit": post.can_edit(request.user),
         "canonical_url": request.build_absolute_uri(post.get_absolute_url()),
         "cover_url": request.build_absolute_uri(post.cover.url) if post.cover else "",
         "og_image_url": request.build_absolute_uri(_share_image_url(post)),
     }
     return render(request, "posts/post_detail.html", context)
+
+
+def _neighbour(post: Post, *, older: bool) -> Post | None:
+    """The blog's public post just before (`older`) or after this public one, if any (one query)."""
+    if not post.is_public:
+        return None
+    public = (
+        Post.objects.published()
+        .by(post.author)
+        .select_related("author")
+        .only("title", "slug", "published_at", "created_at", "author__username")
+    )
+    if older:
+        before = Q(published_at__lt=post.published_at) | Q(published_at=post.published_at, pk__lt=post.pk)
+        return public.filter(before).order_by("-published_at", "-pk").first()
+    after = Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk)
+    return public.filter(after).order_by("published_at", "pk").first()
 
 
 def _refuse_writing(request):

@@ -2,7 +2,9 @@ import re
 
 from django import template
 from django.db.models import Count, Window
+from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import get_template
+from django.utils.safestring import mark_safe
 
 from accounts.permissions import can_comment
 from posts.models import Post
@@ -16,9 +18,15 @@ from ..views import NOTICE_SESSION_KEY, create_url
 
 register = template.Library()
 
-# Where the shared markup of a comments section leaves room for what is the reader's own.
+# Where the shared markup of a comments section leaves room for what is the reader's own: the comment form,
+# and within a shared form, its CSRF token.
 FORM_SLOT = "<!--comment-form-->"
+FORM_END = "<!--/comment-form-->"
+CSRF_SLOT = mark_safe("<!--csrf-->")  # nosec B308, B703 # a constant
 PAGE_MARK = re.compile(r"<!--page:([0-9a-z]*):([0-9a-z]*)-->")
+# Set in the context by a tag that caches the comments section for every reader (pagecache's
+# `{% cache_thread %}`): the section then carries the comment form once for all (see `form_for`).
+SHARED_THREAD = "comments_shared_thread"
 
 
 def _thread_params(context) -> dict:
@@ -35,14 +43,36 @@ def _thread_params(context) -> dict:
 def _section_context(context, post, viewer=None) -> dict:
     thread = load_thread(post, viewer=viewer, **_thread_params(context))
     is_open = comments_are_open(post)
+    shared_form = ""
+    if is_open and context.get(SHARED_THREAD):
+        shared_form = _render_form(post=post, request=None, viewer=None, can_comment=True, csrf=CSRF_SLOT)
     return {
         "post": post,
         "thread": thread,
         "thread_html": render_items(thread.items, comments_open=is_open, post_author_id=post.author_id),
         "request": context.get("request"),
         "feed_url": post.get_comments_feed_url(),
-        "form_slot": FORM_SLOT,
+        "form_slot": mark_safe(f"{FORM_SLOT}{shared_form}{FORM_END}"),  # noqa: S308  # nosec B308, B703 # rendered markup
     }
+
+
+def _render_form(*, post, request, viewer, can_comment: bool, csrf) -> str:
+    """The comment form area under a thread: the form for a reader who may comment (`csrf`: their token, or
+    CSRF_SLOT for the form every such reader shares), else why there is none."""
+    return get_template("comments/_comment_form.html").render(
+        {
+            "post": post,
+            "request": request,
+            "user": viewer,
+            "csrf_token": csrf,
+            "csrf_slot": csrf if csrf is CSRF_SLOT else "",
+            "comments_open": comments_are_open(post),
+            "can_comment": can_comment,
+            "form": CommentForm(post=post),
+            "parent": None,
+            "form_action": create_url(post),
+        }
+    )
 
 
 @register.inclusion_tag("comments/_thread.html", takes_context=True)
@@ -109,23 +139,26 @@ class CommentThreadNode(template.Node):
             own = get_template("comments/_thread.html").render(_section_context(context, post, viewer))
             section = personalise(own, viewer=viewer, post=post, notice=notice)
         section = PAGE_MARK.sub("", section, count=1)
-        return section.replace(FORM_SLOT, self.form(context, post, viewer), 1)
+        start = section.find(FORM_SLOT)
+        if start < 0:
+            return section
+        # Markup cached by an earlier release has the slot alone, without a shared form.
+        end = section.find(FORM_END, start)
+        shared_form = section[start + len(FORM_SLOT) : end] if end >= 0 else ""
+        rest = section[end + len(FORM_END) :] if end >= 0 else section[start + len(FORM_SLOT) :]
+        return section[:start] + self.form_for(context, post, viewer, shared_form) + rest
 
     @staticmethod
-    def form(context, post, viewer) -> str:
-        is_open = comments_are_open(post)
-        return get_template("comments/_comment_form.html").render(
-            {
-                "post": post,
-                "request": context.get("request"),
-                "user": viewer,
-                "csrf_token": context.get("csrf_token"),
-                "comments_open": is_open,
-                "can_comment": bool(viewer is not None and is_open and can_comment(viewer)),
-                "form": CommentForm(post=post),
-                "parent": None,
-                "form_action": create_url(post),
-            }
+    def form_for(context, post, viewer, shared_form: str) -> str:
+        """The comment form area for this reader. A reader who may comment gets the form the shared markup
+        carries (rendered once for everyone), with their own CSRF token put in; without one (a page not
+        cached), or for anyone else, it is rendered here."""
+        request = context.get("request")
+        may_comment = bool(viewer is not None and comments_are_open(post) and can_comment(viewer))
+        if may_comment and shared_form:
+            return shared_form.replace(CSRF_SLOT, CsrfTokenNode().render(context), 1)
+        return _render_form(
+            post=post, request=request, viewer=viewer, can_comment=may_comment, csrf=context.get("csrf_token")
         )
 
 
