@@ -255,6 +255,9 @@ LANGUAGE_CODE = "en"
 # them; the compiled .mo files are committed, so that running the site needs no gettext).
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates are written with the named formats (`|date:"DATE_FORMAT"`), so each language gets its own; English
+# keeps day-month-year (blogsite/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["blogsite.formats"]
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
