@@ -7,6 +7,7 @@ Publishing and unpublishing, which are recorded moderation decisions, and a post
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import Blog, Label, Post
 
@@ -23,7 +24,7 @@ class BlogAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(post_count=Count("owner__posts"))
 
-    @admin.display(description="posts", ordering="post_count")
+    @admin.display(description=_("posts"), ordering="post_count")
     def post_count(self, obj):
         return obj.post_count
 
@@ -37,7 +38,7 @@ class LabelAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(post_count=Count("posts"))
 
-    @admin.display(description="posts", ordering="post_count")
+    @admin.display(description=_("posts"), ordering="post_count")
     def post_count(self, obj):
         return obj.post_count
 
@@ -54,13 +55,13 @@ class PostAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("author", "title", "slug", "body", "excerpt", "cover", "labels", "comments_enabled")}),
         (
-            "Publication",
+            _("Publication"),
             {
-                "description": "Publish and unpublish with the actions on the list of posts; each one is recorded.",
+                "description": _("Publish and unpublish with the actions on the list of posts; each one is recorded."),
                 "fields": ("status", "publish_at", "published_at"),
             },
         ),
-        ("Record", {"fields": ("word_count", "approved_comment_count", "created_at", "updated_at")}),
+        (_("Record"), {"fields": ("word_count", "approved_comment_count", "created_at", "updated_at")}),
     )
     # Status changes go through the recorded publish and unpublish actions, not through the form.
     readonly_fields = (
@@ -95,16 +96,16 @@ class PostAdmin(admin.ModelAdmin):
             return {}
         return super().get_prepopulated_fields(request, obj)
 
-    @admin.display(description="comments", ordering="comment_count")
+    @admin.display(description=_("comments"), ordering="comment_count")
     def comment_count(self, obj):
         return obj.comment_count
 
-    @admin.display(description="pending", ordering="pending_count")
+    @admin.display(description=_("pending"), ordering="pending_count")
     def pending_count(self, obj):
         return obj.pending_count
 
-    @admin.display(description="on the site")
+    @admin.display(description=_("on the site"))
     def on_site(self, obj):
         if not obj.is_public:
             return "—"
-        return format_html('<a href="{}">view</a>', obj.get_absolute_url())
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("view"))

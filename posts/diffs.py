@@ -9,10 +9,12 @@ from top to bottom), it is shown as removed and added whole instead of being mat
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from django.utils.translation import gettext_lazy as _
+
 # Lines of old middle times lines of new middle that are matched line by line (under a tenth of a second here).
 MAX_MATCH_CELLS = 1_000_000
 CONTEXT_LINES = 3
-FIELDS = (("title", "Title"), ("labels", "Labels"), ("excerpt", "Excerpt"), ("body", "Text"))
+FIELDS = (("title", _("Title")), ("labels", _("Labels")), ("excerpt", _("Excerpt")), ("body", _("Text")))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_write
@@ -32,9 +34,13 @@ def use_writers_zone(user) -> None:
 
 def _when(value) -> str:
     """A time as the writer reads it: "10:42" today, "3 December 2026, 10:42" another day (their zone),
-    written as the templates' `date` filter writes it."""
+    in the formats of the active language, as the templates write it."""
     local = timezone.localtime(value)
-    return dateformat.format(local, "H:i" if local.date() == timezone.localdate() else "j F Y, H:i")
+    return (
+        time_format(local, "TIME_FORMAT")
+        if local.date() == timezone.localdate()
+        else date_format(local, "DATETIME_FORMAT")
+    )
 
 
 def editor_page(request, *, form, post: Post | None, preview_html: str | None = None, status: int = 200):
@@ -84,9 +90,9 @@ def preview_form(request, *, post: Post | None):
 def _writer_or_refuse(request):
     """A JSON refusal for script requests from someone who may not write; None when they may."""
     if not request.user.is_authenticated:
-        return JsonResponse({"error": "Please sign in again: your session has ended."}, status=403)
+        return JsonResponse({"error": gettext("Please sign in again: your session has ended.")}, status=403)
     if not can_write(request.user):
-        return JsonResponse({"error": "You may not write posts."}, status=403)
+        return JsonResponse({"error": gettext("You may not write posts.")}, status=403)
     return None
 
 
@@ -146,13 +152,13 @@ def autosave(request):
 def discard_autosave(request):
     """Deletes the writer's autosave of a post (field `post`; empty for a new post) and goes back to it."""
     if not request.user.is_authenticated:
-        raise PermissionDenied("Please sign in.")
+        raise PermissionDenied(gettext("Please sign in."))
     raw = request.POST.get("post", "")
     if raw and not raw.isdigit():
-        return HttpResponseBadRequest("The post must be given by its number.")
+        return HttpResponseBadRequest(gettext("The post must be given by its number."))
     post = _post_for_script(request, int(raw) if raw else None)
     services.discard_autosave(author=request.user, post=post)
-    messages.info(request, "The unsaved version was discarded.")
+    messages.info(request, gettext("The unsaved version was discarded."))
     return redirect(post.get_edit_url() if post else reverse("posts:write"))
 
 
@@ -161,7 +167,7 @@ def _revision_id(request, name):
     if not raw:
         return None
     if not raw.isdigit():
-        raise ValidationError(f"“{name}” must be a revision number.")
+        raise ValidationError(gettext("“%(name)s” must be a revision number.") % {"name": name})
     return int(raw)
 
 
@@ -196,5 +202,8 @@ def restore(request, post: Post, revision_id: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(post.get_history_url())
-    messages.success(request, f"Restored the version of {_when(revision.created_at)}. It is now the post's text.")
+    messages.success(
+        request,
+        gettext("Restored the version of %(when)s. It is now the post's text.") % {"when": _when(revision.created_at)},
+    )
     return redirect(post.get_history_url())

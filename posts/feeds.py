@@ -13,6 +13,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import escape
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from blogsite.feedgen import Atom1Feed, Rss201rev2Feed
@@ -73,7 +74,7 @@ class PostFeed(Feed):
         return settings.SITE_NAME
 
     def subtitle(self, obj):
-        return f"The newest posts on every blog of {settings.SITE_NAME}"
+        return gettext("The newest posts on every blog of %(site_name)s") % {"site_name": settings.SITE_NAME}
 
     description = subtitle
 
@@ -154,7 +155,7 @@ class BlogAtomFeed(PostFeed):
         return blog_of(obj).display_title
 
     def subtitle(self, obj):
-        return blog_of(obj).description or f"Posts by {obj.name}"
+        return blog_of(obj).description or gettext("Posts by %(name)s") % {"name": obj.name}
 
     description = subtitle
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import time_zone_choices
 from accounts.images import ALLOWED_CONTENT_TYPES, process_upload
@@ -20,8 +22,12 @@ class PostForm(forms.Form):
     title = forms.CharField(
         max_length=TITLE_MAX_LENGTH,
         error_messages={
-            "required": "Please give the post a title.",
-            "max_length": f"Titles have at most {TITLE_MAX_LENGTH} characters.",
+            "required": _("Please give the post a title."),
+            "max_length": ngettext_lazy(
+                "Titles have at most %(limit_value)s character.",
+                "Titles have at most %(limit_value)s characters.",
+                "limit_value",
+            ),
         },
     )
     body = forms.CharField(
@@ -29,63 +35,73 @@ class PostForm(forms.Form):
         strip=False,
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace editor-body", "data-editor-body": ""}),
-        help_text="Markdown: **bold**, *italic*, [links](https://example.org), # headings, lists, > quotes, "
-        "```code```, tables.",
+        help_text=_(
+            "Markdown: **bold**, *italic*, [links](https://example.org), # headings, lists, > quotes, "
+            "```code```, tables."
+        ),
         error_messages={
-            "max_length": f"Posts have at most {BODY_MAX_LENGTH:,} characters (this one has %(show_value)s)."
+            "max_length": ngettext_lazy(
+                "Posts have at most %(limit_value)s character (this one has %(show_value)s).",
+                "Posts have at most %(limit_value)s characters (this one has %(show_value)s).",
+                "limit_value",
+            )
         },
     )
     labels = forms.CharField(
         required=False,
         max_length=2000,
-        help_text="Separate labels with commas, e.g. travel, photos, 日本.",
+        help_text=_("Separate labels with commas, e.g. travel, photos, 日本."),
     )
     # Sent by the form's buttons (Save draft, Publish, Schedule, Update, Unpublish), each carrying its value.
     status = forms.ChoiceField(
         choices=Post.Status.choices,
         initial=Post.Status.DRAFT,
         error_messages={
-            "required": "Choose what to do with the post: save it as a draft, publish it or schedule it.",
-            "invalid_choice": "Choose draft, scheduled or published.",
+            "required": _("Choose what to do with the post: save it as a draft, publish it or schedule it."),
+            "invalid_choice": _("Choose draft, scheduled or published."),
         },
     )
     publish_at = forms.DateTimeField(
-        label="Publish at",
+        label=_("Publish at"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        error_messages={"invalid": "Enter a date and time such as 2030-01-31T09:30."},
+        error_messages={"invalid": _("Enter a date and time such as 2030-01-31T09:30.")},
     )
     cover = forms.FileField(
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ALLOWED_CONTENT_TYPES}),
-        help_text="Optional picture shown above the post and in link previews (JPEG, PNG, GIF or WebP).",
+        help_text=_("Optional picture shown above the post and in link previews (JPEG, PNG, GIF or WebP)."),
     )
     cover_alt = forms.CharField(
-        label="Cover alt text",
+        label=_("Cover alt text"),
         required=False,
         max_length=COVER_ALT_MAX_LENGTH,
-        help_text="What the cover picture shows, for people who cannot see it.",
-        error_messages={"max_length": f"Alt text has at most {COVER_ALT_MAX_LENGTH} characters."},
+        help_text=_("What the cover picture shows, for people who cannot see it."),
+        error_messages={
+            "max_length": ngettext_lazy(
+                "Alt text has at most %(limit_value)s character.",
+                "Alt text has at most %(limit_value)s characters.",
+                "limit_value",
+            )
+        },
     )
-    remove_cover = forms.BooleanField(required=False, label="Remove the current cover")
+    remove_cover = forms.BooleanField(required=False, label=_("Remove the current cover"))
     excerpt = forms.CharField(
         required=False,
         max_length=EXCERPT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="A short summary for lists and feeds. Leave empty to use the first paragraph.",
+        help_text=_("A short summary for lists and feeds. Leave empty to use the first paragraph."),
     )
     # Named for the exception so that a client that leaves it out gets comments on, as by default.
-    comments_disabled = forms.BooleanField(required=False, label="Turn comments off for this post")
+    comments_disabled = forms.BooleanField(required=False, label=_("Turn comments off for this post"))
 
     def __init__(self, *args, post: Post | None = None, **kwargs):
         self.post = post
         super().__init__(*args, **kwargs)
         # Read in the zone active for the writer (posts.views.use_writers_zone), and named here.
-        self.fields[
-            "publish_at"
-        ].help_text = (
-            f"For a scheduled post: when it should appear, in your time zone, {timezone.get_current_timezone_name()}."
-        )
+        self.fields["publish_at"].help_text = gettext(
+            "For a scheduled post: when it should appear, in your time zone, %(zone)s."
+        ) % {"zone": timezone.get_current_timezone_name()}
         if post is None or not post.cover:
             del self.fields["remove_cover"]
 
@@ -107,11 +123,11 @@ class PostForm(forms.Form):
         publish_at = cleaned.get("publish_at")
         if status == Post.Status.SCHEDULED:
             if publish_at is None and "publish_at" not in self.errors:
-                self.add_error("publish_at", "Give the date and time at which the post should appear.")
+                self.add_error("publish_at", gettext("Give the date and time at which the post should appear."))
             elif publish_at is not None and publish_at <= timezone.now():
                 already = self.post is not None and self.post.publish_at == publish_at
                 if not already:
-                    self.add_error("publish_at", "This time is in the past. Choose a time still to come.")
+                    self.add_error("publish_at", gettext("This time is in the past. Choose a time still to come."))
         return cleaned
 
     def service_kwargs(self) -> dict:
@@ -189,8 +205,8 @@ class BlogSettingsForm(forms.ModelForm):
         fields = ["title", "description", "comment_policy", "language", "time_zone"]
         widgets = {"comment_policy": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
-            "description": "A line or two under the title.",
-            "comment_policy": "How new comments on your posts appear.",
+            "description": _("A line or two under the title."),
+            "comment_policy": _("How new comments on your posts appear."),
         }
 
 

@@ -9,6 +9,8 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import time_zone_names, validate_time_zone
 
@@ -21,12 +23,12 @@ class Blog(models.Model):
     """A blogger's blog: one per user, made the first time they write or change its settings."""
 
     class CommentPolicy(models.TextChoices):
-        HOLD_ALL = "hold_all", "Hold every comment for my approval"
-        HOLD_FIRST = "hold_first", "Hold a commenter's first comment; after one is approved, theirs appear at once"
-        OPEN = "open", "Publish comments at once"
+        HOLD_ALL = "hold_all", _("Hold every comment for my approval")
+        HOLD_FIRST = "hold_first", _("Hold a commenter's first comment; after one is approved, theirs appear at once")
+        OPEN = "open", _("Publish comments at once")
 
     owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blog")
-    title = models.CharField(max_length=120, blank=True, help_text="Shown at the top of your blog.")
+    title = models.CharField(max_length=120, blank=True, help_text=_("Shown at the top of your blog."))
     description = models.CharField(max_length=300, blank=True)
     comment_policy = models.CharField(max_length=20, choices=CommentPolicy.choices, default=CommentPolicy.HOLD_FIRST)
     # Filled in from the owner's own settings, else the site's, when the blog is made (see `save`).
@@ -102,7 +104,7 @@ class Blog(models.Model):
 
     @property
     def display_title(self) -> str:
-        return self.title or f"{self.owner.name}'s blog"
+        return self.title or gettext("%(name)s's blog") % {"name": self.owner.name}
 
 
 class LabelQuerySet(models.QuerySet):
@@ -206,23 +208,23 @@ class Post(models.Model):
         HTML = "html", "HTML"
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts")
     title = models.CharField(max_length=200)
     # Fixed at first publication so that permalinks never break; free to follow the title until then.
     slug = models.SlugField(max_length=200, allow_unicode=True)
-    body = models.TextField(help_text="Markdown.")
+    body = models.TextField(help_text=_("Markdown."))
     body_format = models.CharField(max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN)
     body_html = models.TextField(editable=False, blank=True)
     excerpt = models.TextField(
-        blank=True, max_length=1000, help_text="A short summary for lists and feeds; the first paragraph if empty."
+        blank=True, max_length=1000, help_text=_("A short summary for lists and feeds; the first paragraph if empty.")
     )
     cover = models.ImageField(upload_to=cover_upload_to, blank=True)
     cover_alt = models.CharField(
-        "cover alt text", max_length=300, blank=True, help_text="What the cover picture shows."
+        _("cover alt text"), max_length=300, blank=True, help_text=_("What the cover picture shows.")
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # When a scheduled post should appear; kept as the author typed it.

@@ -14,7 +14,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 
 from library.html import pictures_in
 
@@ -57,7 +59,12 @@ def parse_labels(text: str | Iterable[str]) -> list[str]:
             continue
         if len(name) > LABEL_MAX_LENGTH:
             raise ValidationError(
-                f"The label “{name[:20]}…” is too long: labels have at most {LABEL_MAX_LENGTH} characters.",
+                ngettext(
+                    "The label “%(start)s…” is too long: labels have at most %(limit)s character.",
+                    "The label “%(start)s…” is too long: labels have at most %(limit)s characters.",
+                    LABEL_MAX_LENGTH,
+                )
+                % {"start": name[:20], "limit": LABEL_MAX_LENGTH},
                 code="label_too_long",
             )
         key = label_slug(name)
@@ -67,7 +74,13 @@ def parse_labels(text: str | Iterable[str]) -> list[str]:
         result.append(name)
     if len(result) > MAX_LABELS:
         raise ValidationError(
-            f"A post can have at most {MAX_LABELS} labels; this one has {len(result)}.", code="too_many_labels"
+            ngettext(
+                "A post can have at most %(limit)s label; this one has %(count)s.",
+                "A post can have at most %(limit)s labels; this one has %(count)s.",
+                MAX_LABELS,
+            )
+            % {"limit": MAX_LABELS, "count": len(result)},
+            code="too_many_labels",
         )
     return result
 
@@ -117,15 +130,39 @@ def _validate(*, title: str, body: str, status: str, publish_at: datetime | None
     if not title.strip():
         errors["title"] = ["Please give the post a title."]
     elif len(title) > TITLE_MAX_LENGTH:
-        errors["title"] = [f"Titles have at most {TITLE_MAX_LENGTH} characters (this one has {len(title)})."]
+        errors["title"] = [
+            ngettext(
+                "Titles have at most %(limit)s character (this one has %(count)s).",
+                "Titles have at most %(limit)s characters (this one has %(count)s).",
+                TITLE_MAX_LENGTH,
+            )
+            % {"limit": TITLE_MAX_LENGTH, "count": len(title)}
+        ]
     if len(body) > BODY_MAX_LENGTH:
-        errors["body"] = [f"Posts have at most {BODY_MAX_LENGTH:,} characters (this one has {len(body):,})."]
+        errors["body"] = [
+            ngettext(
+                "Posts have at most %(limit)s character (this one has %(count)s).",
+                "Posts have at most %(limit)s characters (this one has %(count)s).",
+                BODY_MAX_LENGTH,
+            )
+            % {
+                "limit": number_format(BODY_MAX_LENGTH, force_grouping=True),
+                "count": number_format(len(body), force_grouping=True),
+            }
+        ]
     if status not in Post.Status.values:
-        errors["status"] = ["Choose draft, scheduled or published."]
+        errors["status"] = [gettext("Choose draft, scheduled or published.")]
     elif status == Post.Status.SCHEDULED and publish_at is None:
-        errors["publish_at"] = ["Give the date and time at which the post should appear."]
+        errors["publish_at"] = [gettext("Give the date and time at which the post should appear.")]
     if len(excerpt) > EXCERPT_MAX_LENGTH:
-        errors["excerpt"] = [f"Excerpts have at most {EXCERPT_MAX_LENGTH} characters."]
+        errors["excerpt"] = [
+            ngettext(
+                "Excerpts have at most %(limit)s character.",
+                "Excerpts have at most %(limit)s characters.",
+                EXCERPT_MAX_LENGTH,
+            )
+            % {"limit": EXCERPT_MAX_LENGTH}
+        ]
     if errors:
         raise ValidationError(errors)
 
@@ -138,7 +175,7 @@ def _apply_status(post: Post, *, status: str, publish_at: datetime | None, now: 
         if status == Post.Status.SCHEDULED:
             if publish_at is not None and publish_at != post.publish_at:
                 raise ValidationError(
-                    {"status": ["This post has already been published. To hide it, make it a draft."]}
+                    {"status": [gettext("This post has already been published. To hide it, make it a draft.")]}
                 )
             status = Post.Status.PUBLISHED
         post.status = status
@@ -348,7 +385,9 @@ def _save_with_unique_slug(post: Post, *, exclude_pk: int | None) -> None:
             return
         except IntegrityError:
             continue
-    raise ValidationError({"title": ["Could not find a free address for this title; please change it a little."]})
+    raise ValidationError(
+        {"title": [gettext("Could not find a free address for this title; please change it a little.")]}
+    )
 
 
 @transaction.atomic

@@ -11,7 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import BLOGGERS_GROUP, can_write, has_verified_email
@@ -243,17 +245,17 @@ def _add_service_errors(form, error: ValidationError) -> None:
 
 def _saved_message(post: Post) -> str:
     if post.status == Post.Status.DRAFT:
-        return "Draft saved. Only you can see it."
+        return gettext("Draft saved. Only you can see it.")
     if not post.is_public:
-        when = timezone.localtime(post.published_at).strftime("%-d %B %Y at %H:%M")
-        return f"Scheduled: the post will appear on {when}."
-    return "Published."
+        when = date_format(timezone.localtime(post.published_at), "DATETIME_FORMAT")
+        return gettext("Scheduled: the post will appear on %(when)s.") % {"when": when}
+    return gettext("Published.")
 
 
 def _editable_post(request, username, slug) -> Post:
     post = _get_post_for(request, username, slug)
     if not post.can_edit(request.user):
-        raise PermissionDenied("Only the post's author may change it.")
+        raise PermissionDenied(gettext("Only the post's author may change it."))
     return post
 
 
@@ -302,7 +304,7 @@ def delete(request, username, year, month, slug):
     post = _editable_post(request, username, slug)
     if request.method == "POST":
         services.delete_post(post=post)
-        messages.success(request, f"“{post.title}” was deleted.")
+        messages.success(request, gettext("“%(title)s” was deleted.") % {"title": post.title})
         return redirect("posts:dashboard")
     return render(request, "posts/post_confirm_delete.html", {"post": post})
 
@@ -331,7 +333,7 @@ def blog_settings(request):
     form = BlogSettingsForm(request.POST or None, instance=blog)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Blog settings saved.")
+        messages.success(request, gettext("Blog settings saved."))
         return redirect("posts:dashboard")
     return render(request, "posts/blog_settings.html", {"form": form, "blog": blog})
 
