@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.images import ALLOWED_CONTENT_TYPES
 
@@ -10,17 +12,23 @@ class PictureForm(forms.Form):
     """An upload to the media library: the picture and what it shows."""
 
     file = forms.FileField(
-        label="Picture",
+        label=_("Picture"),
         widget=forms.ClearableFileInput(attrs={"accept": ALLOWED_CONTENT_TYPES}),
-        help_text="JPEG, PNG, GIF or WebP. Location and camera details are removed.",
-        error_messages={"required": "Choose a picture to upload.", "empty": "This file is empty."},
+        help_text=_("JPEG, PNG, GIF or WebP. Location and camera details are removed."),
+        error_messages={"required": _("Choose a picture to upload."), "empty": _("This file is empty.")},
     )
     alt = forms.CharField(
-        label="Alt text",
+        label=_("Alt text"),
         required=False,
         max_length=ALT_MAX_LENGTH,
-        help_text="What the picture shows, for people who cannot see it (e.g. “A heron on the frozen canal”).",
-        error_messages={"max_length": f"Alt text has at most {ALT_MAX_LENGTH} characters."},
+        help_text=_("What the picture shows, for people who cannot see it (e.g. “A heron on the frozen canal”)."),
+        error_messages={
+            "max_length": ngettext_lazy(
+                "Alt text has at most %(limit_value)s character.",
+                "Alt text has at most %(limit_value)s characters.",
+                "limit_value",
+            )
+        },
     )
 
 

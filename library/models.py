@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 
 def picture_upload_to(instance, filename):
@@ -49,15 +50,15 @@ class Picture(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pictures")
     file = models.FileField(upload_to=picture_upload_to, max_length=200, unique=True)
     alt = models.CharField(
-        "alt text",
+        _("alt text"),
         max_length=300,
         blank=True,
-        help_text="What the picture shows, for people who cannot see it.",
+        help_text=_("What the picture shows, for people who cannot see it."),
     )
     content_type = models.CharField(max_length=20, choices=ContentType.choices)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
-    bytes = models.PositiveBigIntegerField(help_text="Size of the stored original; what counts against the quota.")
+    bytes = models.PositiveBigIntegerField(help_text=_("Size of the stored original; what counts against the quota."))
     # [{"width": 480, "type": "image/webp", "name": "library/3/…-480.webp", "bytes": 12345}, …], widest first;
     # written once by the renditions task, which then sets `has_renditions`.
     renditions = models.JSONField(default=list, blank=True, editable=False)

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext, ngettext
 from PIL import Image
 
 from accounts.images import open_image
@@ -47,8 +48,14 @@ def clean_alt(alt: str) -> str:
     alt = " ".join(_CONTROL.sub(" ", alt or "").split())
     if len(alt) > ALT_MAX_LENGTH:
         raise ValidationError(
-            f"Alt text has at most {ALT_MAX_LENGTH} characters (this one has {len(alt)}). Describe the picture "
-            "briefly; a caption can say more.",
+            ngettext(
+                "Alt text has at most %(limit)s character (this one has %(count)s). Describe the picture briefly; "
+                "a caption can say more.",
+                "Alt text has at most %(limit)s characters (this one has %(count)s). Describe the picture briefly; "
+                "a caption can say more.",
+                ALT_MAX_LENGTH,
+            )
+            % {"limit": ALT_MAX_LENGTH, "count": len(alt)},
             code="alt_too_long",
         )
     return alt
@@ -132,8 +139,11 @@ def _quota_error(used: int, size: int) -> ValidationError:
     # Sizes written as the library's pages write them (`filesizeformat`), so the numbers agree.
     quota = quota_bytes()
     return ValidationError(
-        f"Your media library is full: you use {filesizeformat(used)} of {filesizeformat(quota)}, and this picture "
-        f"needs {filesizeformat(size)} more. Delete pictures you no longer use to make room.",
+        gettext(
+            "Your media library is full: you use %(used)s of %(quota)s, and this picture needs %(size)s more. "
+            "Delete pictures you no longer use to make room."
+        )
+        % {"used": filesizeformat(used), "quota": filesizeformat(quota), "size": filesizeformat(size)},
         code="quota",
     )
 

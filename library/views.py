@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import can_write, has_verified_email
@@ -56,10 +57,12 @@ def upload(request):
     json = _wants_json(request)
     if not can_write(request.user):
         if json:
-            return JsonResponse({"error": "You cannot add pictures: your account may not write posts."}, status=403)
+            return JsonResponse(
+                {"error": gettext("You cannot add pictures: your account may not write posts.")}, status=403
+            )
         if not has_verified_email(request.user):
             return verify_email_response(request, purpose="add pictures")
-        raise PermissionDenied("Your account may not write posts.")
+        raise PermissionDenied(gettext("Your account may not write posts."))
     form = PictureForm()
     if request.method == "POST":
         form = _store(request)
@@ -67,7 +70,7 @@ def upload(request):
             picture = form
             if json:
                 return JsonResponse(_as_json(picture), status=201)
-            messages.success(request, "Picture added. Copy its Markdown into your post.")
+            messages.success(request, gettext("Picture added. Copy its Markdown into your post."))
             return redirect(picture)
         if json:
             return JsonResponse({"error": " ".join(_messages(form))}, status=400)
@@ -117,7 +120,9 @@ def picture_detail(request, pk):
             except ValidationError as error:
                 form.add_error("alt", error)
             else:
-                messages.success(request, "Alt text saved. Posts that show the picture keep the text they have.")
+                messages.success(
+                    request, gettext("Alt text saved. Posts that show the picture keep the text they have.")
+                )
                 return redirect(picture)
     return render(request, "library/picture_detail.html", {"picture": picture, "form": form})
 
@@ -130,6 +135,6 @@ def delete(request, pk):
     used_in = list(picture.posts.all())
     if request.method == "POST" and (not used_in or request.POST.get("confirm") == "yes"):
         services.delete_picture(picture=picture)
-        messages.success(request, "Picture deleted.")
+        messages.success(request, gettext("Picture deleted."))
         return redirect("library:list")
     return render(request, "library/picture_confirm_delete.html", {"picture": picture, "used_in": used_in})

@@ -15,6 +15,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # Directories whose templates must be fully marked; add a directory once its strings are marked.
 MARKED_DIRECTORIES = [
     "posts",
+    "library",
 ]
 
 # Words that are the same in every language: feed format names, and the letters on the bold and italic
