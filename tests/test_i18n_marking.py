@@ -16,6 +16,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MARKED_DIRECTORIES = [
     "posts",
     "library",
+    "transfer",
+    "admin",
 ]
 
 # Words that are the same in every language: feed format names, and the letters on the bold and italic

@@ -1,21 +1,23 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class DeleteAccountForm(forms.Form):
     KEEP, DELETE = "keep", "delete"
 
     comments = forms.ChoiceField(
-        label="Your comments on other people's posts",
+        label=_("Your comments on other people's posts"),
         choices=[
-            (KEEP, "Keep them, signed “Anonymous”"),
-            (DELETE, "Delete them (a comment others replied to stays as an empty placeholder)"),
+            (KEEP, _("Keep them, signed “Anonymous”")),
+            (DELETE, _("Delete them (a comment others replied to stays as an empty placeholder)")),
         ],
         widget=forms.RadioSelect,
         initial=KEEP,
     )
     password = forms.CharField(
-        label="Your password, to confirm",
+        label=_("Your password, to confirm"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -30,24 +32,28 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password. Your account has not been deleted.")
+            raise forms.ValidationError(gettext("That is not your password. Your account has not been deleted."))
         return password
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Export file",
-        help_text="A WordPress export (.xml), a Blogger export (.xml or .atom), a Blogger Takeout archive (.zip) "
-        "or a Blogsite export (.xml or .json).",
+        label=_("Export file"),
+        help_text=_(
+            "A WordPress export (.xml), a Blogger export (.xml or .atom), a Blogger Takeout archive (.zip) "
+            "or a Blogsite export (.xml or .json)."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xml,.atom,.zip,.json"}),
     )
     fetch_images = forms.BooleanField(
-        label="Bring my pictures along",
+        label=_("Bring my pictures along"),
         required=False,
         initial=True,
-        help_text="Pictures your posts show from your old blog (Blogger's picture hosts, WordPress's uploads "
-        "folder) are copied here, and the posts changed to show the copies. Pictures that can't be fetched "
-        "keep their old address.",
+        help_text=_(
+            "Pictures your posts show from your old blog (Blogger's picture hosts, WordPress's uploads "
+            "folder) are copied here, and the posts changed to show the copies. Pictures that can't be fetched "
+            "keep their old address."
+        ),
     )
 
     def clean_file(self):
@@ -55,16 +61,19 @@ class ImportForm(forms.Form):
         limit = settings.IMPORT_MAX_UPLOAD_MB * 2**20
         if upload.size > limit:
             raise forms.ValidationError(
-                f"The file is larger than {settings.IMPORT_MAX_UPLOAD_MB} MB, the most this site takes."
+                gettext("The file is larger than %(max_mb)s MB, the most this site takes.")
+                % {"max_mb": settings.IMPORT_MAX_UPLOAD_MB}
             )
         upload.seek(0)
         head = upload.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
         upload.seek(0)
         if not head:
-            raise forms.ValidationError("The file is empty.")
+            raise forms.ValidationError(gettext("The file is empty."))
         if not head.startswith((b"<", b"{", b"PK\x03\x04")):
             raise forms.ValidationError(
-                "This is not an export file: choose the .xml file WordPress or Blogger gave you, or Blogger's "
-                "Takeout .zip."
+                gettext(
+                    "This is not an export file: choose the .xml file WordPress or Blogger gave you, or Blogger's "
+                    "Takeout .zip."
+                )
             )
         return upload

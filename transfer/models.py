@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportJob(models.Model):
@@ -14,11 +16,11 @@ class ImportJob(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to start"
-        RUNNING = "running", "Importing"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
@@ -70,8 +72,8 @@ class ImportedObject(models.Model):
     """
 
     class Kind(models.TextChoices):
-        POST = "post", "Post"
-        COMMENT = "comment", "Comment"
+        POST = "post", pgettext_lazy("noun", "Post")
+        COMMENT = "comment", pgettext_lazy("noun", "Comment")
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     # Which blog the file came from, e.g. "wordpress https://example.org" or "blogger 123456".

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import BLOGGERS_GROUP, can_write
@@ -70,7 +71,7 @@ def delete_account_view(request):
         keep = form.cleaned_data["comments"] == DeleteAccountForm.KEEP
         logout(request)
         delete_account(user=user, keep_comments=keep)
-        messages.success(request, "Your account and your blog have been deleted. Goodbye, and thank you.")
+        messages.success(request, gettext("Your account and your blog have been deleted. Goodbye, and thank you."))
         return redirect("posts:front")
     return render(request, "transfer/delete_account.html", {"form": form})
 
@@ -110,7 +111,9 @@ def import_blog(request):
     form = ImportForm(request.POST, request.FILES)
     limit = getattr(request, "upload_limit", None)
     if limit is not None and limit.exceeded:
-        too_large = f"The file is larger than {settings.IMPORT_MAX_UPLOAD_MB} MB, the most this site takes."
+        too_large = gettext("The file is larger than %(max_mb)s MB, the most this site takes.") % {
+            "max_mb": settings.IMPORT_MAX_UPLOAD_MB
+        }
         return _import_page(request, ImportForm(), status=413, error=too_large)
     if not form.is_valid():
         return _import_page(request, form, status=400)
@@ -119,7 +122,7 @@ def import_blog(request):
             owner=request.user, upload=form.cleaned_data["file"], fetch_images=form.cleaned_data["fetch_images"]
         )
     except ImportBusy:
-        busy = "You already have an import waiting or running: let it finish, or cancel it, first."
+        busy = gettext("You already have an import waiting or running: let it finish, or cancel it, first.")
         return _import_page(request, form, status=409, error=busy)
     return redirect(job.get_absolute_url())
 
