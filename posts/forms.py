@@ -189,14 +189,16 @@ class BlogSettingsForm(forms.ModelForm):
         required=False,
         choices=blog_language_choices,
         help_text=Blog._meta.get_field("language").help_text,
-        error_messages={"invalid_choice": "“%(value)s” is not a language this site knows. Choose one from the list."},
+        error_messages={
+            "invalid_choice": _("“%(value)s” is not a language this site knows. Choose one from the list.")
+        },
     )
     time_zone = forms.TypedChoiceField(
         required=False,
         choices=blog_time_zone_choices,
         help_text=Blog._meta.get_field("time_zone").help_text,
         error_messages={
-            "invalid_choice": "“%(value)s” is not a time zone. Choose one from the list, such as Europe/Paris."
+            "invalid_choice": _("“%(value)s” is not a time zone. Choose one from the list, such as Europe/Paris.")
         },
     )
 

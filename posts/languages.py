@@ -6,6 +6,7 @@ import functools
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 
 @functools.cache
@@ -22,7 +23,7 @@ def is_written_language(code: str) -> bool:
 def validate_written_language(value: str) -> None:
     if value and not is_written_language(value):
         raise ValidationError(
-            "“%(value)s” is not a language code this site knows. Choose a language from the list.",
+            gettext("“%(value)s” is not a language code this site knows. Choose a language from the list."),
             params={"value": value},
             code="invalid_language",
         )

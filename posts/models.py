@@ -36,13 +36,13 @@ class Blog(models.Model):
         max_length=16,
         blank=True,
         validators=[validate_written_language],
-        help_text="The language your posts are written in: pages and feeds say so to browsers and readers.",
+        help_text=_("The language your posts are written in: pages and feeds say so to browsers and readers."),
     )
     time_zone = models.CharField(
         max_length=64,
         blank=True,
         validators=[validate_time_zone],
-        help_text="Visitors see your blog's dates in this zone; signed-in readers see them in their own.",
+        help_text=_("Visitors see your blog's dates in this zone; signed-in readers see them in their own."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
