@@ -145,7 +145,7 @@ def autosave(request):
     )
     use_writers_zone(request.user)
     when = _when(saved.updated_at)
-    return JsonResponse({"saved_at": when, "message": f"Unsaved changes kept at {when}."})
+    return JsonResponse({"saved_at": when, "message": gettext("Unsaved changes kept at %(when)s.") % {"when": when}})
 
 
 @require_POST

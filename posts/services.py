@@ -128,7 +128,7 @@ def _was_public(post: Post, now: datetime) -> bool:
 def _validate(*, title: str, body: str, status: str, publish_at: datetime | None, excerpt: str) -> None:
     errors: dict[str, list[str]] = {}
     if not title.strip():
-        errors["title"] = ["Please give the post a title."]
+        errors["title"] = [gettext("Please give the post a title.")]
     elif len(title) > TITLE_MAX_LENGTH:
         errors["title"] = [
             ngettext(
