@@ -99,6 +99,8 @@ bench-pictures: $(BIN)/.installed
 messages: $(BIN)/.installed
 	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=node_modules \
 	  --ignore=staticfiles --ignore=test-artifacts --add-location=file
+	$(BIN)/python manage.py makemessages --all --no-obsolete -d djangojs --ignore=.venv --ignore=node_modules \
+	  --ignore=staticfiles --ignore=test-artifacts --add-location=file
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
 from blogsite.converters import PERMALINK
 
@@ -13,6 +14,8 @@ permalink = PERMALINK
 urlpatterns = [
     path("", views.front_page, name="front"),
     path("write/", views.write, name="write"),
+    # The words the editor's scripts show, in the reader's language (the djangojs catalogues in locale/).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("write/preview/", editor.preview, name="preview"),
     path("write/autosave/", editor.autosave, name="autosave"),
     path("write/autosave/discard/", editor.discard_autosave, name="discard_autosave"),

@@ -8,6 +8,17 @@
 (function () {
   "use strict";
 
+  // Words people read go through Django's JavaScript catalogue (posts:javascript_catalog), which the editor
+  // page loads first; without it they stay in English.
+  var gettext = window.gettext || function (text) {
+    return text;
+  };
+  function interpolate(text, values) {
+    return window.interpolate ? window.interpolate(text, values) : text.replace(/%s/g, function () {
+      return String(values.shift());
+    });
+  }
+
   var PREVIEW_DELAY = 600;
   var AUTOSAVE_DELAY = 3000;
 
@@ -90,37 +101,37 @@
 
   var actions = {
     bold: function () {
-      wrap("**", "bold text");
-      return "Bold added";
+      wrap("**", gettext("bold text"));
+      return gettext("Bold added");
     },
     italic: function () {
-      wrap("*", "italic text");
-      return "Italic added";
+      wrap("*", gettext("italic text"));
+      return gettext("Italic added");
     },
     code: function () {
       var text = selected();
       if (text.indexOf("\n") !== -1) {
         replaceSelection("\n```\n" + text + "\n```\n", 5, 5 + text.length);
-        return "Code block added";
+        return gettext("Code block added");
       }
-      wrap("`", "code");
-      return "Code added";
+      wrap("`", gettext("code"));
+      return gettext("Code added");
     },
     link: function () {
-      var text = selected() || "link text";
+      var text = selected() || gettext("link text");
       var url = "https://";
       var markdown = "[" + text + "](" + url + ")";
       replaceSelection(markdown, text.length + 3, text.length + 3 + url.length);
-      return "Link added; type its address";
+      return gettext("Link added; type its address");
     },
     heading: function () {
-      return prefixLines("## ", /^#{1,6} /) ? "Heading added" : "Heading removed";
+      return prefixLines("## ", /^#{1,6} /) ? gettext("Heading added") : gettext("Heading removed");
     },
     quote: function () {
-      return prefixLines("> ", /^> ?/) ? "Quote added" : "Quote removed";
+      return prefixLines("> ", /^> ?/) ? gettext("Quote added") : gettext("Quote removed");
     },
     list: function () {
-      return prefixLines("- ", /^[-*+] /) ? "List added" : "List removed";
+      return prefixLines("- ", /^[-*+] /) ? gettext("List added") : gettext("List removed");
     },
     picture: function () {
       // A picture tool on the page (pictures.js's uploader, say) answers the event "editor:picture" by
@@ -130,9 +141,9 @@
       if (!body.dispatchEvent(event)) {
         return "";
       }
-      var alt = "Describe the picture";
+      var alt = gettext("Describe the picture");
       replaceSelection("![" + alt + "](https://)", 2, 2 + alt.length);
-      return "Picture added; describe it, then give its address";
+      return gettext("Picture added; describe it, then give its address");
     },
   };
 
@@ -207,11 +218,11 @@
       return response
         .json()
         .catch(function () {
-          return { error: "The server answered " + response.status + "." };
+          return { error: interpolate(gettext("The server answered %s."), [response.status]) };
         })
         .then(function (json) {
           if (!response.ok) {
-            throw new Error(json.error || "The server answered " + response.status + ".");
+            throw new Error(json.error || interpolate(gettext("The server answered %s."), [response.status]));
           }
           return json;
         });
@@ -253,7 +264,7 @@
         if (serial === previewSerial) {
           var message = document.createElement("p");
           message.className = "text-danger";
-          message.textContent = "The preview could not be updated: " + error.message;
+          message.textContent = interpolate(gettext("The preview could not be updated: %s"), [error.message]);
           preview.replaceChildren(message);
         }
       })
@@ -285,7 +296,7 @@
       return;
     }
     dirty = false;
-    autosaveStatus.textContent = "Keeping your changes…";
+    autosaveStatus.textContent = gettext("Keeping your changes…");
     post(form.getAttribute("data-autosave-url"), autosaveFields(), options)
       .then(function (json) {
         autosaveStatus.textContent = json.message;
@@ -293,7 +304,7 @@
       })
       .catch(function (error) {
         dirty = true;
-        autosaveStatus.textContent = "Your changes could not be kept: " + error.message;
+        autosaveStatus.textContent = interpolate(gettext("Your changes could not be kept: %s"), [error.message]);
       });
   }
 

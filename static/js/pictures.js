@@ -9,6 +9,17 @@
 (function () {
   "use strict";
 
+  // Words people read go through Django's JavaScript catalogue (posts:javascript_catalog), which the editor
+  // page loads first; without it they stay in English.
+  var gettext = window.gettext || function (text) {
+    return text;
+  };
+  function interpolate(text, values) {
+    return window.interpolate ? window.interpolate(text, values) : text.replace(/%s/g, function () {
+      return String(values.shift());
+    });
+  }
+
   var NO_ALT = /!\[[ \t]*\]\(/g;
 
   function csrfToken(root) {
@@ -94,35 +105,35 @@
           return response
             .json()
             .catch(function () {
-              return { error: "The upload failed (" + response.status + "). Please try again." };
+              return { error: interpolate(gettext("The upload failed (%s). Please try again."), [response.status]) };
             })
             .then(function (body) {
               if (!response.ok) {
-                throw new Error(body.error || "The upload failed. Please try again.");
+                throw new Error(body.error || gettext("The upload failed. Please try again."));
               }
               return body;
             });
         })
         .then(function (picture) {
           insertAt(start, end, picture.markdown);
-          say(picture.alt ? "Picture inserted." : "Picture inserted, without alt text: please describe it.");
+          say(picture.alt ? gettext("Picture inserted.") : gettext("Picture inserted, without alt text: please describe it."));
           document.dispatchEvent(new CustomEvent("editor:picture-inserted", { detail: picture }));
         })
         .catch(function (error) {
-          say(error.message || "The upload failed. Please try again.", true);
+          say(error.message || gettext("The upload failed. Please try again."), true);
         });
     }
 
     function ask(file) {
       // Where the Markdown goes: the cursor as it was when the picture was chosen.
       pending = { file: file, start: textarea.selectionStart, end: textarea.selectionEnd };
-      nameLine.textContent = file.name ? file.name : "A picture from the clipboard";
+      nameLine.textContent = file.name ? file.name : gettext("A picture from the clipboard");
       altInput.value = "";
       if (typeof dialog.showModal === "function") {
         dialog.showModal();
         altInput.focus();
       } else {
-        upload(file, window.prompt("Alt text: what does the picture show?") || "", pending.start, pending.end);
+        upload(file, window.prompt(gettext("Alt text: what does the picture show?")) || "", pending.start, pending.end);
         pending = null;
       }
     }
@@ -175,7 +186,7 @@
       if (files.length) {
         ask(files[0]);
       } else if (fileInput.files.length) {
-        say("That file is not a picture. Choose a JPEG, PNG, GIF or WebP.", true);
+        say(gettext("That file is not a picture. Choose a JPEG, PNG, GIF or WebP."), true);
       }
     });
 
