@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "comments",
     "community",
     "transfer",
+    "federation",
     "demo",
     "pagecache",
 ]
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers If-None-Match / If-Modified-Since with 304, for cached pages too: it sits above the page cache.
     "django.middleware.http.ConditionalGetMiddleware",
+    # An ActivityPub client asking for a blog or a post gets its actor or Article, never a cached page.
+    "federation.middleware.ActivityPubNegotiationMiddleware",
     "pagecache.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The visitor's language: the language switch's cookie, else the browser's Accept-Language.
@@ -328,6 +331,23 @@ IMPORT_FETCH_ALLOWED_NETWORKS = [n.strip() for n in env("IMPORT_FETCH_ALLOWED_NE
 # Every other outgoing fetch of an address that comes from outside (blogsite/fetch.py: fediverse actors and
 # inboxes, webmention sources) reaches public addresses only, and these networks (CIDR, comma-separated).
 FETCH_ALLOWED_NETWORKS = env_list("FETCH_ALLOWED_NETWORKS")
+
+# Federation (federation/): blogs as ActivityPub actors that fediverse servers follow. FEDERATION=0 turns all
+# of it off (its addresses answer 404 and nothing is delivered). Ids and links use SITE_URL: set it.
+FEDERATION = env_bool("FEDERATION", True)
+# Incoming activities: the largest body taken, how far a signature's date may be from now (Mastodon's
+# 12 hours, either way), and how many activities one instance may deliver per minute (0: no limit).
+FEDERATION_MAX_BODY_BYTES = int(env("FEDERATION_MAX_BODY_KB", "256")) * 1024
+FEDERATION_MAX_SKEW_SECONDS = int(env("FEDERATION_MAX_SKEW_SECONDS", str(12 * 3600)))
+FEDERATION_INBOX_RATE_PER_MINUTE = int(env("FEDERATION_INBOX_RATE_PER_MINUTE", "300"))
+# Fetching remote actors and keys: the largest document and the seconds one fetch may take in all.
+FEDERATION_FETCH_MAX_BYTES = 1024 * 1024
+FEDERATION_FETCH_TIMEOUT = float(env("FEDERATION_FETCH_TIMEOUT", "10"))
+# Deliveries: tries per inbox, the wait after the first failure (doubling, at most 6 hours), and how many
+# days an instance may fail every delivery before nothing more is sent to it.
+FEDERATION_MAX_ATTEMPTS = int(env("FEDERATION_MAX_ATTEMPTS", "10"))
+FEDERATION_RETRY_SECONDS = float(env("FEDERATION_RETRY_SECONDS", "60"))
+FEDERATION_GIVE_UP_DAYS = float(env("FEDERATION_GIVE_UP_DAYS", "7"))
 
 # The site itself answers `/media/` from MEDIA_ROOT (on in development and under `make serve`), so that a
 # site run with gunicorn alone shows its pictures; behind a proxy that serves MEDIA_ROOT, turn it off.

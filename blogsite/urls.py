@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("community.urls")),
     path("", include("transfer.urls")),
+    # Before the posts' URLs: `/@<username>/inbox/` and its neighbours are the blog's ActivityPub collections.
+    path("", include("federation.urls")),
     path("", include("library.urls")),
     path("", include("posts.urls")),
 ]

@@ -92,7 +92,7 @@ def test_dashboard_query_count_is_flat(client, user, n, django_assert_max_num_qu
     PostFactory(author=user, status="draft", published_at=None)
     PostFactory(author=user, status="scheduled", published_at=timezone.now() + datetime.timedelta(days=1))
     client.force_login(user)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         client.get("/dashboard/")
 
 

@@ -17,6 +17,10 @@ CSRF_EXEMPT = {
     # The signed token in the URL is the proof, and the only change is switching a notification off.
     "comments:unsubscribe": "one-click unsubscribe (RFC 8058) carries a signed token instead",
     "community:unsubscribe": "one-click unsubscribe from a blog's mail (RFC 8058), with a signed token too",
+    # ActivityPub servers deliver without cookies or pages; each activity must carry an HTTP signature of
+    # its actor's key instead, and an unsigned one is refused (federation/inbox.py).
+    "federation:inbox": "fediverse servers deliver activities signed with HTTP signatures, not forms",
+    "federation:shared_inbox": "the shared inbox takes the same signed deliveries",
 }
 
 # Values that make each URL parameter resolve; the CSRF check runs before the view, so they need not exist.

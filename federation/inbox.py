@@ -1,0 +1,182 @@
+"""Receiving activities: the checks every delivery to an inbox passes, in this order, and what each activity
+does.
+
+1. Size: a body over FEDERATION_MAX_BODY_BYTES is refused with 413 before it is read.
+2. Blocks: an activity whose actor or key is on a blocked instance, or an actor the blog blocked, gets 403.
+3. Rate: each instance may deliver FEDERATION_INBOX_RATE_PER_MINUTE activities a minute; then 429.
+4. Signature (see signatures.py): its date within FEDERATION_MAX_SKEW_SECONDS of now, the body's digest
+   matching, the signature made by the key it names (fetched through the guarded fetch once, then cached;
+   fetched again once if it no longer matches, as keys change), and that key the activity's actor's. A
+   signature seen before (within the skew window) is a replayed request. Any failure: 401, nothing stored.
+5. The activity: `Follow` of a blog stores its follower and answers with a signed `Accept`, delivered by the
+   task queue; `Undo` of that `Follow` removes it. Others are accepted (202) and left.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+
+from blogsite.ratelimit import count_hit
+from posts.models import Blog
+
+from . import delivery, documents
+from .keys import actor_for
+from .models import Actor, BlockedActor, Instance, RemoteActor, RemoteFollower, SeenSignature
+from .remote import RemoteError, actor_by_key, domain_of
+from .signatures import SignatureError, parse, verify
+
+logger = logging.getLogger(__name__)
+
+LOCAL_ACTOR = re.compile(r"/@([A-Za-z0-9_-]+)/?")
+
+
+def refuse(status: int, reason: str, **headers) -> HttpResponse:
+    response = JsonResponse({"error": reason}, status=status)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def _read_body(request) -> bytes | None:
+    limit = settings.FEDERATION_MAX_BODY_BYTES
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit:
+        return None
+    body = request.read(limit + 1)
+    return None if len(body) > limit else body
+
+
+def _id_of(value) -> str:
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else ""
+
+
+def receive(request, *, actor: Actor | None) -> HttpResponse:
+    """Check and handle one delivery to `actor`'s inbox (None: the shared inbox)."""
+    body = _read_body(request)
+    if body is None:
+        return refuse(413, f"activities are at most {settings.FEDERATION_MAX_BODY_BYTES} bytes")
+    try:
+        activity = json.loads(body)
+    except ValueError:
+        return refuse(400, "the body is not JSON")
+    if (
+        not isinstance(activity, dict)
+        or not _id_of(activity.get("actor"))
+        or not isinstance(activity.get("type"), str)
+    ):
+        return refuse(400, "the body is not an activity with an actor")
+    sender = _id_of(activity["actor"])
+    domains = {domain_of(sender)}
+    try:
+        signed = parse(request, body=body)
+    except SignatureError as exc:
+        signed, refusal = None, str(exc)
+    if signed is not None:
+        domains.add(domain_of(signed.key_id))
+    if Instance.objects.filter(domain__in=domains, is_blocked=True).exists():
+        return refuse(403, "this site does not take activities from that server")
+    if actor is not None and BlockedActor.objects.filter(actor=actor, uri=sender).exists():
+        return refuse(403, "this blog does not take activities from that account")
+    hits, retry_after = count_hit(f"federation:inbox:{domain_of(sender)}", window=60)
+    if settings.FEDERATION_INBOX_RATE_PER_MINUTE and hits > settings.FEDERATION_INBOX_RATE_PER_MINUTE:
+        return refuse(429, "too many activities from that server; try again later", Retry_After=str(retry_after))
+    if signed is None:
+        return refuse(401, refusal)
+    try:
+        remote = _verified_signer(signed)
+    except (SignatureError, RemoteError) as exc:
+        return refuse(401, f"the signature could not be checked: {exc}")
+    if remote.uri != sender:
+        return refuse(401, "the activity's actor did not sign it")
+    if not _first_sight(signed.raw):
+        return refuse(401, "this request was received before")
+    handle(activity, remote=remote, actor=actor)
+    return HttpResponse(status=202)
+
+
+def _verified_signer(signed) -> RemoteActor:
+    remote = actor_by_key(signed.key_id)
+    try:
+        verify(signed, remote.public_key_pem)
+    except SignatureError:
+        # The key may have changed since it was cached: look once more before refusing.
+        remote = actor_by_key(signed.key_id, refresh=True)
+        verify(signed, remote.public_key_pem)
+    return remote
+
+
+def _first_sight(signature: str) -> bool:
+    """Remember `signature` for the skew window; False when it was already seen (two queries)."""
+    digest = hashlib.sha256(signature.encode()).hexdigest()
+    now = timezone.now()
+    SeenSignature.objects.filter(
+        seen_at__lt=now - timedelta(seconds=2 * settings.FEDERATION_MAX_SKEW_SECONDS)
+    ).delete()
+    try:
+        with transaction.atomic():
+            SeenSignature.objects.create(digest=digest, seen_at=now)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _local_actor(uri: str) -> Actor | None:
+    """The federated blog whose actor address is `uri`, if any (its keys made if it never had any)."""
+    base = documents.base_url()
+    match = LOCAL_ACTOR.fullmatch(uri[len(base) :]) if uri.startswith(base + "/") else None
+    if match is None:
+        return None
+    blog = Blog.objects.select_related("owner").filter(owner__username=match[1].lower(), owner__is_active=True).first()
+    if blog is None:
+        return None
+    actor = actor_for(blog)
+    actor.blog = blog
+    return actor if actor.is_federated else None
+
+
+def handle(activity: dict, *, remote: RemoteActor, actor: Actor | None) -> None:
+    kind = activity["type"]
+    if kind == "Follow":
+        target = _local_actor(_id_of(activity.get("object")))
+        if target is None or (actor is not None and target.pk != actor.pk):
+            return
+        if BlockedActor.objects.filter(actor=target, uri=remote.uri).exists():
+            return
+        with transaction.atomic():
+            RemoteFollower.objects.update_or_create(
+                actor=target, remote=remote, defaults={"follow_id": _id_of(activity)[:500]}
+            )
+            accept = documents.activity(
+                "Accept",
+                target.blog.owner.username,
+                {k: activity[k] for k in ("id", "type", "actor", "object") if k in activity},
+                activity_id=documents.actor_id(target.blog.owner.username)
+                + f"#accept-{hashlib.sha256(_id_of(activity).encode()).hexdigest()[:16]}",
+            )
+            accept.pop("cc")
+            accept["to"] = [remote.uri]
+            delivery.send(actor=target, payload=accept, kind="Accept", inboxes=[remote.inbox])
+    elif kind == "Undo":
+        undone = activity.get("object")
+        if isinstance(undone, dict) and undone.get("type") == "Follow":
+            target = _local_actor(_id_of(undone.get("object")))
+            if target is not None:
+                RemoteFollower.objects.filter(actor=target, remote=remote).delete()
+        elif isinstance(undone, str):
+            RemoteFollower.objects.filter(remote=remote, follow_id=undone).delete()
+    else:
+        logger.info("Ignored a %s activity from %s", kind, remote.uri)

@@ -1,0 +1,170 @@
+"""The fediverse side of a blog: its actor's keys, the remote actors it knows, who follows it from other
+instances, and what it knows of those instances (blocked, failing)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Actor(models.Model):
+    """A blog as an ActivityPub actor: its key pair, made the first time it is needed, and whether the blog
+    takes part in federation at all (its owner may opt out)."""
+
+    blog = models.OneToOneField("posts.Blog", on_delete=models.CASCADE, related_name="actor")
+    is_federated = models.BooleanField(
+        "on the fediverse",
+        default=True,
+        help_text="Let people on Mastodon and other fediverse sites follow this blog and reply to its posts.",
+    )
+    # PEM; the private key never leaves the server (it signs what the blog sends).
+    public_key_pem = models.TextField(editable=False)
+    private_key_pem = models.TextField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"actor of {self.blog}"
+
+
+class Instance(models.Model):
+    """Another fediverse server, by domain: blocked by staff or not, and how deliveries to it are going."""
+
+    domain = models.CharField(max_length=255, unique=True)
+    is_blocked = models.BooleanField(
+        "blocked", default=False, help_text="Refuse everything it sends, hide what it sent, deliver nothing to it."
+    )
+    note = models.CharField(max_length=300, blank=True, help_text="Why it is blocked, for other staff.")
+    # Deliveries: the first failure since the last success (empty while it answers), and the last success.
+    failing_since = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self):
+        return self.domain
+
+
+class RemoteActor(models.Model):
+    """Someone on another instance, as their actor document last said (fetched and cached)."""
+
+    uri = models.URLField(max_length=500, unique=True)
+    instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="actors")
+    username = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    icon_url = models.URLField(max_length=500, blank=True)
+    inbox = models.URLField(max_length=500)
+    shared_inbox = models.URLField(max_length=500, blank=True)
+    key_id = models.CharField(max_length=500, blank=True, db_index=True)
+    public_key_pem = models.TextField(blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uri"]
+
+    def __str__(self):
+        return self.handle or self.uri
+
+    @property
+    def handle(self) -> str:
+        return f"@{self.username}@{self.instance.domain}" if self.username else ""
+
+    @property
+    def delivery_inbox(self) -> str:
+        return self.shared_inbox or self.inbox
+
+
+class RemoteFollower(models.Model):
+    """A remote actor following a blog: what the blog publishes is delivered to them."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="followers")
+    remote = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="following")
+    follow_id = models.URLField("Follow activity", max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["actor", "remote"], name="federation_follow_once")]
+
+    def __str__(self):
+        return f"{self.remote} → {self.actor.blog}"
+
+
+class BlockedActor(models.Model):
+    """A remote actor a blog's owner refuses: their activities to the blog are refused and what they sent
+    it is hidden."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="blocks")
+    uri = models.URLField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["actor", "uri"], name="federation_block_once")]
+
+    def __str__(self):
+        return self.uri
+
+
+class SeenSignature(models.Model):
+    """An incoming request's signature, kept for the allowed clock skew so that the same signed request
+    sent again is refused (its date would still be accepted)."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return self.digest
+
+
+class OutgoingActivity(models.Model):
+    """An activity a blog sends (Create, Update, Delete, Accept), kept for its deliveries to read.
+
+    For a post's activities, `post_id` (a plain number: the post may be gone) and `version` (the post's
+    `updated_at` when sent) say what followers were last told of it, so that the next change sends the
+    right one: Create when it becomes public, Update when it changes, Delete when it leaves.
+    """
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(max_length=20)
+    post_id = models.BigIntegerField(null=True, blank=True)
+    version = models.DateTimeField(null=True, blank=True)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "outgoing activities"
+        indexes = [models.Index(fields=["post_id", "-id"], name="federation_activity_post")]
+
+    def __str__(self):
+        return f"{self.payload.get('type', '?')} {self.payload.get('id', '')}"
+
+
+class Delivery(models.Model):
+    """One activity to one inbox, until it is delivered or given up."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        DELIVERED = "delivered", "Delivered"
+        GIVEN_UP = "given_up", "Given up"
+
+    activity = models.ForeignKey(OutgoingActivity, on_delete=models.CASCADE, related_name="deliveries")
+    inbox = models.URLField(max_length=500)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "inbox"], name="federation_delivery_once"),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "delivered", "given_up"]), name="federation_delivery_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} → {self.inbox}"

@@ -1,0 +1,21 @@
+"""What federation hears from posts: any change to a post (saved, published when its time came, deleted)
+queues one task that tells the blog's followers what they have not heard yet (see outbox.py)."""
+
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from background.queue import enqueue_on_commit
+from posts.models import Post
+from posts.signals import post_published
+
+from . import tasks
+
+
+@receiver(post_save, sender=Post, dispatch_uid="federation.post_saved")
+@receiver(post_delete, sender=Post, dispatch_uid="federation.post_deleted")
+@receiver(post_published, dispatch_uid="federation.post_published")
+def post_changed(sender, **kwargs):
+    post = kwargs.get("post") or kwargs.get("instance")
+    if settings.FEDERATION and (post.published_at is not None or kwargs.get("signal") is post_delete):
+        enqueue_on_commit(tasks.send_post, post.pk)

@@ -1,0 +1,122 @@
+"""Remote actors: fetched through the guarded fetch (blogsite/fetch.py), read, and cached as RemoteActor rows."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urldefrag, urlsplit
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from blogsite import fetch as guarded
+from blogsite.fetch import FetchError
+
+from .documents import ACTIVITY_JSON, LD_JSON
+from .models import Instance, RemoteActor
+
+USER_AGENT = "Blogsite (ActivityPub)"
+
+
+class RemoteError(Exception):
+    """A remote document that could not be fetched or read."""
+
+
+def domain_of(uri: str) -> str:
+    return (urlsplit(uri).hostname or "").lower()
+
+
+def instance_for(domain: str) -> Instance:
+    instance = Instance.objects.filter(domain=domain).first()
+    if instance is not None:
+        return instance
+    try:
+        with transaction.atomic():
+            return Instance.objects.create(domain=domain)
+    except IntegrityError:
+        return Instance.objects.get(domain=domain)
+
+
+def fetch_json(uri: str) -> dict:
+    """The ActivityPub document at `uri`. Raises RemoteError."""
+    try:
+        response = guarded.fetch(
+            uri,
+            headers={"Accept": f"{ACTIVITY_JSON}, {LD_JSON}", "User-Agent": USER_AGENT},
+            max_bytes=settings.FEDERATION_FETCH_MAX_BYTES,
+            timeout=settings.FEDERATION_FETCH_TIMEOUT,
+        )
+    except FetchError as exc:
+        raise RemoteError(str(exc)) from None
+    if response.status != 200:
+        raise RemoteError(f"it answered {response.status}")
+    try:
+        document = json.loads(response.body)
+    except ValueError:
+        raise RemoteError("it is not JSON") from None
+    if not isinstance(document, dict):
+        raise RemoteError("it is not an ActivityPub object")
+    return document
+
+
+def _text(value, limit: int) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _url(value) -> str:
+    if isinstance(value, dict):
+        value = value.get("href") or value.get("url")
+    if isinstance(value, list) and value:
+        return _url(value[0])
+    return value if isinstance(value, str) and value.startswith(("https://", "http://")) else ""
+
+
+def store_actor(document: dict) -> RemoteActor:
+    """Keep what `document` (an actor) says, under its own id. Raises RemoteError when it is not an actor."""
+    uri = document.get("id")
+    inbox = _url(document.get("inbox"))
+    if not isinstance(uri, str) or not uri.startswith(("https://", "http://")) or not inbox:
+        raise RemoteError("it is not an actor with an inbox")
+    if domain_of(inbox) != domain_of(uri):
+        raise RemoteError("its inbox is on another server")
+    key = document.get("publicKey") or {}
+    if isinstance(key, list):
+        key = key[0] if key else {}
+    endpoints = document.get("endpoints") if isinstance(document.get("endpoints"), dict) else {}
+    shared = _url(endpoints.get("sharedInbox"))
+    fields = {
+        "instance": instance_for(domain_of(uri)),
+        "username": _text(document.get("preferredUsername"), 200),
+        "name": _text(document.get("name"), 200),
+        "url": _url(document.get("url"))[:500],
+        "icon_url": _url(document.get("icon"))[:500],
+        "inbox": inbox[:500],
+        "shared_inbox": shared[:500] if shared and domain_of(shared) == domain_of(uri) else "",
+        "key_id": _text(key.get("id"), 500) if isinstance(key, dict) else "",
+        "public_key_pem": _text(key.get("publicKeyPem"), 10_000) if isinstance(key, dict) else "",
+        "fetched_at": timezone.now(),
+    }
+    remote, _ = RemoteActor.objects.update_or_create(uri=uri[:500], defaults=fields)
+    return remote
+
+
+def actor_by_key(key_id: str, *, refresh: bool = False) -> RemoteActor:
+    """The actor whose public key is `key_id`: the cached one, or fetched (the key's document, or its owner's).
+    Raises RemoteError."""
+    if not refresh:
+        cached = RemoteActor.objects.select_related("instance").filter(key_id=key_id).first()
+        if cached is not None and cached.public_key_pem:
+            return cached
+    document = fetch_json(urldefrag(key_id)[0])
+    if "inbox" not in document and isinstance(document.get("owner"), str):
+        # A key served on its own names its owner, whose document holds the inbox.
+        document = fetch_json(document["owner"])
+    remote = store_actor(document)
+    if remote.key_id != key_id:
+        raise RemoteError("the key is not its owner's")
+    return remote
+
+
+def actor_by_uri(uri: str) -> RemoteActor:
+    cached = RemoteActor.objects.select_related("instance").filter(uri=uri).first()
+    return cached if cached is not None else store_actor(fetch_json(uri))

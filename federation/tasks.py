@@ -1,0 +1,19 @@
+"""Federation's background tasks: telling followers about a post, and delivering one activity to one inbox."""
+
+from django.db import transaction
+from django_tasks import task
+
+from . import delivery, outbox
+
+
+@task
+def send_post(post_id: int) -> str:
+    """Tell the post's blog's followers what changed (see outbox.send_post_activity)."""
+    with transaction.atomic():
+        return outbox.send_post_activity(post_id)
+
+
+@task
+def deliver(delivery_id: int) -> str:
+    """Deliver one activity to one inbox (see delivery.deliver)."""
+    return delivery.deliver(delivery_id)
