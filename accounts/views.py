@@ -7,7 +7,9 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.csrf import csrf_failure
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_safe
 
 from .forms import ProfileForm
 from .models import User
@@ -55,23 +57,58 @@ def about(request, username):
     return render(request, "accounts/about.html", {"profile": profile})
 
 
-@require_safe
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
 def set_language(request):
-    """The footer's language switch: keeps the choice in Django's language cookie, which LocaleMiddleware reads
-    before the browser's languages (and PreferencesMiddleware before the profile's), then goes back to
-    `next`. A link, not a form, so that the pages it sits on stay free of cookies and cacheable; it changes
-    nothing but that cookie. An unknown language changes nothing."""
-    target = request.GET.get("next", "")
+    """The footer's language switch (a form that POSTs `language` and `next`): keeps the choice in Django's
+    language cookie, which LocaleMiddleware reads before the browser's languages, and for a signed-in member
+    saves it in their profile too; then goes back to `next`. An unknown language changes nothing; a GET
+    only goes back.
+
+    The form sits on pages the page cache shares between visitors, which must carry no CSRF token (a token
+    sets a cookie, and one visitor's token would be served to the next). So a visitor's switch, which
+    changes only that browser's cookie, is refused when the browser says it comes from another site
+    (`Sec-Fetch-Site`, `Origin`); a member's pages are never shared, carry the token, and the change to
+    their profile is checked with it as everywhere else."""
+    if request.method == "POST" and request.user.is_authenticated:
+        return _switch_member_language(request)
+    if request.method == "POST" and not is_same_site(request):
+        return csrf_failure(request, reason="The language switch was sent from another site.")
+    return _switch_language(request)
+
+
+@csrf_protect
+def _switch_member_language(request):
+    code = request.POST.get("language", "")
+    if is_site_language(code):
+        # No page the cache shares shows a member's language, so nothing cached needs to move on.
+        User.objects.filter(pk=request.user.pk).update(language=code)
+    return _switch_language(request)
+
+
+def _switch_language(request):
+    target = request.POST.get("next", request.GET.get("next", ""))
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
     response = redirect(target)
     add_never_cache_headers(response)
-    code = request.GET.get("language", "")
-    if is_site_language(code):
+    code = request.POST.get("language", "")
+    if request.method == "POST" and is_site_language(code):
         remember_language(response, code)
     return response
+
+
+def is_same_site(request) -> bool:
+    """Whether a request comes from this site's own pages, as far as the browser tells: by `Sec-Fetch-Site`
+    (every current browser sends it), else by `Origin`. A request that says neither (not from a browser's
+    cross-site form) passes."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    return origin is None or origin == f"{request.scheme}://{request.get_host()}"
 
 
 def remember_language(response, code: str) -> None:

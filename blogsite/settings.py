@@ -254,9 +254,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LANGUAGE_CODE = "en"
-# The languages the interface is offered in: each one has a catalogue in locale/ (`make messages` refreshes
-# them; the compiled .mo files are committed, so that running the site needs no gettext).
-LANGUAGES = [("en", "English"), ("fr", "Français")]
+# The languages the interface is offered in, each in its own name, with a catalogue in locale/ (`make messages`
+# refreshes them; the compiled .mo files are committed, so that running the site needs no gettext). A language
+# whose catalogue has not landed yet shows the English strings (right to left for Arabic) until it does.
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch"), ("es", "Español"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates are written with the named formats (`|date:"DATE_FORMAT"`), so each language gets its own; English
 # keeps day-month-year (blogsite/formats/en/formats.py).

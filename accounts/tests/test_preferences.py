@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from comments.tests.factories import CommentFactory
@@ -104,7 +105,7 @@ def test_an_unknown_browser_language_falls_back_to_english(client):
 def test_the_footer_switch_sets_the_language_and_returns_to_the_page(client, post):
     path = post.get_absolute_url()
 
-    response = client.get(reverse("accounts:set_language"), {"language": "fr", "next": path})
+    response = client.post(reverse("accounts:set_language"), {"language": "fr", "next": path})
 
     assert response.status_code == 302
     assert response.url == path
@@ -117,15 +118,118 @@ def test_the_footer_switch_sets_the_language_and_returns_to_the_page(client, pos
         {"language": "xx", "next": "/"},
         {"language": "fr", "next": "https://evil.example/"},
         {"language": "../fr", "next": "//evil.example"},
+        {"language": "", "next": ""},
+        {"language": "pt", "next": "/"},
     ],
 )
 def test_the_switch_ignores_unknown_languages_and_outside_addresses(client, query):
-    response = client.get(reverse("accounts:set_language"), query)
+    response = client.post(reverse("accounts:set_language"), query)
 
     assert response.status_code == 302
     assert response.url.startswith("/") and not response.url.startswith("//")
     if query["language"] not in dict(settings.LANGUAGES):
         assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_a_get_of_the_switch_changes_nothing(client):
+    """Link prefetchers and crawlers follow links; only the form's POST switches."""
+    response = client.get(reverse("accounts:set_language"), {"language": "fr", "next": "/"})
+
+    assert response.status_code == 302
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_the_footer_switch_is_a_form_with_a_choice_and_a_button(client):
+    html = client.get("/", headers={"accept-language": "fr"}).content.decode()
+
+    form = html[html.index('<form class="language-switch') : html.index("</form>", html.index("language-switch"))]
+    assert 'method="post"' in form
+    assert '<select class="form-select form-select-sm w-auto" id="language-switch" name="language">' in form
+    assert '<option value="fr" lang="fr" selected>Français</option>' in form
+    assert '<option value="ar" lang="ar">العربية</option>' in form
+    assert '<button class="btn btn-sm btn-outline-secondary" type="submit">Changer de langue</button>' in form
+    assert '<input type="hidden" name="next" value="/">' in form
+
+
+def test_a_visitors_page_with_the_switch_stays_cacheable(client, settings, post):
+    settings.PAGE_CACHE_SECONDS = 600
+    path = post.get_absolute_url()
+
+    first = client.get(path)
+    again = client.get(path)
+
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    assert not first.cookies
+    assert (first["X-Page-Cache"], again["X-Page-Cache"]) == ("miss", "hit")
+
+
+def test_the_switch_is_refused_from_another_site(client):
+    for headers in ({"sec-fetch-site": "cross-site"}, {"origin": "https://evil.example"}):
+        response = client.post(reverse("accounts:set_language"), {"language": "fr", "next": "/"}, headers=headers)
+
+        assert response.status_code == 403
+        assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_the_switch_is_accepted_from_the_sites_own_pages(client):
+    response = client.post(
+        reverse("accounts:set_language"),
+        {"language": "fr", "next": "/"},
+        headers={"sec-fetch-site": "same-origin", "origin": "http://testserver"},
+    )
+
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+
+
+def test_a_members_switch_saves_their_language_with_the_csrf_token(user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    page = client.get("/").content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+    response = client.post(
+        reverse("accounts:set_language"), {"language": "ar", "next": "/", "csrfmiddlewaretoken": token}
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == "ar"
+    assert '<html lang="ar" dir="rtl">' in client.get("/").content.decode()
+
+
+def test_a_members_switch_without_the_token_is_refused(user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+
+    response = client.post(reverse("accounts:set_language"), {"language": "fr", "next": "/"})
+
+    assert response.status_code == 403
+    user.refresh_from_db()
+    assert user.language == ""
+
+
+@pytest.mark.parametrize("value", ["xx", "../../fr", "fr\x00", "a" * 300, "zz-ZZ-garbage"])
+def test_a_language_cookie_that_is_not_a_site_language_falls_back(client, value):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = value
+
+    response = client.get("/", headers={"accept-language": "en"})
+
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_an_arabic_interface_is_right_to_left_with_bootstraps_mirrored_styles(client):
+    html = client.get("/", headers={"accept-language": "ar"}).content.decode()
+
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "bootstrap/css/bootstrap.rtl.min.css" in html
+
+
+def test_an_english_interface_keeps_the_left_to_right_styles(client):
+    html = client.get("/", headers={"accept-language": "en"}).content.decode()
+
+    assert "dir=" not in html.split("<head>", 1)[0]
+    assert "bootstrap/css/bootstrap.min.css" in html
 
 
 def test_the_profiles_language_wins_over_the_browsers(client, user):
@@ -149,3 +253,20 @@ def test_anonymous_pages_are_cached_once_per_language(client, settings, post):
     assert "Se connecter" in french.content.decode()
     assert again["X-Page-Cache"] == "hit"
     assert "Se connecter" in again.content.decode()
+
+
+@pytest.mark.parametrize("header", ["en;q=abc,,;", "*", "x" * 1000, "ar-\x7f;q=1"])
+def test_an_accept_language_header_that_makes_no_sense_gives_a_page(client, header):
+    response = client.get("/", headers={"accept-language": header})
+
+    assert response.status_code == 200
+
+
+def test_a_stored_time_zone_that_no_longer_exists_falls_back_to_the_sites(client, user, post, late_comment):
+    type(user).objects.filter(pk=user.pk).update(time_zone="Mars/Olympus_Mons")
+    client.force_login(user)
+
+    response = client.get(post.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "2 March 2026, 23:30" in response.content.decode()

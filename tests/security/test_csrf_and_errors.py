@@ -21,6 +21,10 @@ CSRF_EXEMPT = {
     # its actor's key instead, and an unsigned one is refused (federation/inbox.py).
     "federation:inbox": "fediverse servers deliver activities signed with HTTP signatures, not forms",
     "federation:shared_inbox": "the shared inbox takes the same signed deliveries",
+    # The footer's form sits on pages shared by the page cache, which cannot carry a token; a visitor's switch
+    # changes only their own language cookie and is refused when the browser says it is cross-site. A signed-in
+    # member's switch, which saves their profile, is checked with the token (accounts.views.set_language).
+    "accounts:set_language": "a visitor's language cookie only, same-site by the browser's headers",
 }
 
 # Values that make each URL parameter resolve; the CSRF check runs before the view, so they need not exist.
