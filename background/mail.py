@@ -31,7 +31,7 @@ from django.core.mail.utils import DNS_NAME
 from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import OutgoingMail
 from .queue import enqueue_on_commit
@@ -46,15 +46,21 @@ CLAIM_SECONDS = 600
 MAX_RETRY_DELAY = timedelta(hours=1)
 
 
-def render_mail(*, key: str, to: str, template: str, context: dict, headers: dict | None = None) -> OutgoingMail:
+def render_mail(
+    *, key: str, to: str, template: str, context: dict, headers: dict | None = None, language: str = ""
+) -> OutgoingMail:
     """An unsaved outbox row: the subject from `<template>_subject.txt` (on one line), the text from
-    `<template>.txt`, and an HTML part from `<template>.html` when that template exists."""
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}.txt", context)
-    try:
-        html_body = render_to_string(f"{template}.html", context)
-    except TemplateDoesNotExist:
-        html_body = ""
+    `<template>.txt`, and an HTML part from `<template>.html` when that template exists.
+
+    All of it in `language`, the recipient's (else the site's LANGUAGE_CODE), never in that of the request
+    or task that happens to cause the mail."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}.txt", context)
+        try:
+            html_body = render_to_string(f"{template}.html", context)
+        except TemplateDoesNotExist:
+            html_body = ""
     return OutgoingMail(key=key, to=to, subject=subject, body=body, html_body=html_body, headers=headers or {})
 
 

@@ -72,6 +72,7 @@ def _mail(*, comment, recipient, kind: str, template: str, context: dict, base_u
         to=recipient.email,
         template=template,
         context={**context, "recipient": recipient, "unsubscribe_url": unsubscribe_url, "site_url": base},
+        language=recipient.language,
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

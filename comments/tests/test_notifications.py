@@ -5,10 +5,11 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
 from background.models import OutgoingMail
+from background.tests.languages import languages_while_rendering
 from comments import notifications, services
 from comments.models import Comment
 from posts.models import Blog
@@ -249,3 +250,28 @@ def test_the_writer_of_a_held_comment_is_mailed_the_decision_when_they_asked(
     with django_capture_on_commit_callbacks(execute=True):
         moderate_comments(comments=[removed], action="remove", moderator=staff_user, source="admin")
     assert "was removed" in mail.outbox[0].subject and removed.body in mail.outbox[0].body
+
+
+def test_a_mail_is_written_in_its_recipients_language(
+    open_post, other_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The post's author reads French: their mail is rendered in French, though the commenter's request is
+    in English."""
+    open_post.author.language = "fr"
+    open_post.author.save(update_fields=["language"])
+    seen = languages_while_rendering(monkeypatch)
+    with translation.override("en"):
+        comment(django_capture_on_commit_callbacks, post=open_post, author=other_user, body="Lovely post")
+    assert len(mail.outbox) == 1
+    assert seen and set(seen) == {"fr"}
+
+
+def test_a_mail_to_someone_without_a_language_is_in_the_sites_language(
+    open_post, other_user, monkeypatch, django_capture_on_commit_callbacks, settings
+):
+    """Not in the language of whoever caused it: a French reader's comment reaches an English author in English."""
+    seen = languages_while_rendering(monkeypatch)
+    with translation.override("fr"):
+        comment(django_capture_on_commit_callbacks, post=open_post, author=other_user, body="Joli billet")
+    assert mail.outbox[0].subject == f"sp commented on “{open_post.title}”"
+    assert set(seen) == {settings.LANGUAGE_CODE}
