@@ -1,6 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from blogsite.params import parse_id
 
@@ -8,25 +10,27 @@ from .models import Comment
 from .services import InvalidParent, check_parent
 
 BODY_MAX_LENGTH = 10_000
-BODY_HELP = "Markdown works: *emphasis*, **bold**, [a link](https://example.com), > quotes, `code`. No images or HTML."
+BODY_HELP = _(
+    "Markdown works: *emphasis*, **bold**, [a link](https://example.com), > quotes, `code`. No images or HTML."
+)
 
 
 class CommentForm(forms.Form):
     """A new comment or reply. `parent` is the id of the comment replied to, empty for a top-level one."""
 
     body = forms.CharField(
-        label="Your comment",
+        label=_("Your comment"),
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=BODY_HELP,
         error_messages={
-            "required": "Please write something before posting.",
-            "max_length": "Comments can be at most %(limit_value)d characters long (this one has %(show_value)d).",
+            "required": _("Please write something before posting."),
+            "max_length": _("Comments can be at most %(limit_value)d characters long (this one has %(show_value)d)."),
         },
     )
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
     # A honeypot: hidden from people by CSS, filled in by robots that fill in everything.
-    homepage = forms.CharField(required=False, label="Leave this field empty")
+    homepage = forms.CharField(required=False, label=_("Leave this field empty"))
 
     def __init__(self, *args, post=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,20 +49,20 @@ class CommentForm(forms.Form):
     def clean_body(self):
         body = self.cleaned_data["body"]
         if not body.strip():
-            raise forms.ValidationError("Please write something before posting.")
+            raise forms.ValidationError(gettext("Please write something before posting."))
         return body
 
     def clean(self):
         data = super().clean()
         if data.get("homepage"):
-            self.add_error(None, "This comment looks automated and was not posted.")
+            self.add_error(None, gettext("This comment looks automated and was not posted."))
         raw = (self.data.get(self.add_prefix("parent")) or "").strip()
         if raw:
             parent = None
             if (parent_pk := parse_id(raw)) is not None:
                 parent = Comment.objects.filter(pk=parent_pk).select_related("author").first()
             if parent is None or (self.post is not None and parent.post_id != self.post.pk):
-                self.add_error(None, "The comment you're replying to doesn't exist on this post.")
+                self.add_error(None, gettext("The comment you're replying to doesn't exist on this post."))
             else:
                 # The service's own rule, so that the form and posting never disagree.
                 try:
@@ -81,14 +85,18 @@ class CommentEditForm(forms.Form):
     def clean_body(self):
         body = self.cleaned_data["body"]
         if not body.strip():
-            raise forms.ValidationError("Please write something before saving.")
+            raise forms.ValidationError(gettext("Please write something before saving."))
         return body
 
 
 class ModerationForm(forms.Form):
     """The dashboard's moderation: one action on the ticked comments, or one comment's own button."""
 
-    ACTIONS = [("approve", "Approve"), ("spam", "Mark as spam"), ("remove", "Remove")]
+    ACTIONS = [
+        ("approve", _("Approve")),
+        ("spam", _("Mark as spam")),
+        ("remove", pgettext_lazy("button: remove a comment", "Remove")),
+    ]
 
     action = forms.ChoiceField(choices=ACTIONS, required=False)
     comments = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
@@ -106,12 +114,12 @@ class ModerationForm(forms.Form):
         if one:
             action, _, pk = one.partition(":")
             if action not in dict(self.ACTIONS) or (pk := parse_id(pk)) not in self.queue:
-                raise forms.ValidationError("That comment is no longer waiting for moderation.")
+                raise forms.ValidationError(gettext("That comment is no longer waiting for moderation."))
             data["action"], data["selected"] = action, [self.queue[pk]]
             return data
         if not data.get("action"):
-            raise forms.ValidationError("Choose what to do with the selected comments.")
+            raise forms.ValidationError(gettext("Choose what to do with the selected comments."))
         if not data.get("comments"):
-            raise forms.ValidationError("Select at least one comment.")
+            raise forms.ValidationError(gettext("Select at least one comment."))
         data["selected"] = [self.queue[pk] for pk in data["comments"]]
         return data

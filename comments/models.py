@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.http import int_to_base36
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 # How the reply tree is stored: a materialized path.
 #
@@ -54,17 +56,17 @@ class CommentQuerySet(models.QuerySet):
 
 class Comment(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting moderation"
-        APPROVED = "approved", "Approved"
-        SPAM = "spam", "Spam"
-        REMOVED = "removed", "Removed"
+        PENDING = "pending", _("Awaiting moderation")
+        APPROVED = "approved", _("Approved")
+        SPAM = "spam", pgettext_lazy("comment status", "Spam")
+        REMOVED = "removed", pgettext_lazy("comment status", "Removed")
 
     class HeldReason(models.TextChoices):
-        # The labels are what the comment's author reads beside it while it waits.
-        FIRST_COMMENT = "first_comment", "it is your first comment on this site"
-        LINKS = "links", "it has more than two links"
-        HOLD_ALL = "hold_all", "this blog holds every comment for its author's approval"
-        OLD_POST = "old_post", "the post is old"
+        # The labels are what the comment's author reads beside it while it waits (see HELD_BECAUSE).
+        FIRST_COMMENT = "first_comment", _("it is your first comment on this site")
+        LINKS = "links", _("it has more than two links")
+        HOLD_ALL = "hold_all", _("this blog holds every comment for its author's approval")
+        OLD_POST = "old_post", _("the post is old")
 
     post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="comments")
     # A reader with an account; empty for a guest (comments brought in by an import) or a deleted account.
@@ -128,26 +130,56 @@ class Comment(models.Model):
     def author_name(self) -> str:
         if self.author_id:
             return self.author.name
-        return self.guest_name or "Anonymous"
+        return self.guest_name or gettext("Anonymous")
+
+
+# Why a held comment waits, as whole sentences for its author: beside the comment while it waits, and in the
+# notice they read once just after posting it.
+HELD_BECAUSE = {
+    Comment.HeldReason.FIRST_COMMENT: _("Waiting for approval because it is your first comment on this site."),
+    Comment.HeldReason.LINKS: _("Waiting for approval because it has more than two links."),
+    Comment.HeldReason.HOLD_ALL: _(
+        "Waiting for approval because this blog holds every comment for its author's approval."
+    ),
+    Comment.HeldReason.OLD_POST: _("Waiting for approval because the post is old."),
+}
+HELD_NOTICE = {
+    None: _("Thank you! Your comment will appear once the blog's author approves it."),
+    Comment.HeldReason.FIRST_COMMENT: _(
+        "Thank you! Your comment will appear once the blog's author approves it: it waits because it is your "
+        "first comment on this site."
+    ),
+    Comment.HeldReason.LINKS: _(
+        "Thank you! Your comment will appear once the blog's author approves it: it waits because it has more "
+        "than two links."
+    ),
+    Comment.HeldReason.HOLD_ALL: _(
+        "Thank you! Your comment will appear once the blog's author approves it: it waits because this blog "
+        "holds every comment for its author's approval."
+    ),
+    Comment.HeldReason.OLD_POST: _(
+        "Thank you! Your comment will appear once the blog's author approves it: it waits because the post is old."
+    ),
+}
 
 
 class ModerationEvent(models.Model):
     """One moderation decision: who did what to which comment or user, and when."""
 
     class Action(models.TextChoices):
-        APPROVE = "approve", "Approved"
-        SPAM = "spam", "Marked as spam"
-        REMOVE = "remove", "Removed"
-        RESTORE = "restore", "Restored"
-        BAN = "ban", "Banned user"
-        UNBAN = "unban", "Unbanned user"
-        PUBLISH = "publish", "Published post"
-        UNPUBLISH = "unpublish", "Unpublished post"
+        APPROVE = "approve", _("Approved")
+        SPAM = "spam", _("Marked as spam")
+        REMOVE = "remove", pgettext_lazy("comment status", "Removed")
+        RESTORE = "restore", _("Restored")
+        BAN = "ban", _("Banned user")
+        UNBAN = "unban", _("Unbanned user")
+        PUBLISH = "publish", _("Published post")
+        UNPUBLISH = "unpublish", _("Unpublished post")
 
     class Source(models.TextChoices):
-        ADMIN = "admin", "Admin"
-        DASHBOARD = "dashboard", "Dashboard"
-        SYSTEM = "system", "System"
+        ADMIN = "admin", _("Admin")
+        DASHBOARD = "dashboard", _("Dashboard")
+        SYSTEM = "system", _("System")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="moderation_events"

@@ -19,10 +19,12 @@ from collections import defaultdict
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, pgettext
 
-from .models import Comment
+from .models import HELD_BECAUSE, Comment
 from .permissions import may_remove
 
 _SENTINEL = 987654321
@@ -31,7 +33,6 @@ _SENTINEL = 987654321
 # below that level says whom it answers.
 CAPPED_DEPTH = 6
 
-AUTHOR_MARK = ' <span class="comment-author-mark badge text-bg-secondary" title="The post\'s author">Author</span>'
 NOTICE = '<p class="comment-notice alert alert-success py-1 px-2 mb-1" role="status">{}</p>'
 
 MARKER = re.compile(r"<!--([alr])(\d+)(?::(\d*))?-->")
@@ -57,7 +58,14 @@ class _Urls:
 
 def _when(moment) -> tuple[str, str]:
     local = timezone.localtime(moment)
-    return local.isoformat(), f"{local.day} {local:%B %Y, %H:%M}"
+    return local.isoformat(), date_format(local, "DATETIME_FORMAT")
+
+
+def _author_mark() -> str:
+    title = escape(gettext("The post's author"))
+    # Translators: a badge beside the name of a commenter who wrote the post.
+    label = escape(pgettext("comment badge", "Author"))
+    return f' <span class="comment-author-mark badge text-bg-secondary" title="{title}">{label}</span>'
 
 
 def _avatar(comment, avatars: dict) -> str:
@@ -82,7 +90,8 @@ def _opening(comment, *, urls: _Urls, avatars: dict, comments_open: bool, names:
         classes += " comment-deep"
     parts = [f'<article class="{classes}" id="c{pk}">']
     if comment.is_placeholder:
-        parts.append('<p class="comment-placeholder text-body-secondary fst-italic">This comment was removed.</p>')
+        removed = escape(gettext("This comment was removed."))
+        parts.append(f'<p class="comment-placeholder text-body-secondary fst-italic">{removed}</p>')
     else:
         if comment.author is not None:
             name = f'<a class="comment-author" href="{urls.author(comment.author)}">{escape(comment.author.name)}</a>'
@@ -90,33 +99,39 @@ def _opening(comment, *, urls: _Urls, avatars: dict, comments_open: bool, names:
             name = f'<span class="comment-author comment-guest">{escape(comment.author_name)}</span>'
         iso, shown = _when(comment.created_at)
         if comment.author_id is not None and comment.author_id == post_author_id:
-            name += AUTHOR_MARK
+            name += _author_mark()
         meta = [
             _avatar(comment, avatars),
-            f'<span class="comment-byline">{name} said…</span>',
+            # Translators: %(name)s is the commenter's name, linked to their profile.
+            f'<span class="comment-byline">{escape(gettext("%(name)s said…")) % {"name": name}}</span>',
             f'<a class="comment-permalink" href="#c{pk}"><time datetime="{iso}">{shown}</time></a>',
         ]
         if comment.edited_at:
-            meta.append(f'<span class="comment-edited" title="{_when(comment.edited_at)[1]}">edited</span>')
+            edited = escape(pgettext("comment was changed", "edited"))
+            meta.append(f'<span class="comment-edited" title="{_when(comment.edited_at)[1]}">{edited}</span>')
         if comment.is_awaiting_moderation:
-            meta.append('<span class="comment-status badge text-bg-warning">awaiting moderation</span>')
+            meta.append(
+                f'<span class="comment-status badge text-bg-warning">{escape(gettext("awaiting moderation"))}</span>'
+            )
         if comment.depth > CAPPED_DEPTH and comment.parent_id in names:
+            in_reply_to = escape(gettext("in reply to"))
             meta.append(
                 f'<a class="comment-in-reply-to" href="#c{comment.parent_id}">'
-                f'<span aria-hidden="true">↪</span><span class="visually-hidden">in reply to</span> '
+                f'<span aria-hidden="true">↪</span><span class="visually-hidden">{in_reply_to}</span> '
                 f"{escape(names[comment.parent_id])}</a>"
             )
         actions = []
         if comment.status == Comment.Status.APPROVED and comments_open:
             actions.append(
-                f'<a class="comment-reply-link" href="{urls.reply.format(pk)}" data-parent="{pk}">Reply</a>'
+                f'<a class="comment-reply-link" href="{urls.reply.format(pk)}" data-parent="{pk}">'
+                f"{escape(pgettext('verb: answer a comment', 'Reply'))}</a>"
             )
         actions.append(f"<!--a{pk}:{comment.author_id or ''}-->")
         parts.append(f'<header class="comment-meta">{" ".join(meta)}</header>')
         if comment.is_awaiting_moderation and comment.held_reason:
             # Only ever rendered for the comment's author: held comments are never part of shared markup.
-            reason = escape(Comment.HeldReason(comment.held_reason).label)
-            parts.append(f'<p class="comment-held-reason small">Waiting for approval because {reason}.</p>')
+            held = escape(HELD_BECAUSE[Comment.HeldReason(comment.held_reason)])
+            parts.append(f'<p class="comment-held-reason small">{held}</p>')
         parts.append(f'<div class="comment-body">{comment.body_html}</div>')
         parts.append(f'<footer class="comment-actions small">{" ".join(actions)}</footer>')
     if comment.children:
@@ -191,9 +206,11 @@ def personalise(html: str, *, viewer, post, held=(), notice: tuple[int, str] | N
             return " ".join(out)
         own = author_id == viewer_id
         if own:
-            out.append(f'<a href="{urls.edit.format(pk)}">Edit</a>')
+            out.append(f'<a href="{urls.edit.format(pk)}">{escape(gettext("Edit"))}</a>')
         if own or removes_any:
-            out.append(f'<a href="{urls.delete.format(pk)}">Remove</a>')
+            out.append(
+                f'<a href="{urls.delete.format(pk)}">{escape(pgettext("button: remove a comment", "Remove"))}</a>'
+            )
         return " ".join(out)
 
     def held_under(pk: int) -> str:

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from blogsite.ratelimit import count_hit
 from posts.models import Blog, Post
@@ -124,9 +125,9 @@ def check_parent(*, post: Post, parent: Comment | None) -> Comment | None:
     if parent is None:
         return None
     if parent.post_id != post.pk:
-        raise InvalidParent("That comment belongs to another post.")
+        raise InvalidParent(_("That comment belongs to another post."))
     if parent.status != Comment.Status.APPROVED:
-        raise InvalidParent("That comment can't be replied to: it is awaiting moderation or was removed.")
+        raise InvalidParent(_("That comment can't be replied to: it is awaiting moderation or was removed."))
     # Beyond the deepest level the tree stores, a reply joins its parent's siblings.
     if parent.depth + 1 >= PATH_MAX_DEPTH and parent.parent_id:
         return check_parent(post=post, parent=parent.parent)
@@ -144,7 +145,7 @@ def check_rate_limit(*, author, ip_address=None) -> None:
     for scope in scopes:
         count, retry_after = count_hit(scope, window=60)
         if count > limit:
-            raise RateLimited("You're commenting too quickly. Please wait a minute and try again.", retry_after)
+            raise RateLimited(_("You're commenting too quickly. Please wait a minute and try again."), retry_after)
 
 
 def _double_submit_key(*, post: Post, author, body: str) -> str:
@@ -180,20 +181,20 @@ def post_comment(
     was just posted, or the reader is over the rate limit. Returns the comment, approved or pending.
     """
     if not comments_are_open(post):
-        raise CommentsClosed("Comments on this post are closed.")
+        raise CommentsClosed(_("Comments on this post are closed."))
     if not normalized_body(body):
-        raise CommentRefused("Please write something before posting.")
+        raise CommentRefused(_("Please write something before posting."))
     parent = check_parent(post=post, parent=parent)
 
     existing = find_duplicate(post=post, author=author, body=body)
     if existing is not None:
-        raise DuplicateComment("You already posted this comment.", existing=existing)
+        raise DuplicateComment(_("You already posted this comment."), existing=existing)
     # Two identical submissions racing each other: only the first one gets through. The mark is lifted
     # again if that first one fails, so that the reader can simply try again.
     submit_key = _double_submit_key(post=post, author=author, body=body)
     if not cache.add(submit_key, 1, timeout=DOUBLE_SUBMIT_SECONDS):
         existing = find_duplicate(post=post, author=author, body=body)
-        message = "You already posted this comment." if existing else "This comment is already on its way."
+        message = _("You already posted this comment.") if existing else _("This comment is already on its way.")
         raise DuplicateComment(message, existing=existing)
     try:
         check_rate_limit(author=author, ip_address=ip_address)
@@ -224,11 +225,11 @@ def edit_comment(*, comment: Comment, user, body: str) -> Comment:
     A comment that now carries more links than allowed goes back to moderation.
     """
     if not user.is_authenticated or comment.author_id != user.pk:
-        raise PermissionDenied("Only a comment's author can edit it.")
+        raise PermissionDenied(_("Only a comment's author can edit it."))
     if comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING):
-        raise CommentRefused("This comment was removed and can't be edited.")
+        raise CommentRefused(_("This comment was removed and can't be edited."))
     if not normalized_body(body):
-        raise CommentRefused("Please write something before saving.")
+        raise CommentRefused(_("Please write something before saving."))
     with transaction.atomic():
         comment.body = body
         comment.body_html = render_comment(body)
@@ -255,7 +256,7 @@ def delete_comment(*, comment: Comment, user) -> bool:
     that the thread survives. The post's author and staff remove it as a recorded moderation decision.
     """
     if not can_remove(comment, user):
-        raise PermissionDenied("You can't remove this comment.")
+        raise PermissionDenied(_("You can't remove this comment."))
     with transaction.atomic():
         if user.pk == comment.author_id:
             if comment.replies.exists():

@@ -10,6 +10,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy, pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,8 +24,15 @@ from posts.models import Post
 
 from . import notifications, services
 from .forms import CommentEditForm, CommentForm, ModerationForm
-from .models import Comment, ModerationEvent
+from .models import HELD_NOTICE, Comment, ModerationEvent
 from .moderation import moderate_comments
+
+# What the moderation queue says it did, filled in with {"count": n}.
+DONE = {
+    "approve": ngettext_lazy("%(count)d comment approved.", "%(count)d comments approved.", "count"),
+    "spam": ngettext_lazy("%(count)d comment marked as spam.", "%(count)d comments marked as spam.", "count"),
+    "remove": ngettext_lazy("%(count)d comment removed.", "%(count)d comments removed.", "count"),
+}
 
 # The session key of the message about a comment just posted; the comments' template tag reads it.
 NOTICE_SESSION_KEY = "comment_notice"
@@ -89,7 +98,7 @@ def _refuse_unless_commenter(request, next_url):
     if not request.user.is_authenticated:
         return redirect_to_login(next_url)
     if not can_comment(request.user):
-        return verify_email_response(request, purpose="comment")
+        return verify_email_response(request, purpose=pgettext("To … you need a confirmed email address", "comment"))
     return None
 
 
@@ -115,7 +124,7 @@ def create(request, username, year, month, slug):
         )
     except services.DuplicateComment as refusal:
         if refusal.existing is not None:
-            messages.info(request, "You already posted that comment; here it is.")
+            messages.info(request, _("You already posted that comment; here it is."))
             refusal.existing.post = post
             return redirect(comment_url(refusal.existing))
         return _form_page(request, post=post, form=form, parent=form.parent_comment, status=409, error=refusal.message)
@@ -139,12 +148,10 @@ def leave_comment_notice(request, comment: Comment) -> None:
     """Say how a just-posted comment fared, shown once beside the comment itself (see `take_comment_notice`),
     where the reader is looking, rather than at the top of the page."""
     if comment.status == Comment.Status.PENDING:
-        text = "Thank you! Your comment will appear once the blog's author approves it"
-        if comment.held_reason:
-            text += f": it waits because {Comment.HeldReason(comment.held_reason).label}"
-        text += "."
+        reason = Comment.HeldReason(comment.held_reason) if comment.held_reason else None
+        text = str(HELD_NOTICE[reason])
     else:
-        text = "Your comment is published."
+        text = _("Your comment is published.")
     request.session[NOTICE_SESSION_KEY] = {"post": comment.post_id, "comment": comment.pk, "text": text}
 
 
@@ -190,9 +197,9 @@ def edit(request, pk):
                 form.add_error(None, refusal.message)
             else:
                 if comment.status == Comment.Status.PENDING:
-                    messages.success(request, "Your comment is saved and awaits the blog author's approval.")
+                    messages.success(request, _("Your comment is saved and awaits the blog author's approval."))
                 else:
-                    messages.success(request, "Your comment is saved.")
+                    messages.success(request, _("Your comment is saved."))
                 return redirect(comment_url(comment))
         status = 400
     return render(request, "comments/comment_edit.html", {"comment": comment, "form": form}, status=status)
@@ -210,7 +217,7 @@ def delete(request, pk):
         raise PermissionDenied("You can't remove this comment.")
     if request.method == "POST":
         services.delete_comment(comment=comment, user=request.user)
-        messages.success(request, "The comment was removed.")
+        messages.success(request, _("The comment was removed."))
         return redirect(comment.post.get_absolute_url() + "#comments")
     return render(request, "comments/comment_confirm_delete.html", {"comment": comment})
 
@@ -232,7 +239,7 @@ class CommentsFeed(Feed):
     feed_type = Atom1Feed
 
     def item_title(self, comment):
-        return f"{comment.author_name} on “{comment.post.title}”"
+        return _("%(name)s on “%(title)s”") % {"name": comment.author_name, "title": comment.post.title}
 
     def item_description(self, comment):
         return comment.body_html
@@ -260,7 +267,7 @@ class PostCommentsFeed(CommentsFeed):
         return get_public_post(username, year, month, slug)
 
     def title(self, post):
-        return f"Comments on “{post.title}”"
+        return _("Comments on “%(title)s”") % {"title": post.title}
 
     def link(self, post):
         return post.get_absolute_url() + "#comments"
@@ -269,7 +276,10 @@ class PostCommentsFeed(CommentsFeed):
         return post.get_comments_feed_url()
 
     def subtitle(self, post):
-        return f"Readers' comments on {post.author.name}'s post “{post.title}”."
+        return _("Readers' comments on %(author)s's post “%(title)s”.") % {
+            "author": post.author.name,
+            "title": post.title,
+        }
 
     def items(self, post):
         comments = list(post.comments.approved().select_related("author").order_by("-created_at", "-pk")[: self.limit])
@@ -313,8 +323,7 @@ def queue(request):
             changed = moderate_comments(
                 comments=selected, action=action, moderator=request.user, source=ModerationEvent.Source.DASHBOARD
             )
-            verb = dict(ModerationForm.ACTIONS)[action].lower()
-            messages.success(request, f"{changed} comment{'s' if changed != 1 else ''}: {verb}.")
+            messages.success(request, DONE[action] % {"count": changed})
         else:
             for error in form.non_field_errors():
                 messages.error(request, error)
