@@ -19,7 +19,7 @@ from .tasks import unsubscribe_headers
 DIGEST_SIZE = 50
 
 
-def _mail(*, key: str, to: str, context: dict, unsubscribe: str, base: str):
+def _mail(*, key: str, to: str, context: dict, unsubscribe: str, base: str, language: str = ""):
     unsubscribe_url = base + reverse("community:unsubscribe", kwargs={"token": unsubscribe})
     return render_mail(
         key=key,
@@ -27,6 +27,7 @@ def _mail(*, key: str, to: str, context: dict, unsubscribe: str, base: str):
         template="community/email/digest",
         context={**context, "unsubscribe_url": unsubscribe_url, "site_url": base},
         headers=unsubscribe_headers(unsubscribe_url),
+        language=language,
     )
 
 
@@ -63,6 +64,7 @@ def send_member_digests(*, base: str) -> int:
                         },
                         unsubscribe=tokens.unsubscribe_token(digest_of=recipient),
                         base=base,
+                        language=recipient.language,
                     )
                 ]
             )

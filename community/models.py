@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from posts.models import published_q
 
@@ -14,9 +16,9 @@ from posts.models import published_q
 class Delivery(models.TextChoices):
     """How a follower hears of a new post."""
 
-    INSTANT = "instant", "Email at once"
-    DIGEST = "digest", "Weekly digest email"
-    INBOX = "inbox", "Inbox only"
+    INSTANT = "instant", _("Email at once")
+    DIGEST = "digest", _("Weekly digest email")
+    INBOX = "inbox", _("Inbox only")
 
 
 class Follow(models.Model):
@@ -91,11 +93,11 @@ class Notification(models.Model):
     """One entry of a member's inbox."""
 
     class Kind(models.TextChoices):
-        REPLY = "reply", "Reply to your comment"
-        COMMENT = "comment", "Comment on your post"
-        APPROVED = "approved", "Your comment was approved"
-        REMOVED = "removed", "Your comment was removed"
-        POST = "post", "New post on a blog you follow"
+        REPLY = "reply", _("Reply to your comment")
+        COMMENT = "comment", _("Comment on your post")
+        APPROVED = "approved", _("Your comment was approved")
+        REMOVED = "removed", _("Your comment was removed")
+        POST = "post", _("New post on a blog you follow")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -149,15 +151,14 @@ class Notification(models.Model):
     @property
     def title(self) -> str:
         """One line saying what happened (no query when the entry comes with its post and actor)."""
-        actor = self.actor.name if self.actor_id else "Someone"
-        title = self.post.title
+        names = {"actor": self.actor.name if self.actor_id else gettext("Someone"), "title": self.post.title}
         return {
-            self.Kind.REPLY: f"{actor} replied to your comment on “{title}”",
-            self.Kind.COMMENT: f"{actor} commented on “{title}”",
-            self.Kind.APPROVED: f"Your comment on “{title}” was approved",
-            self.Kind.REMOVED: f"Your comment on “{title}” was removed",
-            self.Kind.POST: f"New post by {actor}: “{title}”",
-        }[self.kind]
+            self.Kind.REPLY: gettext("%(actor)s replied to your comment on “%(title)s”"),
+            self.Kind.COMMENT: gettext("%(actor)s commented on “%(title)s”"),
+            self.Kind.APPROVED: gettext("Your comment on “%(title)s” was approved"),
+            self.Kind.REMOVED: gettext("Your comment on “%(title)s” was removed"),
+            self.Kind.POST: gettext("New post by %(actor)s: “%(title)s”"),
+        }[self.kind] % names
 
 
 def new_feed_key() -> str:

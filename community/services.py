@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import Notify, User
 from background.mail import queue_mail, render_mail
@@ -40,8 +41,8 @@ class Refused(Exception):
 
 def _followable_blog(owner) -> Blog:
     if not owner.is_active:
-        raise Refused("This blog is not on the site any more.", 404)
-    blog, _ = Blog.objects.get_or_create(owner=owner)
+        raise Refused(_("This blog is not on the site any more."), 404)
+    blog, _created = Blog.objects.get_or_create(owner=owner)
     return blog
 
 
@@ -49,9 +50,9 @@ def follow_blog(*, follower, owner, delivery: str = Delivery.INSTANT) -> Follow:
     """`follower` follows `owner`'s blog (or changes how they hear of it). Refused for one's own blog and for
     blogs off the site."""
     if delivery not in Delivery.values:
-        raise Refused("Choose how you want to hear of new posts.")
+        raise Refused(_("Choose how you want to hear of new posts."))
     if follower.pk == owner.pk:
-        raise Refused("This is your own blog: you will always know when you publish.")
+        raise Refused(_("This is your own blog: you will always know when you publish."))
     with transaction.atomic():
         blog = _followable_blog(owner)
         # get_or_create inserts in a savepoint and reads the row a double click's other request made.
@@ -64,7 +65,7 @@ def follow_blog(*, follower, owner, delivery: str = Delivery.INSTANT) -> Follow:
 
 def unfollow_blog(*, follower, owner) -> bool:
     """Stop following; True if there was a follow."""
-    deleted, _ = Follow.objects.filter(follower=follower, blog__owner=owner).delete()
+    deleted, _by_model = Follow.objects.filter(follower=follower, blog__owner=owner).delete()
     return bool(deleted)
 
 
@@ -81,7 +82,7 @@ def _check_guest_rate(ip_address: str | None) -> None:
         return
     count, retry_after = count_hit(f"community:subscribe:ip:{ip_address}", window=3600)
     if count > limit:
-        raise Refused("Too many subscriptions from your address. Please try again later.", 429, retry_after)
+        raise Refused(_("Too many subscriptions from your address. Please try again later."), 429, retry_after)
 
 
 def subscribe_guest(*, owner, email: str, delivery: str = Delivery.INSTANT, ip_address=None, base_url="") -> None:
@@ -91,7 +92,7 @@ def subscribe_guest(*, owner, email: str, delivery: str = Delivery.INSTANT, ip_a
     confirmation mails a day, and one per blog a day; an IP address may ask GUEST_SUBSCRIBE_RATE_PER_HOUR
     times an hour (Refused with 429 beyond)."""
     if delivery not in (Delivery.INSTANT, Delivery.DIGEST):
-        raise Refused("Choose how you want to hear of new posts.")
+        raise Refused(_("Choose how you want to hear of new posts."))
     _check_guest_rate(ip_address)
     email = email.strip().lower()
     now = timezone.now()
@@ -125,6 +126,8 @@ def subscribe_guest(*, owner, email: str, delivery: str = Delivery.INSTANT, ip_a
                     to=email,
                     template="community/email/confirm",
                     context={"blog": blog, "owner": owner, "confirm_url": confirm_url, "site_url": base},
+                    # A guest has no account: the confirmation speaks the language they asked in.
+                    language=translation.get_language(),
                 )
             ]
         )
@@ -135,7 +138,7 @@ def confirm_guest(token: str) -> GuestSubscription:
     guest_id, email = tokens.read_confirm_token(token)
     guest = GuestSubscription.objects.select_related("blog__owner").filter(pk=guest_id, email=email).first()
     if guest is None:
-        raise Refused("This subscription no longer exists. You can subscribe again from the blog.", 404)
+        raise Refused(_("This subscription no longer exists. You can subscribe again from the blog."), 404)
     if guest.confirmed_at is None:
         guest.confirmed_at = timezone.now()
         guest.save(update_fields=["confirmed_at"])
@@ -295,7 +298,7 @@ def claim_comments(*, user) -> int:
     with transaction.atomic():
         comments = list(claimable_comments(user).select_for_update().only("pk", "post_id"))
         if not comments:
-            raise Refused("There are no imported comments under an email address you have confirmed.")
+            raise Refused(_("There are no imported comments under an email address you have confirmed."))
         Comment.objects.filter(pk__in=[c.pk for c in comments]).update(
             author=user, guest_name="", guest_email="", guest_url=""
         )

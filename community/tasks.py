@@ -91,6 +91,7 @@ def deliver_post(post_id: int, follow_ids: list[int], guest_ids: list[int]) -> i
                             key=f"post:{post.pk}:user:{follow.follower_id}",
                             to=follow.follower.email,
                             name=follow.follower.name,
+                            language=follow.follower.language,
                             unsubscribe=tokens.unsubscribe_token(follow=follow),
                             base=base,
                         )
@@ -118,7 +119,7 @@ def unsubscribe_headers(url: str) -> dict:
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def _post_mail(post: Post, *, key: str, to: str, name: str, unsubscribe: str, base: str):
+def _post_mail(post: Post, *, key: str, to: str, name: str, unsubscribe: str, base: str, language: str = ""):
     unsubscribe_url = base + reverse("community:unsubscribe", kwargs={"token": unsubscribe})
     return render_mail(
         key=key,
@@ -132,4 +133,5 @@ def _post_mail(post: Post, *, key: str, to: str, name: str, unsubscribe: str, ba
             "site_url": base,
         },
         headers=unsubscribe_headers(unsubscribe_url),
+        language=language,
     )

@@ -2,6 +2,7 @@
 blog's mail with one click (RFC 8058). The signature is the credential; nothing is stored for them."""
 
 from django.core import signing
+from django.utils.translation import gettext as _
 
 UNSUBSCRIBE_SALT = "community.unsubscribe"
 CONFIRM_SALT = "community.confirm"
@@ -23,11 +24,11 @@ def _load(token: str, *, salt: str, max_age: int) -> dict:
     try:
         data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired:
-        raise BadToken("This link has expired.") from None
+        raise BadToken(_("This link has expired.")) from None
     except signing.BadSignature:
-        raise BadToken("This link is not valid: it may have been cut short or changed.") from None
+        raise BadToken(_("This link is not valid: it may have been cut short or changed.")) from None
     if not isinstance(data, dict):
-        raise BadToken("This link is not valid: it may have been cut short or changed.")
+        raise BadToken(_("This link is not valid: it may have been cut short or changed."))
     return data
 
 
@@ -49,7 +50,7 @@ def read_unsubscribe_token(token: str) -> tuple[str, int]:
     for key, kind in (("f", "follow"), ("g", "guest"), ("d", "digest")):
         if isinstance(data.get(key), int):
             return kind, data[key]
-    raise BadToken("This link is not valid: it may have been cut short or changed.")
+    raise BadToken(_("This link is not valid: it may have been cut short or changed."))
 
 
 def confirm_token(guest) -> str:

@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -61,10 +63,11 @@ def follow(request, username):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not has_verified_email(request.user):
-        return verify_email_response(request, purpose="follow a blog")
+        purpose = pgettext("To … you need a confirmed email address", "follow a blog")
+        return verify_email_response(request, purpose=purpose)
     if request.POST.get("action") == "unfollow":
         if services.unfollow_blog(follower=request.user, owner=owner):
-            messages.success(request, f"You no longer follow {owner.name}'s blog.")
+            messages.success(request, _("You no longer follow %(name)s's blog.") % {"name": owner.name})
         return redirect("community:follow", username=owner.username)
     form = FollowForm(request.POST)
     if not form.is_valid():
@@ -73,7 +76,10 @@ def follow(request, username):
         services.follow_blog(follower=request.user, owner=owner, delivery=form.cleaned_data["delivery"])
     except services.Refused as refusal:
         return _follow_page(request, owner, error=refusal.message, status=refusal.status_code)
-    messages.success(request, f"You follow {owner.name}'s blog: {Delivery(form.cleaned_data['delivery']).label}.")
+    delivery = Delivery(form.cleaned_data["delivery"]).label
+    messages.success(
+        request, _("You follow %(name)s's blog: %(delivery)s.") % {"name": owner.name, "delivery": delivery}
+    )
     return redirect("community:follow", username=owner.username)
 
 
@@ -163,7 +169,9 @@ def mark_read(request, pk):
 @require_POST
 def mark_all_read(request):
     count = services.mark_all_read(user=request.user)
-    messages.success(request, f"{count} entr{'ies' if count != 1 else 'y'} marked read.")
+    messages.success(
+        request, ngettext("%(count)d entry marked read.", "%(count)d entries marked read.", count) % {"count": count}
+    )
     return _back_to_inbox(request)
 
 
@@ -173,10 +181,10 @@ def inbox_feed_address(request):
     """Make (or make anew, revoking the old one) the secret address of the inbox feed, or revoke it."""
     if request.POST.get("action") == "revoke":
         services.revoke_inbox_feed(user=request.user)
-        messages.success(request, "Your inbox feed's address no longer works.")
+        messages.success(request, _("Your inbox feed's address no longer works."))
     else:
         services.reset_inbox_feed(user=request.user)
-        messages.success(request, "Your inbox feed has a new secret address; the old one no longer works.")
+        messages.success(request, _("Your inbox feed has a new secret address; the old one no longer works."))
     return redirect("community:inbox")
 
 
@@ -189,7 +197,11 @@ def claim(request):
     except services.Refused as refusal:
         messages.error(request, refusal.message)
         return redirect("accounts:profile")
-    messages.success(request, f"{count} imported comment{'s are' if count != 1 else ' is'} now yours.")
+    messages.success(
+        request,
+        ngettext("%(count)d imported comment is now yours.", "%(count)d imported comments are now yours.", count)
+        % {"count": count},
+    )
     return redirect("accounts:profile")
 
 
@@ -211,7 +223,7 @@ class InboxAtomFeed(Feed):
         return feed
 
     def title(self, feed):
-        return f"{feed.user.name}'s inbox"
+        return _("%(name)s's inbox") % {"name": feed.user.name}
 
     def link(self, feed):
         return reverse("community:inbox")
@@ -220,7 +232,7 @@ class InboxAtomFeed(Feed):
         return feed.get_absolute_url()
 
     def subtitle(self, feed):
-        return "Replies, comments and new posts from the blogs you follow."
+        return _("Replies, comments and new posts from the blogs you follow.")
 
     def items(self, feed):
         return list(Notification.objects.filter(recipient=feed.user).visible().for_listing()[:FEED_SIZE])
@@ -278,7 +290,7 @@ class UserCommentsFeed(CommentsFeed):
         return get_member(username)
 
     def title(self, member):
-        return f"Comments by {member.name}"
+        return _("Comments by %(name)s") % {"name": member.name}
 
     def link(self, member):
         return reverse("community:user_comments", kwargs={"username": member.username})
@@ -287,7 +299,7 @@ class UserCommentsFeed(CommentsFeed):
         return reverse("community:user_comments_feed", kwargs={"username": member.username})
 
     def subtitle(self, member):
-        return f"{member.name}'s newest comments on the blogs of this site."
+        return _("%(name)s's newest comments on the blogs of this site.") % {"name": member.name}
 
     def items(self, member):
         return list(user_comments_queryset(member)[:FEED_SIZE])

@@ -10,11 +10,12 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from freezegun import freeze_time
 
 from accounts.tests.factories import UserFactory
 from background.models import OutgoingMail
+from background.tests.languages import languages_while_rendering
 from community import tokens
 from community.models import Delivery, Follow, GuestSubscription, Notification
 from posts.models import Post
@@ -255,3 +256,16 @@ def test_the_weekly_digest_gathers_new_posts_once(user, reader, blog, django_cap
     assert Follow.objects.get(follower=reader).delivery == Delivery.INBOX
     guest.refresh_from_db()
     assert guest.last_digest_at is not None
+
+
+def test_a_new_post_mail_is_written_in_the_followers_language(
+    user, reader, blog, monkeypatch, django_capture_on_commit_callbacks
+):
+    reader.language = "fr"
+    reader.save(update_fields=["language"])
+    Follow.objects.create(follower=reader, blog=blog)
+    seen = languages_while_rendering(monkeypatch)
+    with translation.override("en"):
+        publish(user, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1
+    assert seen and set(seen) == {"fr"}
