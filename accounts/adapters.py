@@ -2,6 +2,8 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from background.mail import OutboxBackend
 
@@ -14,7 +16,7 @@ class AccountAdapter(DefaultAccountAdapter):
         **DefaultAccountAdapter.error_messages,
         # allauth's default is the stock AbstractUser message; ours names the fix.
         "username_taken": User._meta.get_field("username").error_messages["unique"],
-        "too_many_login_attempts": (
+        "too_many_login_attempts": _(
             "Too many failed sign-in attempts. Please wait a few minutes, or reset your password."
         ),
     }
@@ -28,9 +30,17 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth's mail (address confirmations, password resets…) as it renders it, sent through the outbox:
         the request that asks for it returns without waiting for the mail server, and a server that is down
         gets it later (background/mail.py)."""
-        message = super().render_mail(template_prefix, email, context, headers=headers)
+        user = context.get("user")
+        # In the account's language; an address with no account yet (at sign-up) gets that of the person asking.
+        with translation.override(getattr(user, "language", "") or translation.get_language()):
+            message = super().render_mail(template_prefix, email, context, headers=headers)
         message.connection = OutboxBackend()
         return message
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        """allauth's notices (password changed, address added…), with the account in the context so that
+        `render_mail` knows whose language to write in."""
+        super().send_notification_mail(template_prefix, user, {"user": user, **(context or {})}, email=email)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -298,3 +298,26 @@ def test_a_rate_limited_sign_up_says_when_to_come_back(client, settings):
 
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 300
+
+
+def test_account_mail_is_written_in_the_accounts_language(client, user, django_capture_on_commit_callbacks):
+    """A French member asking for a password reset from an English browser reads the mail in French."""
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": user.email}, headers={"accept-language": "en"})
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].body.startswith("Bonjour de la part de Blogsite")
+
+
+def test_account_mail_to_an_address_without_an_account_speaks_the_askers_language(
+    client, django_capture_on_commit_callbacks
+):
+    """At sign-up there is no language setting yet: the confirmation is in the language the form was sent in."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            SIGNUP,
+            {"username": "ecrivain", "email": "e@example.com", "password1": PASSWORD, "password2": PASSWORD},
+            headers={"accept-language": "fr"},
+        )
+    assert mail.outbox[0].body.startswith("Bonjour de la part de Blogsite")
