@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
@@ -28,7 +29,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (
-            "Profile",
+            _("Profile"),
             {
                 "fields": (
                     "display_name",
@@ -41,8 +42,8 @@ class UserAdmin(DjangoUserAdmin):
                 )
             },
         ),
-        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("Important dates", {"fields": ("last_login", "date_joined")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     list_display = ("username", "display_name", "email", "email_verified", "is_active", "is_staff", "date_joined")
     list_filter = ("is_active", "is_staff", "is_superuser", "groups")
@@ -54,7 +55,7 @@ class UserAdmin(DjangoUserAdmin):
         verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
         return super().get_queryset(request).annotate(has_verified_email=Exists(verified))
 
-    @admin.display(boolean=True, description="email verified", ordering="has_verified_email")
+    @admin.display(boolean=True, description=_("email verified"), ordering="has_verified_email")
     def email_verified(self, obj):
         return obj.has_verified_email
 

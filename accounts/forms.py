@@ -95,9 +95,9 @@ class ProfileForm(forms.ModelForm):
         labels = {
             "display_name": _("Display name"),
             "bio": _("About you"),
-            "notify_replies": "Replies to my comments",
-            "notify_comments": "Comments on my posts",
-            "notify_moderation": "My held comments approved or removed",
+            "notify_replies": _("Replies to my comments"),
+            "notify_comments": _("Comments on my posts"),
+            "notify_moderation": _("My held comments approved or removed"),
         }
         help_texts = {"display_name": _("Shown beside your posts and comments. Leave empty to use your username.")}
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}

@@ -14,6 +14,8 @@ from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.formats import localize
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
@@ -94,7 +96,8 @@ def open_image(
             raise _too_many_pixels(max_pixels) from None
         except UnidentifiedImageError:
             raise ValidationError(
-                f"This file is not an image we can read. Please upload a {_FORMAT_NAMES} picture.",
+                _("This file is not an image we can read. Please upload a %(formats)s picture.")
+                % {"formats": _FORMAT_NAMES},
                 code="invalid_image",
             ) from None
         except Exception:
@@ -102,13 +105,14 @@ def open_image(
             # deep inside the decoders; whatever it is, the upload is unusable, and the user should hear so.
             logger.info("Refused an unreadable image upload", exc_info=True)
             raise ValidationError(
-                "This image appears to be damaged or incomplete. Please try another file.", code="invalid_image"
+                _("This image appears to be damaged or incomplete. Please try another file."), code="invalid_image"
             ) from None
 
 
 def _read_at_most(upload, max_bytes: int) -> bytes:
     too_large = ValidationError(
-        f"This file is larger than {_human_size(max_bytes)}. Please upload a smaller picture.", code="too_large"
+        _("This file is larger than %(size)s. Please upload a smaller picture.") % {"size": _human_size(max_bytes)},
+        code="too_large",
     )
     declared = getattr(upload, "size", None)
     if declared is not None and declared > max_bytes:
@@ -119,27 +123,29 @@ def _read_at_most(upload, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise too_large
     if not data:
-        raise ValidationError("This file is empty. Please upload a picture.", code="invalid_image")
+        raise ValidationError(_("This file is empty. Please upload a picture."), code="invalid_image")
     return data
 
 
 def _check_header(image: Image.Image, max_pixels: int) -> None:
     if image.format not in ALLOWED_FORMATS:
-        raise ValidationError(
-            f"{image.format or 'This'} files are not accepted. Please upload a {_FORMAT_NAMES} picture.",
-            code="unsupported_format",
+        message = (
+            _("%(format)s files are not accepted. Please upload a %(formats)s picture.")
+            if image.format
+            else _("Files of this kind are not accepted. Please upload a %(formats)s picture.")
         )
+        raise ValidationError(message % {"format": image.format, "formats": _FORMAT_NAMES}, code="unsupported_format")
     width, height = image.size
     if width < 1 or height < 1:
-        raise ValidationError("This image has no pixels. Please try another file.", code="invalid_image")
+        raise ValidationError(_("This image has no pixels. Please try another file."), code="invalid_image")
     if width * height > max_pixels:
         raise _too_many_pixels(max_pixels)
 
 
 def _too_many_pixels(max_pixels: int) -> ValidationError:
     return ValidationError(
-        f"This image has too many pixels (at most {max_pixels / 1_000_000:g} megapixels). "
-        "Please upload a smaller picture.",
+        _("This image has too many pixels (at most %(count)s megapixels). Please upload a smaller picture.")
+        % {"count": _number(max_pixels / 1_000_000)},
         code="too_many_pixels",
     )
 
@@ -173,5 +179,10 @@ def _encode(picture: Image.Image, quality: int) -> ContentFile:
 
 def _human_size(num_bytes: int) -> str:
     if num_bytes >= MiB:
-        return f"{num_bytes / MiB:g} MB"
-    return f"{num_bytes / 1024:g} KB"
+        return _("%(size)s MB") % {"size": _number(num_bytes / MiB)}
+    return _("%(size)s KB") % {"size": _number(num_bytes / 1024)}
+
+
+def _number(value: float) -> str:
+    """`value` as the reader's language writes it, without a trailing ".0"."""
+    return localize(int(value) if value == int(value) else round(value, 2))

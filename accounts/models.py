@@ -3,6 +3,8 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .validators import username_format_validator, validate_language, validate_time_zone
 
@@ -33,10 +35,10 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
 class Notify(models.TextChoices):
     """How a member hears of one kind of event: it always lands in their inbox unless off."""
 
-    INSTANT = "instant", "Inbox and email at once"
-    DIGEST = "digest", "Inbox and the weekly digest email"
-    INBOX = "inbox", "Inbox only"
-    OFF = "off", "Off"
+    INSTANT = "instant", _("Inbox and email at once")
+    DIGEST = "digest", _("Inbox and the weekly digest email")
+    INBOX = "inbox", _("Inbox only")
+    OFF = "off", pgettext_lazy("notifications", "Off")
 
 
 def avatar_upload_to(instance, filename):
@@ -45,26 +47,26 @@ def avatar_upload_to(instance, filename):
 
 class User(AbstractUser):
     username = models.CharField(
-        "username",
+        _("username"),
         max_length=30,
         unique=True,
-        help_text="Your blog's address: /@username/. Letters, digits, hyphens and underscores; 3 to 30 characters.",
+        help_text=_("Your blog's address: /@username/. Letters, digits, hyphens and underscores; 3 to 30 characters."),
         # Reserved names are refused at sign-up (AccountAdapter.clean_username), not here: an operator may
         # still name a staff account `admin` with createsuperuser.
         validators=[username_format_validator],
-        error_messages={"unique": "That username is already taken."},
+        error_messages={"unique": _("That username is already taken.")},
     )
     display_name = models.CharField(max_length=80, blank=True)
-    bio = models.TextField(blank=True, max_length=2000, help_text="A few words about you, shown on your profile.")
+    bio = models.TextField(blank=True, max_length=2000, help_text=_("A few words about you, shown on your profile."))
     avatar = models.ImageField(upload_to=avatar_upload_to, blank=True)
     notify_replies = models.CharField(
-        "replies to my comments", max_length=10, choices=Notify.choices, default=Notify.INSTANT
+        _("replies to my comments"), max_length=10, choices=Notify.choices, default=Notify.INSTANT
     )
     notify_comments = models.CharField(
-        "comments on my posts", max_length=10, choices=Notify.choices, default=Notify.INSTANT
+        _("comments on my posts"), max_length=10, choices=Notify.choices, default=Notify.INSTANT
     )
     notify_moderation = models.CharField(
-        "my held comments approved or removed", max_length=10, choices=Notify.choices, default=Notify.INBOX
+        _("my held comments approved or removed"), max_length=10, choices=Notify.choices, default=Notify.INBOX
     )
     # Empty: the visitor's (the browser's languages, the site's time zone).
     language = models.CharField(max_length=16, blank=True, validators=[validate_language])
@@ -74,7 +76,7 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["username"]
-        permissions = [("ban_user", "Can ban and unban users")]
+        permissions = [("ban_user", _("Can ban and unban users"))]
         constraints = [
             models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
         ]

@@ -53,7 +53,7 @@ RESERVED_USERNAMES = frozenset(
 
 username_format_validator = RegexValidator(
     regex=r"^[a-zA-Z0-9](?:[a-zA-Z0-9_-]*[a-zA-Z0-9])?\Z",
-    message=(
+    message=_(
         "Use letters, digits, hyphens and underscores only (no spaces or dots), "
         "starting and ending with a letter or digit."
     ),
