@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django_tasks import TaskResultStatus
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult, get_date_max
@@ -45,18 +47,21 @@ class OutgoingMailAdmin(ReadOnlyAdmin):
     ]
     readonly_fields = fields
 
-    @admin.display(description="last error")
+    @admin.display(description=_("last error"))
     def error(self, obj):
         return Truncator(obj.last_error).chars(80)
 
-    @admin.action(description="Send the selected mail again", permissions=["resend"])
+    @admin.action(description=_("Send the selected mail again"), permissions=["resend"])
     def send_again(self, request, queryset):
         with transaction.atomic():
             count = mail.send_again(queryset)
         if count:
-            self.message_user(request, f"{count} message(s) queued to be sent again.", messages.SUCCESS)
+            text = ngettext(
+                "%(count)d message queued to be sent again.", "%(count)d messages queued to be sent again.", count
+            )
+            self.message_user(request, text % {"count": count}, messages.SUCCESS)
         else:
-            self.message_user(request, "Those messages were sent already.", messages.WARNING)
+            self.message_user(request, gettext("Those messages were sent already."), messages.WARNING)
 
     def has_resend_permission(self, request):
         return request.user.has_perm("background.change_outgoingmail")
@@ -76,15 +81,16 @@ class TaskResultAdmin(DBTaskResultAdmin):
 
     actions = ["run_again"]
 
-    @admin.action(description="Run the selected failed tasks again", permissions=["rerun"])
+    @admin.action(description=_("Run the selected failed tasks again"), permissions=["rerun"])
     def run_again(self, request, queryset):
         count = queryset.filter(status=TaskResultStatus.FAILED).update(
             status=TaskResultStatus.READY, run_after=get_date_max(), enqueued_at=timezone.now(), finished_at=None
         )
         if count:
-            self.message_user(request, f"{count} task(s) back on the queue.", messages.SUCCESS)
+            text = ngettext("%(count)d task back on the queue.", "%(count)d tasks back on the queue.", count)
+            self.message_user(request, text % {"count": count}, messages.SUCCESS)
         else:
-            self.message_user(request, "Only failed tasks can be run again.", messages.WARNING)
+            self.message_user(request, gettext("Only failed tasks can be run again."), messages.WARNING)
 
     def has_rerun_permission(self, request):
         return request.user.has_perm("django_tasks_database.change_dbtaskresult")

@@ -1,5 +1,7 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutgoingMail(models.Model):
@@ -11,9 +13,9 @@ class OutgoingMail(models.Model):
     """
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to be sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Waiting to be sent")
+        SENT = "sent", pgettext_lazy("mail status", "Sent")
+        FAILED = "failed", pgettext_lazy("mail status", "Failed")
 
     key = models.CharField(max_length=200, unique=True)
     to = models.EmailField()

@@ -4,12 +4,13 @@ comes from the `moderation` context processor)."""
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class BlogsiteAdminSite(admin.AdminSite):
-    site_header = "Blogsite administration"
-    site_title = "Blogsite administration"
-    index_title = "Blogsite administration"
+    site_header = _("Blogsite administration")
+    site_title = _("Blogsite administration")
+    index_title = _("Blogsite administration")
 
     def login(self, request, extra_context=None):
         """Signing in to the admin is signing in to the site, through allauth (with its second factor and

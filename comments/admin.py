@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from accounts.admin import UserAdmin
 from accounts.models import User
@@ -138,7 +139,7 @@ class CommentAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), "show_delete": False})
 
     def delete_view(self, request, object_id, extra_context=None):
-        raise PermissionDenied("Comments are removed, not deleted: use the remove action.")
+        raise PermissionDenied(_("Comments are removed, not deleted: use the remove action."))
 
     def has_add_permission(self, request):
         return False

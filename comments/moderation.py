@@ -8,6 +8,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from posts.models import Post
 from posts.services import update_post
@@ -120,7 +121,7 @@ def ban_user(*, user, moderator, remove_all_comments: bool = False, unpublish_po
     to undo exactly this. A constant number of queries plus one save per unpublished post.
     """
     if not can_ban(moderator, user):
-        raise PermissionDenied("Only a superuser may ban a staff account, and nobody may ban themselves.")
+        raise PermissionDenied(_("Only a superuser may ban a staff account, and nobody may ban themselves."))
     with transaction.atomic():
         if user.is_active:
             user.is_active = False
@@ -161,7 +162,7 @@ def unban_user(*, user, moderator) -> ModerationEvent:
     has changed it since. Returns the recorded unban event. A constant number of queries plus one save per
     republished post."""
     if not can_ban(moderator, user):
-        raise PermissionDenied("Only a superuser may unban a staff account.")
+        raise PermissionDenied(_("Only a superuser may unban a staff account."))
     with transaction.atomic():
         last_unban = (
             ModerationEvent.objects.filter(target_user=user, action=ModerationEvent.Action.UNBAN)

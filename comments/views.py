@@ -186,7 +186,7 @@ def edit(request, pk):
         Comment.Status.APPROVED,
         Comment.Status.PENDING,
     ):
-        raise PermissionDenied("Only a comment's author can edit it.")
+        raise PermissionDenied(_("Only a comment's author can edit it."))
     form = CommentEditForm(request.POST or None, initial={"body": comment.body})
     status = 200
     if request.method == "POST":
@@ -214,7 +214,7 @@ def delete(request, pk):
     if comment.status in (Comment.Status.REMOVED, Comment.Status.SPAM):
         raise Http404("That comment was already removed.")
     if not services.can_remove(comment, request.user):
-        raise PermissionDenied("You can't remove this comment.")
+        raise PermissionDenied(_("You can't remove this comment."))
     if request.method == "POST":
         services.delete_comment(comment=comment, user=request.user)
         messages.success(request, _("The comment was removed."))
