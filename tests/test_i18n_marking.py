@@ -18,7 +18,16 @@ MARKED_DIRECTORIES = [
     "library",
     "transfer",
     "admin",
+    "comments",
+    "community",
+    "accounts",
+    "account",
+    "socialaccount",
+    "usersessions",
+    "allauth",
 ]
+# Templates at the top level: the site's frame and the error pages.
+MARKED_FILES = ["base.html", "400.html", "403.html", "403_csrf.html", "404.html", "429.html", "500.html", "503.html"]
 
 # Words that are the same in every language: feed format names, and the letters on the bold and italic
 # toolbar buttons (hidden from screen readers, which read the translated label beside them).
@@ -43,6 +52,8 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _template_files():
+    for name in MARKED_FILES:
+        yield TEMPLATES / name
     for directory in MARKED_DIRECTORIES:
         for path in sorted((TEMPLATES / directory).rglob("*")):
             if path.is_file() and path.suffix in {".html", ".txt"}:
