@@ -184,5 +184,6 @@ def _human_size(num_bytes: int) -> str:
 
 
 def _number(value: float) -> str:
-    """`value` as the reader's language writes it, without a trailing ".0"."""
-    return localize(int(value) if value == int(value) else round(value, 2))
+    """`value` to six significant digits, as the reader's language writes it, without a trailing ".0"."""
+    value = float(f"{value:g}")
+    return localize(int(value) if value.is_integer() else value)
