@@ -9,8 +9,9 @@ from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.text import Truncator
-from django.utils.translation import gettext as _
+from django.utils.text import Truncator, format_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import UserAdmin
 from accounts.models import User
@@ -18,7 +19,7 @@ from posts.admin import PostAdmin
 from posts.models import Post
 
 from .models import Comment, ModerationEvent
-from .moderation import ban_user, can_ban, moderate_comments, publish_posts, unban_user, unpublish_posts
+from .moderation import DONE, ban_user, can_ban, moderate_comments, publish_posts, unban_user, unpublish_posts
 
 # Enough of a comment to judge it from the queue; the whole text is one click away.
 EXCERPT_CHARS = 300
@@ -31,30 +32,29 @@ def comment_changelist_url(**filters) -> str:
     return reverse("admin:comments_comment_changelist") + (f"?{query}" if query else "")
 
 
-def _report(modeladmin, request, count: int, did: str, noun: str = "comment") -> None:
-    plural = noun if count == 1 else f"{noun}s"
+def _report(modeladmin, request, count: int, action: str) -> None:
     level = messages.SUCCESS if count else messages.WARNING
-    modeladmin.message_user(request, f"{count} {plural} {did}.", level)
+    modeladmin.message_user(request, DONE[action] % {"count": count}, level)
 
 
 def _author_label(comment) -> str:
     if comment.author_id:
         return comment.author.username
-    return f"{comment.guest_name or 'Anonymous'} (guest)"
+    return gettext("%(name)s (guest)") % {"name": comment.guest_name or gettext("Anonymous")}
 
 
 class CommentModerationForm(forms.ModelForm):
     decision = forms.ChoiceField(
-        label="Moderation decision",
+        label=_("Moderation decision"),
         required=False,
         choices=[
-            ("", "No change"),
-            (ModerationEvent.Action.APPROVE, "Approve"),
-            (ModerationEvent.Action.SPAM, "Mark as spam"),
-            (ModerationEvent.Action.REMOVE, "Remove"),
-            (ModerationEvent.Action.RESTORE, "Restore"),
+            ("", _("No change")),
+            (ModerationEvent.Action.APPROVE, _("Approve")),
+            (ModerationEvent.Action.SPAM, _("Mark as spam")),
+            (ModerationEvent.Action.REMOVE, pgettext_lazy("button: remove a comment", "Remove")),
+            (ModerationEvent.Action.RESTORE, _("Restore")),
         ],
-        help_text="Recorded in the moderation log.",
+        help_text=_("Recorded in the moderation log."),
     )
 
     class Meta:
@@ -65,7 +65,7 @@ class CommentModerationForm(forms.ModelForm):
 class StatusFilter(admin.SimpleListFilter):
     """By status, opening on the comments awaiting moderation; "All" lists every status."""
 
-    title = "status"
+    title = _("status")
     # The name Django's own filter on the field used, so that links to the queue keep working.
     parameter_name = "status__exact"
     ALL = "all"
@@ -77,7 +77,7 @@ class StatusFilter(admin.SimpleListFilter):
         return super().value() or Comment.Status.PENDING
 
     def choices(self, changelist):
-        for value, label in [*self.lookup_choices, (self.ALL, "All")]:
+        for value, label in [*self.lookup_choices, (self.ALL, _("All"))]:
             yield {
                 "selected": self.value() == value,
                 "query_string": changelist.get_query_string({self.parameter_name: value}),
@@ -105,8 +105,8 @@ class CommentAdmin(admin.ModelAdmin):
     actions = ("approve", "mark_spam", "remove", "restore")
     fieldsets = (
         (None, {"fields": ("status", "decision")}),
-        ("Comment", {"fields": ("post", "parent", "author", "guest_name", "guest_email", "guest_url", "body")}),
-        ("Record", {"fields": ("ip_address", "user_agent", "created_at", "edited_at", "permalink")}),
+        (_("Comment"), {"fields": ("post", "parent", "author", "guest_name", "guest_email", "guest_url", "body")}),
+        (_("Record"), {"fields": ("ip_address", "user_agent", "created_at", "edited_at", "permalink")}),
     )
     readonly_fields = (
         "status",
@@ -139,26 +139,26 @@ class CommentAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), "show_delete": False})
 
     def delete_view(self, request, object_id, extra_context=None):
-        raise PermissionDenied(_("Comments are removed, not deleted: use the remove action."))
+        raise PermissionDenied(gettext("Comments are removed, not deleted: use the remove action."))
 
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def excerpt(self, obj):
         return Truncator(obj.body).chars(EXCERPT_CHARS)
 
-    @admin.display(description="post", ordering="post__title")
+    @admin.display(description=_("post"), ordering="post__title")
     def post_title(self, obj):
         return format_html(
             '<a href="{}">{}</a>', comment_changelist_url(post__id__exact=obj.post_id), Truncator(obj.post).chars(60)
         )
 
-    @admin.display(description="author", ordering="author__username")
+    @admin.display(description=_("author"), ordering="author__username")
     def author_label(self, obj):
         return _author_label(obj)
 
-    @admin.display(description="on the site")
+    @admin.display(description=_("on the site"))
     def permalink(self, obj):
         return format_html('<a href="{}">#c{}</a>', obj.get_absolute_url(), obj.pk)
 
@@ -168,29 +168,29 @@ class CommentAdmin(admin.ModelAdmin):
         if decision:
             current = Comment.objects.get(pk=obj.pk)
             if not moderate_comments(comments=[current], action=decision, moderator=request.user):
-                self.message_user(request, "The comment's status was already that.", messages.WARNING)
+                self.message_user(request, gettext("The comment's status was already that."), messages.WARNING)
 
-    def _moderate(self, request, queryset, action, did):
+    def _moderate(self, request, queryset, action):
         count = moderate_comments(
             comments=queryset.only("pk", "post_id", "author_id", "status"), action=action, moderator=request.user
         )
-        _report(self, request, count, did)
+        _report(self, request, count, action)
 
-    @admin.action(permissions=["change"], description="Approve selected comments")
+    @admin.action(permissions=["change"], description=_("Approve selected comments"))
     def approve(self, request, queryset):
-        self._moderate(request, queryset, ModerationEvent.Action.APPROVE, "approved")
+        self._moderate(request, queryset, ModerationEvent.Action.APPROVE)
 
-    @admin.action(permissions=["change"], description="Mark selected comments as spam")
+    @admin.action(permissions=["change"], description=_("Mark selected comments as spam"))
     def mark_spam(self, request, queryset):
-        self._moderate(request, queryset, ModerationEvent.Action.SPAM, "marked as spam")
+        self._moderate(request, queryset, ModerationEvent.Action.SPAM)
 
-    @admin.action(permissions=["change"], description="Remove selected comments")
+    @admin.action(permissions=["change"], description=_("Remove selected comments"))
     def remove(self, request, queryset):
-        self._moderate(request, queryset, ModerationEvent.Action.REMOVE, "removed")
+        self._moderate(request, queryset, ModerationEvent.Action.REMOVE)
 
-    @admin.action(permissions=["change"], description="Restore selected comments")
+    @admin.action(permissions=["change"], description=_("Restore selected comments"))
     def restore(self, request, queryset):
-        self._moderate(request, queryset, ModerationEvent.Action.RESTORE, "restored")
+        self._moderate(request, queryset, ModerationEvent.Action.RESTORE)
 
 
 @admin.register(ModerationEvent)
@@ -212,7 +212,7 @@ class ModerationEventAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def comment_link(self, obj):
         if not obj.comment_id:
             return "—"
@@ -236,7 +236,7 @@ class PostCommentInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
-    verbose_name_plural = f"newest comments (up to {POST_PAGE_COMMENTS})"
+    verbose_name_plural = format_lazy(_("newest comments (up to {count})"), count=POST_PAGE_COMMENTS)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
@@ -250,17 +250,19 @@ class PostCommentInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def excerpt(self, obj):
         return Truncator(obj.body).chars(EXCERPT_CHARS)
 
-    @admin.display(description="author")
+    @admin.display(description=_("author"))
     def author_label(self, obj):
         return _author_label(obj)
 
     @admin.display(description="")
     def moderate(self, obj):
-        return format_html('<a href="{}">moderate</a>', reverse("admin:comments_comment_change", args=[obj.pk]))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:comments_comment_change", args=[obj.pk]), gettext("moderate")
+        )
 
 
 class ModeratedPostAdmin(PostAdmin):
@@ -272,34 +274,33 @@ class ModeratedPostAdmin(PostAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             return fieldsets
-        return (*fieldsets, ("Comments", {"fields": ("all_comments",)}))
+        return (*fieldsets, (_("Comments"), {"fields": ("all_comments",)}))
 
-    @admin.display(description="all comments")
+    @admin.display(description=_("all comments"))
     def all_comments(self, obj):
-        return format_html(
-            '<a href="{}">{} comment{}, {} awaiting moderation, in the moderation queue</a>',
-            comment_changelist_url(post__id__exact=obj.pk),
+        text = ngettext(
+            "%(count)d comment, %(pending)d awaiting moderation, in the moderation queue",
+            "%(count)d comments, %(pending)d awaiting moderation, in the moderation queue",
             obj.comment_count,
-            "" if obj.comment_count == 1 else "s",
-            obj.pending_count,
-        )
+        ) % {"count": obj.comment_count, "pending": obj.pending_count}
+        return format_html('<a href="{}">{}</a>', comment_changelist_url(post__id__exact=obj.pk), text)
 
-    @admin.action(permissions=["change"], description="Publish selected posts")
+    @admin.action(permissions=["change"], description=_("Publish selected posts"))
     def publish(self, request, queryset):
         count = publish_posts(posts=queryset.select_related("author"), moderator=request.user)
-        _report(self, request, count, "published", noun="post")
+        _report(self, request, count, ModerationEvent.Action.PUBLISH)
 
-    @admin.action(permissions=["change"], description="Unpublish selected posts (back to drafts)")
+    @admin.action(permissions=["change"], description=_("Unpublish selected posts (back to drafts)"))
     def unpublish(self, request, queryset):
         count = unpublish_posts(posts=queryset.select_related("author"), moderator=request.user)
-        _report(self, request, count, "unpublished", noun="post")
+        _report(self, request, count, ModerationEvent.Action.UNPUBLISH)
 
 
 class BanForm(forms.Form):
     remove_all_comments = forms.BooleanField(
-        required=False, label="Also remove all their approved comments (their pending ones are removed anyway)"
+        required=False, label=_("Also remove all their approved comments (their pending ones are removed anyway)")
     )
-    unpublish_posts = forms.BooleanField(required=False, label="Also unpublish their posts")
+    unpublish_posts = forms.BooleanField(required=False, label=_("Also unpublish their posts"))
 
 
 def _count(model, field):
@@ -321,11 +322,11 @@ class ModeratedUserAdmin(UserAdmin):
     def has_ban_permission(self, request):
         return request.user.has_perm("accounts.ban_user")
 
-    @admin.display(description="posts", ordering="post_count")
+    @admin.display(description=_("posts"), ordering="post_count")
     def post_count(self, obj):
         return obj.post_count
 
-    @admin.display(description="comments", ordering="comment_count")
+    @admin.display(description=_("comments"), ordering="comment_count")
     def comment_count(self, obj):
         return format_html('<a href="{}">{}</a>', comment_changelist_url(author__id__exact=obj.pk), obj.comment_count)
 
@@ -336,13 +337,19 @@ class ModeratedUserAdmin(UserAdmin):
         if refused:
             self.message_user(
                 request,
-                f"{refused} account{'s' if refused != 1 else ''} left alone: nobody may ban themselves, "
-                "and only a superuser may ban or unban a staff account.",
+                ngettext(
+                    "%(count)d account left alone: nobody may ban themselves, "
+                    "and only a superuser may ban or unban a staff account.",
+                    "%(count)d accounts left alone: nobody may ban themselves, "
+                    "and only a superuser may ban or unban a staff account.",
+                    refused,
+                )
+                % {"count": refused},
                 messages.WARNING,
             )
         return allowed
 
-    @admin.action(permissions=["ban"], description="Ban selected users…")
+    @admin.action(permissions=["ban"], description=_("Ban selected users…"))
     def ban(self, request, queryset):
         """Ask which extra steps to take, then deactivate and remove; the confirmation posts back here."""
         form = BanForm(request.POST if "confirm" in request.POST else None, label_suffix="")
@@ -353,11 +360,11 @@ class ModeratedUserAdmin(UserAdmin):
                     ban_user(user=user, moderator=request.user, **form.cleaned_data)
                 except PermissionDenied:  # pragma: no cover - _split_bannable filtered these out
                     continue
-            _report(self, request, len(users), "banned", noun="user")
+            _report(self, request, len(users), ModerationEvent.Action.BAN)
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Ban users",
+            "title": gettext("Ban users"),
             "opts": self.opts,
             "form": form,
             "users": [(user, can_ban(request.user, user)) for user in queryset],
@@ -366,12 +373,12 @@ class ModeratedUserAdmin(UserAdmin):
         }
         return TemplateResponse(request, "admin/accounts/user/ban_confirmation.html", context)
 
-    @admin.action(permissions=["ban"], description="Unban selected users (restore what the ban removed)")
+    @admin.action(permissions=["ban"], description=_("Unban selected users (restore what the ban removed)"))
     def unban(self, request, queryset):
         users = self._split_bannable(request, queryset)
         for user in users:
             unban_user(user=user, moderator=request.user)
-        _report(self, request, len(users), "unbanned", noun="user")
+        _report(self, request, len(users), ModerationEvent.Action.UNBAN)
 
 
 def _replace(model, admin_class):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from posts.models import Post
 from posts.services import update_post
@@ -23,6 +24,27 @@ ACTION_STATUS = {
     ModerationEvent.Action.SPAM: Comment.Status.SPAM,
     ModerationEvent.Action.REMOVE: Comment.Status.REMOVED,
     ModerationEvent.Action.RESTORE: Comment.Status.APPROVED,
+}
+
+
+# What a moderation action did, said to the moderator: `DONE[action] % {"count": n}`.
+DONE = {
+    ModerationEvent.Action.APPROVE: ngettext_lazy(
+        "%(count)d comment approved.", "%(count)d comments approved.", "count"
+    ),
+    ModerationEvent.Action.SPAM: ngettext_lazy(
+        "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", "count"
+    ),
+    ModerationEvent.Action.REMOVE: ngettext_lazy("%(count)d comment removed.", "%(count)d comments removed.", "count"),
+    ModerationEvent.Action.RESTORE: ngettext_lazy(
+        "%(count)d comment restored.", "%(count)d comments restored.", "count"
+    ),
+    ModerationEvent.Action.BAN: ngettext_lazy("%(count)d user banned.", "%(count)d users banned.", "count"),
+    ModerationEvent.Action.UNBAN: ngettext_lazy("%(count)d user unbanned.", "%(count)d users unbanned.", "count"),
+    ModerationEvent.Action.PUBLISH: ngettext_lazy("%(count)d post published.", "%(count)d posts published.", "count"),
+    ModerationEvent.Action.UNPUBLISH: ngettext_lazy(
+        "%(count)d post unpublished.", "%(count)d posts unpublished.", "count"
+    ),
 }
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy, pgettext
+from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,14 +25,7 @@ from posts.models import Post
 from . import notifications, services
 from .forms import CommentEditForm, CommentForm, ModerationForm
 from .models import HELD_NOTICE, Comment, ModerationEvent
-from .moderation import moderate_comments
-
-# What the moderation queue says it did, filled in with {"count": n}.
-DONE = {
-    "approve": ngettext_lazy("%(count)d comment approved.", "%(count)d comments approved.", "count"),
-    "spam": ngettext_lazy("%(count)d comment marked as spam.", "%(count)d comments marked as spam.", "count"),
-    "remove": ngettext_lazy("%(count)d comment removed.", "%(count)d comments removed.", "count"),
-}
+from .moderation import DONE, moderate_comments
 
 # The session key of the message about a comment just posted; the comments' template tag reads it.
 NOTICE_SESSION_KEY = "comment_notice"
