@@ -2,6 +2,7 @@ import sqlite3
 
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.utils.translation import gettext_lazy as _
 
 
 def use_sqlite_variable_limit(sender, connection, **kwargs) -> None:
@@ -17,7 +18,7 @@ def use_sqlite_variable_limit(sender, connection, **kwargs) -> None:
 
 class BackgroundConfig(AppConfig):
     name = "background"
-    verbose_name = "Background work"
+    verbose_name = _("Background work")
 
     def ready(self):
         connection_created.connect(use_sqlite_variable_limit, dispatch_uid="background.sqlite_variable_limit")
