@@ -76,6 +76,11 @@ class Comment(models.Model):
     guest_name = models.CharField(max_length=100, blank=True)
     guest_email = models.EmailField(blank=True)
     guest_url = models.URLField(blank=True)
+    # A reply from the fediverse (its author is a guest: `guest_name`, their profile in `guest_url`): the
+    # original's address and the author's handle (`@name@instance`). Nullable so that adding them is an
+    # ALTER TABLE on SQLite, which keeps the table's triggers (see migration 0003).
+    remote_url = models.URLField(max_length=500, null=True, blank=True)  # noqa: DJ001
+    remote_handle = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     # Replies outlive a removed parent (it stays as a placeholder): a parent row cannot be deleted on its
     # own, only together with its whole post.
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.RESTRICT, related_name="replies")

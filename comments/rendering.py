@@ -95,6 +95,16 @@ def _opening(comment, *, urls: _Urls, avatars: dict, comments_open: bool, names:
     else:
         if comment.author is not None:
             name = f'<a class="comment-author" href="{urls.author(comment.author)}">{escape(comment.author.name)}</a>'
+        elif comment.remote_url:
+            profile = escape(comment.guest_url or comment.remote_url)
+            name = (
+                f'<a class="comment-author comment-remote" href="{profile}" rel="nofollow ugc noopener">'
+                f"{escape(comment.author_name)}</a>"
+            )
+            if comment.remote_handle:
+                name += (
+                    f' <span class="comment-handle small text-body-secondary">{escape(comment.remote_handle)}</span>'
+                )
         else:
             name = f'<span class="comment-author comment-guest">{escape(comment.author_name)}</span>'
         iso, shown = _when(comment.created_at)
@@ -106,6 +116,11 @@ def _opening(comment, *, urls: _Urls, avatars: dict, comments_open: bool, names:
             f'<span class="comment-byline">{escape(gettext("%(name)s said…")) % {"name": name}}</span>',
             f'<a class="comment-permalink" href="#c{pk}"><time datetime="{iso}">{shown}</time></a>',
         ]
+        if comment.remote_url:
+            meta.append(
+                f'<a class="comment-original small" href="{escape(comment.remote_url)}" rel="nofollow ugc noopener">'
+                "original on the fediverse</a>"
+            )
         if comment.edited_at:
             edited = escape(pgettext("comment was changed", "edited"))
             meta.append(f'<span class="comment-edited" title="{_when(comment.edited_at)[1]}">{edited}</span>')

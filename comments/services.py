@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blogsite.ratelimit import count_hit
+from posts.markup import COMMENT_HTML, html_to_text, sanitize_html
 from posts.models import Blog, Post
 
 from . import notifications
@@ -272,3 +273,51 @@ def delete_comment(*, comment: Comment, user) -> bool:
             source=ModerationEvent.Source.DASHBOARD,
         )
     return False
+
+
+def post_remote_comment(
+    *, post: Post, parent: Comment | None, name: str, handle: str, profile_url: str, url: str, html: str
+) -> Comment:
+    """Save a reply written on another fediverse server, as a guest's comment under `parent` (or the post).
+
+    Its HTML goes through the comment allow-list. It waits for the blog owner's approval unless the blog
+    publishes comments at once and it has few links. Raises a CommentRefused subclass when comments are closed
+    or the parent can't take replies."""
+    if not comments_are_open(post):
+        raise CommentsClosed("Comments on this post are closed.")
+    parent = check_parent(post=post, parent=parent)
+    body_html = sanitize_html(html, allow=COMMENT_HTML)
+    body = html_to_text(body_html)[:10_000]
+    if not normalized_body(body):
+        raise CommentRefused("The reply is empty.")
+    policy = comment_policy(post)
+    held = None
+    if count_links(body) > MAX_LINKS_BEFORE_HOLD:
+        held = Comment.HeldReason.LINKS
+    elif policy == Blog.CommentPolicy.HOLD_ALL:
+        held = Comment.HeldReason.HOLD_ALL
+    elif policy == Blog.CommentPolicy.HOLD_FIRST:
+        # Nobody on another server has had a comment approved here: their first is always held.
+        held = Comment.HeldReason.FIRST_COMMENT
+    with transaction.atomic():
+        return Comment.objects.create_in_thread(
+            post=post,
+            parent=parent,
+            guest_name=(name or handle or "someone on the fediverse")[:100],
+            guest_url=profile_url[:200],
+            remote_url=url[:500],
+            remote_handle=handle[:200],
+            body=body,
+            body_html=body_html,
+            status=Comment.Status.APPROVED if held is None else Comment.Status.PENDING,
+            held_reason=held,
+        )
+
+
+def edit_remote_comment(*, comment: Comment, html: str) -> Comment:
+    """Give a fediverse reply its author's new text (sanitized as on arrival)."""
+    comment.body_html = sanitize_html(html, allow=COMMENT_HTML)
+    comment.body = html_to_text(comment.body_html)[:10_000]
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "body_html", "edited_at"])
+    return comment

@@ -9,7 +9,10 @@ does.
    fetched again once if it no longer matches, as keys change), and that key the activity's actor's. A
    signature seen before (within the skew window) is a replayed request. Any failure: 401, nothing stored.
 5. The activity: `Follow` of a blog stores its follower and answers with a signed `Accept`, delivered by the
-   task queue; `Undo` of that `Follow` removes it. Others are accepted (202) and left.
+   task queue; `Undo` of that `Follow` removes it. A `Create` of a `Note` in reply to a post or one of its
+   comments becomes a comment in the thread (see replies.py); `Update` and `Delete` from the same actor edit
+   or remove it. `Like` and `Announce` of a post are counted (and `Undo` of them uncounted). Others are
+   accepted (202) and left.
 """
 
 from __future__ import annotations
@@ -28,15 +31,17 @@ from django.utils import timezone
 from blogsite.ratelimit import count_hit
 from posts.models import Blog
 
-from . import delivery, documents
+from . import delivery, documents, replies
 from .keys import actor_for
-from .models import Actor, BlockedActor, Instance, RemoteActor, RemoteFollower, SeenSignature
+from .models import Actor, BlockedActor, Instance, Reaction, RemoteActor, RemoteFollower, SeenSignature
 from .remote import RemoteError, actor_by_key, domain_of
 from .signatures import SignatureError, parse, verify
 
 logger = logging.getLogger(__name__)
 
 LOCAL_ACTOR = re.compile(r"/@([A-Za-z0-9_-]+)/?")
+NOTE_TYPES = ("Note", "Article")
+REACTIONS = {"Like": Reaction.Kind.LIKE, "Announce": Reaction.Kind.ANNOUNCE}
 
 
 def refuse(status: int, reason: str, **headers) -> HttpResponse:
@@ -178,5 +183,23 @@ def handle(activity: dict, *, remote: RemoteActor, actor: Actor | None) -> None:
                 RemoteFollower.objects.filter(actor=target, remote=remote).delete()
         elif isinstance(undone, str):
             RemoteFollower.objects.filter(remote=remote, follow_id=undone).delete()
+        elif isinstance(undone, dict) and undone.get("type") in REACTIONS:
+            Reaction.objects.filter(remote=remote, kind=REACTIONS[undone["type"]], activity_id=_id_of(undone)).delete()
+    elif kind == "Create":
+        note = activity.get("object")
+        if isinstance(note, dict) and note.get("type") in NOTE_TYPES:
+            replies.receive_reply(note, remote=remote, actor=actor)
+    elif kind == "Update":
+        note = activity.get("object")
+        if isinstance(note, dict) and note.get("type") in NOTE_TYPES:
+            replies.edit_reply(note, remote=remote)
+    elif kind == "Delete":
+        replies.delete_reply(_id_of(activity.get("object")), remote=remote)
+    elif kind in REACTIONS:
+        post = replies.local_post(_id_of(activity.get("object")))
+        if post is not None:
+            Reaction.objects.get_or_create(
+                post=post, remote=remote, kind=REACTIONS[kind], defaults={"activity_id": _id_of(activity)[:500]}
+            )
     else:
         logger.info("Ignored a %s activity from %s", kind, remote.uri)

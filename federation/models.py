@@ -168,3 +168,39 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.activity} → {self.inbox}"
+
+
+class RemoteNote(models.Model):
+    """A reply from the fediverse that became a comment: the note it came from and who wrote it, so that only
+    they may edit or delete it."""
+
+    comment = models.OneToOneField("comments.Comment", on_delete=models.CASCADE, related_name="remote_note")
+    note_id = models.URLField(max_length=500, unique=True)
+    remote = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="notes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.note_id
+
+
+class Reaction(models.Model):
+    """A like or a boost of a post from the fediverse, one of each per remote actor."""
+
+    class Kind(models.TextChoices):
+        LIKE = "like", "Like"
+        ANNOUNCE = "announce", "Boost"
+
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="reactions")
+    remote = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="reactions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    activity_id = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "remote", "kind"], name="federation_reaction_once"),
+            models.CheckConstraint(condition=Q(kind__in=["like", "announce"]), name="federation_reaction_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} of {self.post_id} by {self.remote}"

@@ -9,7 +9,8 @@ from background.queue import enqueue_on_commit
 from posts.models import Post
 from posts.signals import post_published
 
-from . import tasks
+from . import moderation, tasks
+from .models import Instance
 
 
 @receiver(post_save, sender=Post, dispatch_uid="federation.post_saved")
@@ -19,3 +20,10 @@ def post_changed(sender, **kwargs):
     post = kwargs.get("post") or kwargs.get("instance")
     if settings.FEDERATION and (post.published_at is not None or kwargs.get("signal") is post_delete):
         enqueue_on_commit(tasks.send_post, post.pk)
+
+
+@receiver(post_save, sender=Instance, dispatch_uid="federation.instance_saved")
+def instance_saved(sender, instance, **kwargs):
+    # Staff blocked an instance (in the admin): what it sent leaves the site too.
+    if instance.is_blocked:
+        moderation.hide_sent_by(domain=instance.domain)

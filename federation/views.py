@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +26,7 @@ from . import inbox as inbox_handling
 from .forms import BlockActorForm, FederationSettingsForm
 from .keys import actor_for
 from .models import BlockedActor, RemoteFollower
+from .moderation import hide_sent_by
 from .negotiation import response_type
 
 User = get_user_model()
@@ -69,6 +70,10 @@ def article(request, username, year, month, slug):
     blog = federated_blog(username)
     post = get_object_or_404(documents.federated_posts().filter(author=blog.owner, slug=slug))
     document = {"@context": documents.AS_CONTEXT, **documents.article(post)}
+    counts = dict(post.reactions.values_list("kind").annotate(n=Count("pk")).order_by())
+    url = document["id"]
+    document["likes"] = {"id": f"{url}#likes", "type": "Collection", "totalItems": counts.get("like", 0)}
+    document["shares"] = {"id": f"{url}#shares", "type": "Collection", "totalItems": counts.get("announce", 0)}
     return activity_response(request, document)
 
 
@@ -268,6 +273,7 @@ def block_actor(request):
         uri = form.cleaned_data["uri"]
         BlockedActor.objects.get_or_create(actor=actor, uri=uri)
         RemoteFollower.objects.filter(actor=actor, remote__uri=uri).delete()
+        hide_sent_by(uri=uri, blog_owner_id=request.user.pk)
         messages.success(request, "Blocked: nothing they send reaches this blog any more.")
     else:
         messages.error(request, " ".join(form.errors.get("uri", ["Give the address of a remote account."])))

@@ -1,0 +1,31 @@
+"""Hiding what blocked servers and accounts sent: their replies leave the threads (removed, as a moderator
+would) and their likes and boosts stop counting."""
+
+from comments.models import Comment
+from comments.signals import comments_changed
+
+from .models import Reaction, RemoteNote
+
+
+def hide_sent_by(*, domain: str | None = None, uri: str | None = None, blog_owner_id: int | None = None) -> int:
+    """Remove the replies (and reactions) from the instance `domain`, or from the actor `uri` (on
+    `blog_owner_id`'s posts only, when given); returns how many replies. A fixed number of queries."""
+    notes = RemoteNote.objects.all()
+    reactions = Reaction.objects.all()
+    if domain is not None:
+        notes, reactions = (
+            notes.filter(remote__instance__domain=domain),
+            reactions.filter(remote__instance__domain=domain),
+        )
+    if uri is not None:
+        notes, reactions = notes.filter(remote__uri=uri), reactions.filter(remote__uri=uri)
+    if blog_owner_id is not None:
+        notes = notes.filter(comment__post__author_id=blog_owner_id)
+        reactions = reactions.filter(post__author_id=blog_owner_id)
+    reactions.delete()
+    shown = Comment.objects.filter(pk__in=notes.values("comment_id")).exclude(status=Comment.Status.REMOVED)
+    post_ids = set(shown.values_list("post_id", flat=True))
+    hidden = shown.update(status=Comment.Status.REMOVED)
+    if post_ids:
+        comments_changed.send(sender=Comment, post_ids=post_ids)
+    return hidden

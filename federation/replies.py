@@ -1,0 +1,112 @@
+"""Replies from the fediverse: a `Note` in reply to a post (its permalink) or to a comment (`#c<pk>` on the
+permalink, or a reply that came from the fediverse before) becomes a comment in the thread, as a guest's,
+held for the blog owner's approval unless the blog publishes comments at once (comments.services). Only the
+actor who wrote it may edit or delete it."""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import urlsplit
+
+from django.db import IntegrityError, transaction
+from django.urls import Resolver404, resolve
+
+from comments.models import Comment
+from comments.services import CommentRefused, edit_remote_comment, post_remote_comment
+from posts.models import Post
+
+from . import documents
+from .models import BlockedActor, RemoteActor, RemoteNote
+
+logger = logging.getLogger(__name__)
+
+COMMENT_FRAGMENT = re.compile(r"c([0-9]{1,18})")
+
+
+def local_post(uri: str) -> Post | None:
+    """The public post whose permalink is `uri` (any fragment aside), if it is on this site."""
+    base = documents.base_url()
+    if not uri.startswith(base + "/"):
+        return None
+    try:
+        match = resolve(urlsplit(uri).path)
+    except Resolver404:
+        return None
+    if match.view_name != "posts:detail":
+        return None
+    return (
+        Post.objects.published()
+        .select_related("author")
+        .filter(author__username=str(match.kwargs["username"]).lower(), slug=match.kwargs["slug"])
+        .first()
+    )
+
+
+def _target(uri: str) -> tuple[Post | None, Comment | None]:
+    """The post and the comment (None: the post itself) that `uri` replies to."""
+    post = local_post(uri)
+    if post is not None:
+        fragment = COMMENT_FRAGMENT.fullmatch(urlsplit(uri).fragment)
+        if fragment is None:
+            return post, None
+        parent = Comment.objects.filter(post=post, pk=int(fragment[1])).first()
+        return (post, parent) if parent is not None else (None, None)
+    earlier = RemoteNote.objects.select_related("comment__post__author").filter(note_id=uri).first()
+    if earlier is None:
+        return None, None
+    return earlier.comment.post, earlier.comment
+
+
+def _text_of(note: dict) -> str:
+    content = note.get("content")
+    return content[:100_000] if isinstance(content, str) else ""
+
+
+def receive_reply(note: dict, *, remote: RemoteActor, actor) -> Comment | None:
+    """The comment `note` becomes, or None when it replies to nothing here or is refused."""
+    note_id, reply_to = note.get("id"), note.get("inReplyTo")
+    if (
+        not isinstance(note_id, str)
+        or not isinstance(reply_to, str)
+        or note.get("attributedTo") not in (None, remote.uri)
+    ):
+        return None
+    post, parent = _target(reply_to)
+    if post is None or (actor is not None and post.author_id != actor.blog.owner_id):
+        return None
+    if BlockedActor.objects.filter(actor__blog__owner_id=post.author_id, uri=remote.uri).exists():
+        return None
+    url = note.get("url") if isinstance(note.get("url"), str) else note_id
+    try:
+        with transaction.atomic():
+            comment = post_remote_comment(
+                post=post,
+                parent=parent,
+                name=remote.name or remote.username,
+                handle=remote.handle,
+                profile_url=remote.url or remote.uri,
+                url=url,
+                html=_text_of(note),
+            )
+            RemoteNote.objects.create(comment=comment, note_id=note_id[:500], remote=remote)
+    except IntegrityError:
+        return None  # the same note, delivered twice
+    except CommentRefused as exc:
+        logger.info("Refused a reply from %s: %s", remote.uri, exc)
+        return None
+    return comment
+
+
+def edit_reply(note: dict, *, remote: RemoteActor) -> None:
+    known = RemoteNote.objects.select_related("comment").filter(note_id=note.get("id"), remote=remote).first()
+    if known is not None and known.comment.status != Comment.Status.REMOVED:
+        edit_remote_comment(comment=known.comment, html=_text_of(note))
+
+
+def delete_reply(note_id: str, *, remote: RemoteActor) -> None:
+    known = RemoteNote.objects.select_related("comment").filter(note_id=note_id, remote=remote).first()
+    if known is not None:
+        comment = known.comment
+        comment.status = Comment.Status.REMOVED
+        comment.save(update_fields=["status"])
