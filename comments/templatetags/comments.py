@@ -1,6 +1,9 @@
 import re
+import secrets
 
 from django import template
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Window
 from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import get_template
@@ -23,7 +26,9 @@ register = template.Library()
 FORM_SLOT = "<!--comment-form-->"
 FORM_END = "<!--/comment-form-->"
 CSRF_SLOT = mark_safe("<!--csrf-->")  # nosec B308, B703 # a constant
-PAGE_MARK = re.compile(r"<!--page:([0-9a-z]*):([0-9a-z]*)-->")
+# The page of threads the markup shows (where it begins and where the next begins) and, in markup shared by
+# every reader, a random name for this rendering of it, new whenever the thread changes.
+PAGE_MARK = re.compile(r"<!--page:([0-9a-z]*):([0-9a-z]*)(?::([0-9a-f]*))?-->")
 # Set in the context by a tag that caches the comments section for every reader (pagecache's
 # `{% cache_thread %}`): the section then carries the comment form once for all (see `form_for`).
 SHARED_THREAD = "comments_shared_thread"
@@ -43,10 +48,13 @@ def _thread_params(context) -> dict:
 def _section_context(context, post, viewer=None) -> dict:
     thread = load_thread(post, viewer=viewer, **_thread_params(context))
     is_open = comments_are_open(post)
-    shared_form = ""
-    if is_open and context.get(SHARED_THREAD):
-        shared_form = _render_form(post=post, request=None, viewer=None, can_comment=True, csrf=CSRF_SLOT)
+    shared_form = rendering = ""
+    if context.get(SHARED_THREAD):
+        rendering = secrets.token_hex(8)
+        if is_open:
+            shared_form = _render_form(post=post, request=None, viewer=None, can_comment=True, csrf=CSRF_SLOT)
     return {
+        "rendering": rendering,
         "post": post,
         "thread": thread,
         "thread_html": render_items(thread.items, comments_open=is_open, post_author_id=post.author_id),
@@ -128,11 +136,10 @@ class CommentThreadNode(template.Node):
         request = context.get("request")
         viewer = context.get("user") or getattr(request, "user", None)
         shared = self.nodelist.render(context)
-        page = PAGE_MARK.search(shared)
-        held = held_comments(post, viewer, first_path=(page and page[1]) or None, next_path=(page and page[2]) or None)
+        held = self.held(post, viewer, PAGE_MARK.search(shared))
         notice = take_comment_notice(request, post)
         try:
-            section = personalise(shared, viewer=viewer, post=post, held=list(held), notice=notice)
+            section = personalise(shared, viewer=viewer, post=post, held=held, notice=notice)
         except Unplaceable:
             # A held comment answers one the shared page does not show (a removed comment with no other
             # visible reply): render this reader's own page of threads, where it has its place.
@@ -147,6 +154,22 @@ class CommentThreadNode(template.Node):
         shared_form = section[start + len(FORM_SLOT) : end] if end >= 0 else ""
         rest = section[end + len(FORM_END) :] if end >= 0 else section[start + len(FORM_SLOT) :]
         return section[:start] + self.form_for(context, post, viewer, shared_form) + rest
+
+    @staticmethod
+    def held(post, viewer, page) -> list:
+        """The viewer's comments awaiting moderation on the page of threads `page` (its marker) shows: one
+        query, or none when they were looked up for this rendering of a shared page before. Any change to
+        the post's comments renders the shared page again, under a new name (see `_section_context`)."""
+        first, following, rendering = (page[1] or None, page[2] or None, page[3]) if page else (None, None, None)
+        if viewer is None or not viewer.is_authenticated:
+            return []
+        key = f"comments:held:{post.pk}:{rendering}:{viewer.pk}" if rendering else None
+        found = cache.get(key) if key else None
+        if found is None:
+            found = list(held_comments(post, viewer, first_path=first, next_path=following))
+            if key:
+                cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+        return found
 
     @staticmethod
     def form_for(context, post, viewer, shared_form: str) -> str:

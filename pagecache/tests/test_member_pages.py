@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
+from comments.moderation import moderate_comments
+from comments.services import post_comment
 from comments.tests.factories import CommentFactory
 from community.models import Notification
 from posts.models import Blog
@@ -207,3 +209,21 @@ def test_a_thread_cached_before_the_form_was_shared_still_gets_each_reader_their
     old = Template("{% load comments %}{% comment_thread post %}<!--comment-form-->{% endcomment_thread %}")
     html = old.render(RequestContext(request, {"post": scene["post"], "user": scene["ana"]}))
     assert 'id="comment-form"' in html and "<!--comment-form-->" not in html
+
+
+def test_a_members_new_held_comment_and_its_approval_show_at_once_on_a_page_they_read_before(scene):
+    post, ben = scene["post"], scene["ben"]
+    newcomer = UserFactory(username="cleo", display_name="Cleo")
+    client = client_for(newcomer)
+    assert "Cleo waits." not in page(client, post)
+    assert "Cleo waits." not in page(client, post)
+    held = post_comment(post=post, author=newcomer, body="Cleo waits.")
+    assert held.status == Comment.Status.PENDING
+    html = page(client, post)
+    assert "Cleo waits." in html and "awaiting moderation" in html.split("Cleo waits.")[0].rsplit("<article", 1)[1]
+    assert "Cleo waits." not in page(client_for(ben), post)
+    moderate_comments(comments=[held], action="approve", moderator=scene["owner"])
+    html = page(client, post)
+    assert "Cleo waits." in html
+    assert "awaiting moderation" not in html.split("Cleo waits.")[0].rsplit("<article", 1)[1]
+    assert "Cleo waits." in page(client_for(ben), post)
