@@ -270,3 +270,18 @@ def test_a_stored_time_zone_that_no_longer_exists_falls_back_to_the_sites(client
 
     assert response.status_code == 200
     assert "2 March 2026, 23:30" in response.content.decode()
+
+
+def test_the_language_cookie_keeps_its_own_copy_of_a_cached_page(client, settings, post):
+    settings.PAGE_CACHE_SECONDS = 600
+    path = post.get_absolute_url()
+    assert "Sign in" in client.get(path, headers={"accept-language": "en"}).content.decode()
+    client.post(reverse("accounts:set_language"), {"language": "fr", "next": path})
+
+    french = client.get(path, headers={"accept-language": "en"})
+    again = client.get(path, headers={"accept-language": "en"})
+
+    assert french["X-Page-Cache"] == "miss"
+    assert "Se connecter" in french.content.decode()
+    assert again["X-Page-Cache"] == "hit"
+    assert "Se connecter" in again.content.decode()
