@@ -119,7 +119,7 @@ def _opening(comment, *, urls: _Urls, avatars: dict, comments_open: bool, names:
         if comment.remote_url:
             meta.append(
                 f'<a class="comment-original small" href="{escape(comment.remote_url)}" rel="nofollow ugc noopener">'
-                "original on the fediverse</a>"
+                f"{escape(gettext('original on the fediverse'))}</a>"
             )
         if comment.edited_at:
             edited = escape(pgettext("comment was changed", "edited"))

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FederationConfig(AppConfig):
     name = "federation"
-    verbose_name = "Federation"
+    verbose_name = _("Federation")
 
     def ready(self):
         from . import receivers  # noqa: F401

@@ -4,6 +4,7 @@ instances, and what it knows of those instances (blocked, failing)."""
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Actor(models.Model):
@@ -12,9 +13,9 @@ class Actor(models.Model):
 
     blog = models.OneToOneField("posts.Blog", on_delete=models.CASCADE, related_name="actor")
     is_federated = models.BooleanField(
-        "on the fediverse",
+        _("on the fediverse"),
         default=True,
-        help_text="Let people on Mastodon and other fediverse sites follow this blog and reply to its posts.",
+        help_text=_("Let people on Mastodon and other fediverse sites follow this blog and reply to its posts."),
     )
     # PEM; the private key never leaves the server (it signs what the blog sends).
     public_key_pem = models.TextField(editable=False)

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpRespo
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -242,12 +243,12 @@ def shared_inbox(request):
 def dashboard(request):
     """The owner's fediverse page: the blog's handle, opting out, remote followers and blocked actors."""
     federation_on()
-    blog, _ = Blog.objects.get_or_create(owner=request.user)
+    blog = Blog.objects.get_or_create(owner=request.user)[0]
     actor = actor_for(blog)
     form = FederationSettingsForm(request.POST if request.method == "POST" else None, instance=actor)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Fediverse settings saved.")
+        messages.success(request, _("Fediverse settings saved."))
         return redirect("federation:dashboard")
     remote_followers = actor.followers.select_related("remote", "remote__instance")[:500]
     context = {
@@ -266,7 +267,7 @@ def dashboard(request):
 @require_POST
 def block_actor(request):
     federation_on()
-    blog, _ = Blog.objects.get_or_create(owner=request.user)
+    blog = Blog.objects.get_or_create(owner=request.user)[0]
     actor = actor_for(blog)
     form = BlockActorForm(request.POST)
     if form.is_valid():
@@ -274,9 +275,9 @@ def block_actor(request):
         BlockedActor.objects.get_or_create(actor=actor, uri=uri)
         RemoteFollower.objects.filter(actor=actor, remote__uri=uri).delete()
         hide_sent_by(uri=uri, blog_owner_id=request.user.pk)
-        messages.success(request, "Blocked: nothing they send reaches this blog any more.")
+        messages.success(request, _("Blocked: nothing they send reaches this blog any more."))
     else:
-        messages.error(request, " ".join(form.errors.get("uri", ["Give the address of a remote account."])))
+        messages.error(request, " ".join(form.errors.get("uri", [_("Give the address of a remote account.")])))
     return redirect("federation:dashboard")
 
 
@@ -286,5 +287,5 @@ def unblock_actor(request, pk):
     federation_on()
     block = get_object_or_404(BlockedActor, pk=pk, actor__blog__owner=request.user)
     block.delete()
-    messages.success(request, "Unblocked.")
+    messages.success(request, _("Unblocked."))
     return redirect("federation:dashboard")
