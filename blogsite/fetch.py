@@ -2,9 +2,10 @@
 imported blog's pictures, fediverse actors and inboxes, webmention sources).
 
 Whoever names the address, the guard is the same: http(s) only; every address the host name resolves to
-must be public (no private, loopback, link-local, multicast or reserved address) unless it lies in one of
-the allowed networks (`FETCH_ALLOWED_NETWORKS` by default; tests list 127.0.0.1 there), and the connection
-goes to the address that was checked, since a second lookup could answer otherwise; each redirect is
+(all its A and AAAA records) must be public (no private, loopback, link-local, shared, multicast or reserved
+address, nor an IPv6 address carrying one of those IPv4 ones: IPv4-mapped, 6to4, Teredo or NAT64) unless
+it lies in one of the allowed networks (`FETCH_ALLOWED_NETWORKS` by default; tests list 127.0.0.1 there), and
+the connection goes to the address that was checked, since a second lookup could answer otherwise; each redirect is
 checked the same way, at most three; and the response may be at most `max_bytes` long and take at most
 `timeout` seconds in all, its body included (a body trickling in a byte at a time is cut off).
 """
@@ -16,7 +17,7 @@ import ipaddress
 import socket
 import ssl
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from urllib.parse import urljoin, urlsplit
 
@@ -36,11 +37,29 @@ class FetchError(Exception):
 @dataclass
 class Response:
     status: int
-    # Header names in lower case; a repeated header keeps its last value.
+    # Header names in lower case; a repeated header keeps its last value (see `header_values` for all).
     headers: dict[str, str]
     body: bytes
     # The address that answered, after any redirects.
     url: str
+    # Every header as sent, in order, names in lower case: `Link`, say, may come several times.
+    header_list: list[tuple[str, str]] = field(default_factory=list)
+
+    def header_values(self, name: str) -> list[str]:
+        return [value for key, value in self.header_list if key == name.lower()]
+
+    @property
+    def content_type(self) -> str:
+        """The media type without its parameters, in lower case (`text/html`)."""
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def charset(self) -> str | None:
+        for parameter in self.headers.get("content-type", "").split(";")[1:]:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "charset" and value.strip().strip('"'):
+                return value.strip().strip('"')
+        return None
 
 
 def networks(cidrs: list[str]) -> list[Network]:
@@ -48,16 +67,46 @@ def networks(cidrs: list[str]) -> list[Network]:
     return [ipaddress.ip_network(n, strict=False) for n in cidrs]
 
 
-def check_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allowed: list[Network]) -> None:
-    """Raises FetchError unless `ip` is public or inside one of the `allowed` networks."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+NAT64_PREFIXES = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def embedded_ipv4(ip: Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to: IPv4-mapped, 6to4, Teredo (server and client), NAT64."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return []
+    if ip.ipv4_mapped:
+        return [ip.ipv4_mapped]
+    if ip.sixtofour:
+        return [ip.sixtofour]
+    if ip.teredo:
+        return list(ip.teredo)
+    if any(ip in prefix for prefix in NAT64_PREFIXES):
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    return []
+
+
+def check_address(ip: Address, allowed: list[Network]) -> None:
+    """Raises FetchError unless `ip` is public or inside one of the `allowed` networks.
+
+    An IPv6 address that carries IPv4 ones is judged by them: a 6to4 address holding 127.0.0.1 is loopback,
+    and a NAT64 gateway's address of a public IPv4 one is public."""
     if any(ip in network for network in allowed):
         return
-    if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_reserved or ip.is_unspecified:
-        raise FetchError("its address is a private or local one, which this site does not fetch from")
-    if not ip.is_global:
-        raise FetchError("its address is not a public one")
+    for candidate in embedded_ipv4(ip) or [ip]:
+        if any(candidate in network for network in allowed):
+            continue
+        if (
+            candidate.is_private
+            or candidate.is_loopback
+            or candidate.is_link_local
+            or candidate.is_multicast
+            or candidate.is_reserved
+            or candidate.is_unspecified
+        ):
+            raise FetchError("its address is a private or local one, which this site does not fetch from")
+        if not candidate.is_global:
+            raise FetchError("its address is not a public one")
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
@@ -83,18 +132,26 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
 def resolve(url: str, allowed: list[Network]) -> tuple[str, int, str]:
     """The host, port and checked address `url` is fetched from. Raises FetchError."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        port = parts.port or (443 if scheme == "https" else 80)
+        # A name in another script goes on the wire (Host header, TLS name) in its ASCII form.
+        host = parts.hostname.encode("idna").decode("ascii") if parts.hostname else ""
+    except (ValueError, UnicodeError):
+        raise FetchError("not an http(s) address") from None
+    if scheme not in ("http", "https") or not host:
         raise FetchError("not an http(s) address")
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, ValueError, UnicodeError):
         raise FetchError("its host name does not resolve") from None
     addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if not addresses:
+        raise FetchError("its host name does not resolve")
     for ip in addresses:
         check_address(ip, allowed)
-    return parts.hostname, port, str(addresses[0])
+    return host, port, str(addresses[0])
 
 
 def fetch(
@@ -122,7 +179,7 @@ def fetch(
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise FetchError("it took too long")
-        connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+        connection_class = _PinnedHTTPSConnection if parts.scheme.lower() == "https" else _PinnedHTTPConnection
         connection = connection_class(host, port, address=address, timeout=remaining)
         try:
             path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -150,11 +207,13 @@ def fetch(
                 if data.tell() + len(chunk) > max_bytes:
                     raise FetchError(f"larger than {_size(max_bytes)}")
                 data.write(chunk)
+            header_list = [(name.lower(), value) for name, value in response.getheaders()]
             return Response(
                 status=response.status,
-                headers={name.lower(): value for name, value in response.getheaders()},
+                headers=dict(header_list),
                 body=data.getvalue(),
                 url=url,
+                header_list=header_list,
             )
         except (OSError, http.client.HTTPException) as exc:
             if isinstance(exc, TimeoutError | socket.timeout):

@@ -1,10 +1,14 @@
 """The guarded outgoing fetch (blogsite/fetch.py) every app uses for addresses that come from outside."""
 
+import ipaddress
+import socket
 from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from blogsite.fetch import FetchError, fetch
+from blogsite import fetch as fetch_module
+from blogsite.fetch import FetchError, check_address, fetch
+from tests.fakesite import fake_site
 from tests.loopback import serve
 
 
@@ -92,3 +96,68 @@ def test_a_body_over_the_limit_is_refused(peer):
 def test_a_list_of_networks_given_by_the_caller_replaces_the_setting(peer):
     with pytest.raises(FetchError, match="private or local"):
         fetch(f"{peer}/echo", max_bytes=1000, timeout=2, allowed_networks=["10.0.0.0/8"])
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.1.1",
+        "127.0.0.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",  # noqa: S104
+        "224.0.0.1",
+        "::1",
+        "::",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:127.0.0.1",
+        "2002:7f00:1::1",
+        "2002:a00:1::1",
+        "2001:0:4136:e378:8000:63bf:80ff:fffe",
+        "64:ff9b::7f00:1",
+        "64:ff9b::a9fe:a9fe",
+        "64:ff9b:1::a00:1",
+    ],
+)
+def test_private_and_local_addresses_are_refused_also_inside_6to4_teredo_and_nat64(address):
+    with pytest.raises(FetchError):
+        check_address(ipaddress.ip_address(address), [])
+
+
+@pytest.mark.parametrize("address", ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c", "64:ff9b::5db8:d70e"])
+def test_public_addresses_and_nat64_of_public_ones_are_allowed(address):
+    check_address(ipaddress.ip_address(address), [])
+
+
+def test_every_address_a_name_resolves_to_is_checked_not_only_the_first(monkeypatch):
+    def getaddrinfo(host, port, **kwargs):
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", port)),
+        ]
+
+    monkeypatch.setattr(fetch_module.socket, "getaddrinfo", getaddrinfo)
+    with pytest.raises(FetchError, match="private or local"):
+        fetch("http://rebinding.example/", max_bytes=1000, timeout=2)
+
+
+def test_repeated_headers_are_all_kept_in_order(settings):
+    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    with fake_site(
+        {
+            "/": (
+                "page",
+                (
+                    200,
+                    {"Link": ["<a>; rel=x", "<b>; rel=webmention"], "Content-Type": "text/html; charset=ISO-8859-1"},
+                    b"",
+                ),
+            )
+        }
+    ) as site:
+        response = fetch(f"{site.base}/", max_bytes=1000, timeout=2)
+    assert response.header_values("Link") == ["<a>; rel=x", "<b>; rel=webmention"]
+    assert (response.content_type, response.charset) == ("text/html", "ISO-8859-1")
