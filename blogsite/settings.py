@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "community",
     "transfer",
     "federation",
+    "mentions",
     "demo",
     "pagecache",
 ]
@@ -93,6 +94,8 @@ MIDDLEWARE = [
     # An ActivityPub client asking for a blog or a post gets its actor or Article, never a cached page.
     "federation.middleware.ActivityPubNegotiationMiddleware",
     "pagecache.middleware.AnonymousPageCacheMiddleware",
+    # Below the page cache, so that cached post pages keep their `Link: rel="webmention"` header.
+    "mentions.middleware.WebmentionLinkMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The visitor's language: the language switch's cookie, else the browser's Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
@@ -323,6 +326,19 @@ STORAGES["imports"] = {
 # unpack to (an upload that claims more is refused before any of it is unpacked).
 IMPORT_MAX_UPLOAD_MB = int(env("IMPORT_MAX_UPLOAD_MB", "200"))
 IMPORT_MAX_UNZIPPED_MB = int(env("IMPORT_MAX_UNZIPPED_MB", "1000"))
+# Webmention (mentions/): `WEBMENTIONS=0` stops receiving and sending them (as does `FEDERATION=0`). Sources
+# and the pages linked to are fetched under the guard of blogsite/fetch.py, at most WEBMENTION_FETCH_MAX_MB
+# in at most WEBMENTION_FETCH_TIMEOUT seconds. One site (a source's host) may send at most
+# WEBMENTION_RATE_LIMIT in WEBMENTION_RATE_WINDOW seconds. A send that fails for a while is tried again after
+# WEBMENTION_RETRY_SECONDS, then twice as long each time (at most six hours apart), WEBMENTION_MAX_ATTEMPTS
+# times in all.
+WEBMENTIONS = env_bool("WEBMENTIONS", True)
+WEBMENTION_FETCH_MAX_MB = float(env("WEBMENTION_FETCH_MAX_MB", "1"))
+WEBMENTION_FETCH_TIMEOUT = float(env("WEBMENTION_FETCH_TIMEOUT", "10"))
+WEBMENTION_RATE_LIMIT = int(env("WEBMENTION_RATE_LIMIT", "30"))
+WEBMENTION_RATE_WINDOW = int(env("WEBMENTION_RATE_WINDOW", "3600"))
+WEBMENTION_MAX_ATTEMPTS = int(env("WEBMENTION_MAX_ATTEMPTS", "6"))
+WEBMENTION_RETRY_SECONDS = float(env("WEBMENTION_RETRY_SECONDS", "300"))
 # Fetching an imported blog's pictures: the largest picture in MB, the seconds one fetch may take in all,
 # and networks (CIDR, comma-separated) that may be fetched from although private or local (none: only
 # public addresses).

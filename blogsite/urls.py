@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("transfer.urls")),
     # Before the posts' URLs: `/@<username>/inbox/` and its neighbours are the blog's ActivityPub collections.
     path("", include("federation.urls")),
+    path("", include("mentions.urls")),
     path("", include("library.urls")),
     path("", include("posts.urls")),
 ]

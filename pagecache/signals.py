@@ -13,6 +13,8 @@ from django.dispatch import receiver
 from comments.models import Comment
 from comments.signals import comments_changed
 from library.signals import pictures_changed
+from mentions.models import BlockedDomain, Mention
+from mentions.signals import mentions_changed
 from posts.models import Blog, Label, Post
 from posts.signals import post_published
 
@@ -107,3 +109,24 @@ def pictures_were_changed(sender, picture_ids, **kwargs):
     post_ids = set(Post.pictures.through.objects.filter(picture_id__in=picture_ids).values_list("post_id", flat=True))
     if post_ids:
         posts_changed(post_ids)
+
+
+@receiver(post_save, sender=Mention)
+@receiver(post_delete, sender=Mention)
+def mention_changed(sender, instance, origin=None, **kwargs):
+    # As for comments: a post's delete takes its mentions along, and the post's receiver covers them.
+    if origin is not None and not isinstance(origin, Mention):
+        return
+    posts_changed([instance.post_id])
+
+
+@receiver(mentions_changed)
+def mentions_were_changed(sender, post_ids, **kwargs):
+    posts_changed(post_ids)
+
+
+@receiver(post_save, sender=BlockedDomain)
+@receiver(post_delete, sender=BlockedDomain)
+def blocked_domain_changed(sender, instance, **kwargs):
+    # What a blocked site sent leaves (or comes back to) every post page it is on.
+    bump_now_and_on_commit(GLOBAL)

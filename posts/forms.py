@@ -204,7 +204,7 @@ class BlogSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Blog
-        fields = ["title", "description", "comment_policy", "language", "time_zone"]
+        fields = ["title", "description", "comment_policy", "language", "time_zone", "has_webmentions"]
         widgets = {"comment_policy": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "description": _("A line or two under the title."),

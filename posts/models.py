@@ -44,6 +44,11 @@ class Blog(models.Model):
         validators=[validate_time_zone],
         help_text=_("Visitors see your blog's dates in this zone; signed-in readers see them in their own."),
     )
+    has_webmentions = models.BooleanField(
+        _("webmentions"),
+        default=True,
+        help_text=_("Tell sites my posts link to, and show their mentions of my posts (after my approval)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext, ngettext
 from library.html import pictures_in
 
 from .models import Autosave, Blog, Label, Post, Revision
-from .signals import post_published
+from .signals import post_published, post_updated
 
 TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length
 BODY_MAX_LENGTH = 100_000
@@ -274,6 +274,7 @@ def update_post(
     label_names = None if labels is _UNCHANGED else parse_labels(labels)
     # A change of status alone (publishing, moderation) keeps no revision and costs no query for one.
     content_given = any(value is not _UNCHANGED for value in (title, body, labels, excerpt))
+    changed = False
     if content_given:
         old_labels = [label.name for label in post.labels.all()]
         new_labels = old_labels if label_names is None else label_names
@@ -306,6 +307,8 @@ def update_post(
         _record_revision(post, editor=editor or post.author, labels=new_labels)
     if becomes_public:
         _announce(post)
+    elif changed and post.is_public:
+        transaction.on_commit(lambda: post_updated.send(sender=Post, post=post))
     return post
 
 

@@ -1,0 +1,60 @@
+"""Staff moderation of webmentions, the blocklist of sites, and what was received and sent."""
+
+from django.contrib import admin, messages
+
+from .models import BlockedDomain, Mention, Outgoing, Receipt
+from .services import moderate_mentions
+
+
+@admin.register(BlockedDomain)
+class BlockedDomainAdmin(admin.ModelAdmin):
+    list_display = ["domain", "note", "created_at"]
+    search_fields = ["domain", "note"]
+
+
+def _moderate(status, verb):
+    @admin.action(description=f"{verb.capitalize()} the selected mentions", permissions=["change"])
+    def action(modeladmin, request, queryset):
+        changed = moderate_mentions(mentions=queryset.select_related("post"), status=status, moderator=request.user)
+        modeladmin.message_user(request, f"{changed} mention{'s' if changed != 1 else ''} {verb}.", messages.SUCCESS)
+
+    action.__name__ = verb
+    return action
+
+
+@admin.register(Mention)
+class MentionAdmin(admin.ModelAdmin):
+    list_display = ["source", "kind", "status", "post", "author_name", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["source", "author_name", "post__title"]
+    list_select_related = ["post"]
+    raw_id_fields = ["post"]
+    readonly_fields = ["source", "source_host", "content_html", "created_at", "updated_at"]
+    actions = [_moderate(Mention.Status.APPROVED, "approved"), _moderate(Mention.Status.REJECTED, "rejected")]
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(admin.ModelAdmin):
+    list_display = ["source", "target", "state", "reason", "created_at"]
+    list_filter = ["state"]
+    search_fields = ["source", "target"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Outgoing)
+class OutgoingAdmin(admin.ModelAdmin):
+    list_display = ["target", "status", "post", "attempts", "last_error", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["target"]
+    list_select_related = ["post"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,187 @@
+"""Webmentions (https://www.w3.org/TR/webmention/): pages elsewhere that link to a post here, received and
+verified in the background and shown under the post once approved; and the ones this site sends for the
+links in its own posts."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Value
+from django.db.models.functions import Concat
+from django.urls import reverse
+
+from posts.models import Post
+
+
+def normalize_domain(text: str) -> str:
+    return text.strip().strip(".").lower()
+
+
+class BlockedDomainQuerySet(models.QuerySet):
+    def covering(self, host_expression):
+        """Blocks of the host `host_expression` names (an expression or an OuterRef) or of a domain above it."""
+        host = ExpressionWrapper(host_expression, output_field=models.CharField())
+        return self.annotate(host=host, dotted=Concat(Value("."), "domain")).filter(
+            Q(domain=F("host")) | Q(host__endswith=F("dotted"))
+        )
+
+    def blocks(self, host: str) -> bool:
+        """Whether `host` or a domain above it is blocked (one query)."""
+        return self.covering(Value(host.lower())).exists()
+
+
+class BlockedDomain(models.Model):
+    """A site whose webmentions are refused, and whose earlier ones are hidden, with its subdomains."""
+
+    domain = models.CharField(max_length=253, unique=True, help_text="example.com also blocks www.example.com.")
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BlockedDomainQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self):
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = normalize_domain(self.domain)
+        super().save(*args, **kwargs)
+
+
+class MentionQuerySet(models.QuerySet):
+    def unblocked(self):
+        """Mentions whose source is not on a blocked domain (a subquery, no query of its own)."""
+        return self.exclude(Exists(BlockedDomain.objects.covering(OuterRef("source_host"))))
+
+    def approved(self):
+        return self.filter(status=Mention.Status.APPROVED).unblocked()
+
+    def awaiting_moderation_by(self, owner):
+        """Pending mentions of `owner`'s posts, oldest first, with their posts (staff see all in the admin)."""
+        return (
+            self.filter(status=Mention.Status.PENDING, post__author=owner)
+            .unblocked()
+            .select_related("post", "post__author")
+            .order_by("created_at", "pk")
+        )
+
+
+class Mention(models.Model):
+    """A verified webmention of a post: the page at `source` links to it. One per post and source; the
+    same source sending again updates it."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "Reply"
+        LIKE = "like", "Like"
+        REPOST = "repost", "Repost"
+        MENTION = "mention", "Mention"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting moderation"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    source = models.URLField(max_length=2000)
+    source_host = models.CharField(max_length=253, db_index=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MENTION)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    author_name = models.CharField(max_length=200, blank=True)
+    author_url = models.URLField(max_length=2000, blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    # The source's content, sanitized with the comment allow-list.
+    content_html = models.TextField(blank=True)
+    excerpt = models.CharField(max_length=500, blank=True)
+    # When the source says it was written, if it does.
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MentionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "source"], name="mentions_mention_one_per_source"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["reply", "like", "repost", "mention"]), name="mentions_mention_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected"]), name="mentions_mention_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["post", "status"], name="mentions_mention_post_status")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.post_id} from {self.source}"
+
+    def get_absolute_url(self):
+        return self.source
+
+    @property
+    def display_name(self) -> str:
+        return self.author_name or self.source_host
+
+
+class Receipt(models.Model):
+    """One webmention request received: what it asked, and what verifying it found (its status page)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to be verified"
+        ACCEPTED = "accepted", "Verified: the source links to the target"
+        DELETED = "deleted", "The source no longer links to the target (or is gone): the mention was removed"
+        REFUSED = "refused", "Refused"
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    source = models.URLField(max_length=2000)
+    target = models.URLField(max_length=2000)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    reason = models.CharField(max_length=300, blank=True)
+    mention = models.ForeignKey(Mention, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.source} → {self.target} ({self.state})"
+
+    def get_absolute_url(self):
+        return reverse("mentions:status", kwargs={"token": self.token})
+
+
+class Outgoing(models.Model):
+    """A webmention this site sends: post `post` linked (or, once removed, used to link) to `target`."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        NO_ENDPOINT = "no_endpoint", "The target has no webmention endpoint"
+        FAILED = "failed", "Failed"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    target = models.URLField(max_length=2000)
+    # Whether the post still links to the target: a link removed by an edit is notified once more.
+    is_linked = models.BooleanField(default=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    endpoint = models.URLField(max_length=2000, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    # The version of the post (its `updated_at`) last queued for sending, so that it is sent once per version.
+    version = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "target"], name="mentions_outgoing_one_per_target"),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "sent", "no_endpoint", "failed"]),
+                name="mentions_outgoing_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.post_id} → {self.target} ({self.status})"

@@ -1,0 +1,112 @@
+"""Sending webmentions for the links of a post when it is published or changed, from tasks only."""
+
+from urllib.parse import parse_qs
+
+import pytest
+
+from comments.notifications import site_url
+from mentions.models import Outgoing
+from posts.models import Blog
+from posts.services import create_post, update_post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def linked(elsewhere):
+    """Pages on the other site: one advertising its endpoint in a Link header, one in its markup."""
+    elsewhere.routes.update(
+        {
+            "/article": ("page", (200, {"Link": '</endpoint>; rel="webmention"', "Content-Type": "text/html"}, b"")),
+            "/note": ("text/html", b'<html><head><link rel="webmention" href="endpoint?from=html"></head></html>'),
+            "/plain": ("text/html", b"<p>No endpoint here.</p>"),
+            "/endpoint": ("page", (202, {}, b"")),
+        }
+    )
+    return elsewhere
+
+
+def posted(site):
+    return [(path, {k: v[0] for k, v in parse_qs(body).items()}) for path, body in site.posted]
+
+
+def publish(user, body, capture):
+    with capture(execute=True):
+        return create_post(author=user, title="Links", body=body, status="published")
+
+
+def test_publishing_a_post_sends_a_webmention_to_each_linked_page_that_takes_them(
+    user, linked, django_capture_on_commit_callbacks
+):
+    base = linked.base
+    post = publish(
+        user,
+        f"See [an article]({base}/article), [a note]({base}/note#top), [a page]({base}/plain) and [home](/).",
+        django_capture_on_commit_callbacks,
+    )
+    source = site_url() + post.get_absolute_url()
+    assert sorted(posted(linked)) == [
+        ("/endpoint", {"source": source, "target": f"{base}/article"}),
+        ("/endpoint?from=html", {"source": source, "target": f"{base}/note"}),
+    ]
+    statuses = dict(Outgoing.objects.values_list("target", "status"))
+    assert statuses == {f"{base}/article": "sent", f"{base}/note": "sent", f"{base}/plain": "no_endpoint"}
+
+
+def test_an_edit_notifies_the_links_it_keeps_and_the_ones_it_removed_but_not_twice(
+    user, linked, django_capture_on_commit_callbacks
+):
+    base = linked.base
+    post = publish(user, f"[a]({base}/article) and [n]({base}/note)", django_capture_on_commit_callbacks)
+    linked.posted.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_post(post=post, body=f"Only [n]({base}/note) now.")
+    assert sorted(p[1]["target"] for p in posted(linked)) == [f"{base}/article", f"{base}/note"]
+    linked.posted.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_post(post=post, body=f"Still only [n]({base}/note), reworded.")
+    assert [p[1]["target"] for p in posted(linked)] == [f"{base}/note"], "a removed link is told once"
+
+
+def test_an_endpoint_that_fails_is_tried_again_and_a_refusal_is_final(
+    user, linked, django_capture_on_commit_callbacks, settings
+):
+    linked.routes["/endpoint"] = ("status", 503)
+    publish(user, f"[a]({linked.base}/article)", django_capture_on_commit_callbacks)
+    row = Outgoing.objects.get()
+    assert (row.status, row.attempts, row.last_error) == ("queued", 1, "the endpoint answered 503")
+
+    from mentions.services import send_webmention
+
+    settings.WEBMENTION_MAX_ATTEMPTS = 2
+    assert send_webmention(row.pk) == "failed"
+    linked.routes["/endpoint"] = ("status", 400)
+    Outgoing.objects.filter(pk=row.pk).update(status="queued", attempts=0)
+    assert send_webmention(row.pk) == "failed"
+    assert Outgoing.objects.get().last_error == "the endpoint answered 400"
+
+
+def test_endpoints_on_private_addresses_are_never_posted_to(user, linked, django_capture_on_commit_callbacks):
+    linked.routes["/article"] = ("page", (200, {"Link": '<http://10.0.0.1/wm>; rel="webmention"'}, b""))
+    publish(user, f"[a]({linked.base}/article)", django_capture_on_commit_callbacks)
+    row = Outgoing.objects.get()
+    assert "private or local" in row.last_error
+    assert not linked.posted
+
+
+def test_nothing_is_sent_with_webmentions_off_for_the_site_or_the_blog(
+    user, linked, django_capture_on_commit_callbacks, settings
+):
+    Blog.objects.update_or_create(owner=user, defaults={"has_webmentions": False})
+    publish(user, f"[a]({linked.base}/article)", django_capture_on_commit_callbacks)
+    Blog.objects.filter(owner=user).update(has_webmentions=True)
+    settings.WEBMENTIONS = False
+    publish(user, f"[a]({linked.base}/article)", django_capture_on_commit_callbacks)
+    assert not linked.posted
+    assert not Outgoing.objects.exists()
+
+
+def test_a_draft_sends_nothing(user, linked, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        create_post(author=user, title="Draft", body=f"[a]({linked.base}/article)", status="draft")
+    assert not linked.posted
