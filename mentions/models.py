@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from posts.models import Post
 
@@ -72,15 +73,15 @@ class Mention(models.Model):
     same source sending again updates it."""
 
     class Kind(models.TextChoices):
-        REPLY = "reply", "Reply"
-        LIKE = "like", "Like"
-        REPOST = "repost", "Repost"
-        MENTION = "mention", "Mention"
+        REPLY = "reply", _("Reply")
+        LIKE = "like", _("Like")
+        REPOST = "repost", _("Repost")
+        MENTION = "mention", _("Mention")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting moderation"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Awaiting moderation")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
     source = models.URLField(max_length=2000)
@@ -128,10 +129,10 @@ class Receipt(models.Model):
     """One webmention request received: what it asked, and what verifying it found (its status page)."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Waiting to be verified"
-        ACCEPTED = "accepted", "Verified: the source links to the target"
-        DELETED = "deleted", "The source no longer links to the target (or is gone): the mention was removed"
-        REFUSED = "refused", "Refused"
+        QUEUED = "queued", _("Waiting to be verified")
+        ACCEPTED = "accepted", _("Verified: the source links to the target")
+        DELETED = "deleted", _("The source no longer links to the target (or is gone): the mention was removed")
+        REFUSED = "refused", _("Refused")
 
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")

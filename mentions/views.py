@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -52,12 +53,14 @@ def moderate(request, pk):
     mention = get_object_or_404(Mention.objects.select_related("post"), pk=pk)
     status = MODERATION_STATUS.get(request.POST.get("action", ""))
     if not services.may_moderate(request.user, mention.post):
-        return HttpResponse("You may not moderate this mention.", status=403, content_type="text/plain")
+        return HttpResponse(_("You may not moderate this mention."), status=403, content_type="text/plain")
     if status is None:
-        messages.error(request, "Choose to approve or reject the mention.")
+        messages.error(request, _("Choose to approve or reject the mention."))
     else:
         services.moderate_mentions(mentions=[mention], status=status, moderator=request.user)
-        messages.success(request, f"Mention from {mention.display_name}: {status.label.lower()}.")
+        messages.success(
+            request, _("Mention from %(name)s: %(status)s.") % {"name": mention.display_name, "status": status.label}
+        )
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("comments:queue")

@@ -25,6 +25,7 @@ MARKED_DIRECTORIES = [
     "socialaccount",
     "usersessions",
     "allauth",
+    "mentions",
 ]
 # Templates at the top level: the site's frame and the error pages.
 MARKED_FILES = ["base.html", "400.html", "403.html", "403_csrf.html", "404.html", "429.html", "500.html", "503.html"]
