@@ -114,8 +114,9 @@ def pictures_were_changed(sender, picture_ids, **kwargs):
 @receiver(post_save, sender=Mention)
 @receiver(post_delete, sender=Mention)
 def mention_changed(sender, instance, origin=None, **kwargs):
-    # As for comments: a post's delete takes its mentions along, and the post's receiver covers them.
-    if origin is not None and not isinstance(origin, Mention):
+    # As for comments: a post's delete takes its mentions along, and the post's receiver covers them. A
+    # delete of mentions themselves (one, or a queryset of them) moves their posts on.
+    if origin is not None and not isinstance(origin, Mention) and getattr(origin, "model", None) is not Mention:
         return
     posts_changed([instance.post_id])
 

@@ -7,5 +7,5 @@ post_published = Signal()
 
 # Sent when `update_post` changes what a public post says (title, body, labels or excerpt), after the
 # transaction commits; not when it first becomes public (that is `post_published`). Arguments: `sender`
-# (the Post class), `post`. Webmentions and followers' copies are sent again from here.
+# (the Post class), `post`. Webmentions are sent again from here.
 post_updated = Signal()

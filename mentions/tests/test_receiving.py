@@ -240,3 +240,23 @@ def test_moderation_checks_the_csrf_token(post):
     assert client.post(f"/dashboard/mentions/{mention.pk}/", {"action": "approve"}).status_code == 403
     mention.refresh_from_db()
     assert mention.status == Mention.Status.PENDING
+
+
+def test_approving_or_removing_a_mention_moves_the_cached_post_page_on(
+    client, user, post, target, elsewhere, django_capture_on_commit_callbacks, settings
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    source = f"{elsewhere.base}/reply"
+    elsewhere.routes["/reply"] = ("text/html", reply_page(target))
+    send(client, source, target, django_capture_on_commit_callbacks)
+    assert "What a good point." not in client.get(post.get_absolute_url()).content.decode()
+    assert client.get(post.get_absolute_url())["X-Page-Cache"] == "hit"
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/dashboard/mentions/{Mention.objects.get().pk}/", {"action": "approve"})
+    client.logout()
+    assert "What a good point." in client.get(post.get_absolute_url()).content.decode()
+    elsewhere.routes["/reply"] = ("status", 410)
+    send(client, source, target, django_capture_on_commit_callbacks)
+    assert "What a good point." not in client.get(post.get_absolute_url()).content.decode()
