@@ -21,6 +21,9 @@ CSRF_EXEMPT = {
     # its actor's key instead, and an unsigned one is refused (federation/inbox.py).
     "federation:inbox": "fediverse servers deliver activities signed with HTTP signatures, not forms",
     "federation:shared_inbox": "the shared inbox takes the same signed deliveries",
+    # Webmention (W3C): other sites' servers post a source and a target, with no page or cookie; nothing is
+    # believed until the source, fetched in the background, is found to link to the target.
+    "mentions:endpoint": "other sites' servers post webmentions; each is verified by fetching its source",
     # The footer's form sits on pages shared by the page cache, which cannot carry a token; a visitor's switch
     # changes only their own language cookie and is refused when the browser says it is cross-site. A signed-in
     # member's switch, which saves their profile, is checked with the token (accounts.views.set_language).
