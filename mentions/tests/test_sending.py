@@ -110,3 +110,18 @@ def test_a_draft_sends_nothing(user, linked, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         create_post(author=user, title="Draft", body=f"[a]({linked.base}/article)", status="draft")
     assert not linked.posted
+
+
+def test_the_command_tries_the_webmentions_still_waiting(user, linked, django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    linked.routes["/endpoint"] = ("status", 503)
+    publish(user, f"[a]({linked.base}/article)", django_capture_on_commit_callbacks)
+    assert Outgoing.objects.get().status == "queued"
+    linked.routes["/endpoint"] = ("page", (202, {}, b""))
+    out = StringIO()
+    call_command("send_webmentions", stdout=out)
+    assert out.getvalue().strip() == "Sent 1, no endpoint 0, to be tried again 0, failed 0."
+    assert Outgoing.objects.get().status == "sent"
