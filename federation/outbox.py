@@ -2,12 +2,17 @@
 changes, Delete when it is deleted or goes back to draft. The last activity sent for a post (and the post's
 version it carried) decides, so that a change heard twice sends once."""
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.utils import timezone
 
 from . import delivery, documents
 from .models import Actor, OutgoingActivity
 
 POST_KINDS = ("Create", "Update", "Delete")
+# How recently a post must have become public for its first activity to be sent.
+ANNOUNCE_WITHIN = timedelta(days=2)
 
 
 def send_post_activity(post_id: int) -> str:
@@ -34,6 +39,10 @@ def send_post_activity(post_id: int) -> str:
         return "not federated"
     if last is not None and last.kind != "Delete" and last.version == post.updated_at:
         return "unchanged"
+    if last is None and post.published_at < timezone.now() - ANNOUNCE_WITHIN:
+        # An old post followers never heard of (brought in by an import, say) is not news: editing it now
+        # does not put it in their timelines.
+        return "too old to announce"
     kind = "Update" if last is not None and last.kind != "Delete" else "Create"
     delivery.send(actor=actor, payload=documents.wrap(kind, post), kind=kind, post_id=post_id, version=post.updated_at)
     return kind

@@ -18,8 +18,12 @@ from .models import Instance
 @receiver(post_published, dispatch_uid="federation.post_published")
 def post_changed(sender, **kwargs):
     post = kwargs.get("post") or kwargs.get("instance")
-    if settings.FEDERATION and (post.published_at is not None or kwargs.get("signal") is post_delete):
-        enqueue_on_commit(tasks.send_post, post.pk)
+    if not settings.FEDERATION or post.published_at is None:
+        return
+    # A post saved for the first time as a draft (an import's posts wait as drafts) has told nobody anything.
+    if kwargs.get("created") and post.status == Post.Status.DRAFT:
+        return
+    enqueue_on_commit(tasks.send_post, post.pk)
 
 
 @receiver(post_save, sender=Instance, dispatch_uid="federation.instance_saved")

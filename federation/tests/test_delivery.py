@@ -146,3 +146,22 @@ def test_after_the_last_attempt_a_delivery_is_given_up(blog, settings, fake):
     row = queued_delivery(blog, f"{fake.base}/inbox")
 
     assert delivery.deliver(row.pk) == "given up"
+
+
+def test_an_old_post_followers_never_heard_of_is_not_announced_when_edited(blog, user):
+    actor = actor_for(blog)
+    add_followers(actor, instances=1, per_instance=1)
+    post = PostFactory(author=user, published_at=timezone.now() - timedelta(days=400))
+
+    assert outbox.send_post_activity(post.pk) == "too old to announce"
+    assert not OutgoingActivity.objects.exists()
+
+
+def test_a_post_first_saved_as_a_draft_queues_nothing(blog, user, monkeypatch):
+    queued = []
+    monkeypatch.setattr("federation.receivers.enqueue_on_commit", lambda task, *args: queued.append(task.name))
+
+    PostFactory(author=user, status="draft", published_at=timezone.now() - timedelta(days=400))
+    assert queued == []
+    PostFactory(author=user)
+    assert queued == ["send_post"]
