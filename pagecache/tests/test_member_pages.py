@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.middleware.csrf import _unmask_cipher_token
-from django.template import RequestContext, Template
+from django.template import RequestContext, Template, TemplateSyntaxError
 from django.test import Client
 from django.urls import reverse
 
@@ -232,3 +232,14 @@ def test_a_members_new_held_comment_and_its_approval_show_at_once_on_a_page_they
     assert "Cleo waits." in html
     assert "awaiting moderation" not in html.split("Cleo waits.")[0].rsplit("<article", 1)[1]
     assert "Cleo waits." in page(client_for(ben), post)
+
+
+def test_a_readers_own_part_in_a_template_the_shared_part_includes_is_refused_not_shared(scene, rf):
+    """Its markup would otherwise go into what every reader is served."""
+    request = rf.get("/")
+    request.user = scene["ana"]
+    inner = Template("{% load pagecache %}{% own %}{{ user.username }}{% endown %}")
+    outer = Template('{% load pagecache %}{% cache_post post "part" %}{% include inner %}{% endcache_post %}')
+    with pytest.raises(TemplateSyntaxError):
+        outer.render(RequestContext(request, {"post": scene["post"], "user": scene["ana"], "inner": inner}))
+    assert not shared_parts()
