@@ -6,6 +6,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from background.queue import enqueue_on_commit
+from comments.models import Comment
+from comments.signals import comment_posted
 from posts.models import Post
 from posts.signals import post_published
 
@@ -31,3 +33,11 @@ def instance_saved(sender, instance, **kwargs):
     # Staff blocked an instance (in the admin): what it sent leaves the site too.
     if instance.is_blocked:
         moderation.hide_sent_by(domain=instance.domain)
+
+
+@receiver(comment_posted, dispatch_uid="federation.comment_posted")
+def comment_was_posted(sender, comment, **kwargs):
+    # A reply here to a reply from the fediverse goes back to its author (see replies.send_answer); a held one
+    # stays here.
+    if settings.FEDERATION and comment.parent_id and comment.status == Comment.Status.APPROVED:
+        enqueue_on_commit(tasks.send_answer, comment.pk)

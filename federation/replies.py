@@ -11,13 +11,14 @@ from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve
+from django.utils.html import escape
 
 from comments.models import Comment
 from comments.services import CommentRefused, edit_remote_comment, post_remote_comment
 from posts.models import Post
 
-from . import documents
-from .models import BlockedActor, RemoteActor, RemoteNote
+from . import delivery, documents
+from .models import Actor, BlockedActor, RemoteActor, RemoteNote
 
 logger = logging.getLogger(__name__)
 
@@ -110,3 +111,39 @@ def delete_reply(note_id: str, *, remote: RemoteActor) -> None:
         comment = known.comment
         comment.status = Comment.Status.REMOVED
         comment.save(update_fields=["status"])
+
+
+def send_answer(comment_id: int) -> str:
+    """Send an approved local comment that answers a reply from the fediverse to that reply's author, as a
+    `Note` from the post's blog (the site's readers are not actors themselves) naming who wrote it. Returns
+    what was done."""
+    comment = (
+        Comment.objects.select_related("post__author__blog", "author", "parent__remote_note__remote")
+        .filter(pk=comment_id, status=Comment.Status.APPROVED, parent__isnull=False)
+        .first()
+    )
+    note = getattr(comment.parent, "remote_note", None) if comment is not None else None
+    if note is None:
+        return "not an answer to the fediverse"
+    actor = Actor.objects.filter(blog__owner_id=comment.post.author_id, is_federated=True).first()
+    if actor is None or note.remote.instance.is_blocked:
+        return "not federated"
+    username = comment.post.author.username
+    url = documents.absolute(comment.get_absolute_url())
+    byline = escape(comment.author_name)
+    obj = {
+        "id": url,
+        "type": "Note",
+        "attributedTo": documents.actor_id(username),
+        "inReplyTo": note.note_id,
+        "url": url,
+        "published": comment.created_at.isoformat(),
+        "to": [note.remote.uri],
+        "cc": [documents.PUBLIC],
+        "content": f"<p><strong>{byline}</strong>:</p>{comment.body_html}",
+        "tag": [{"type": "Mention", "href": note.remote.uri, "name": note.remote.handle}],
+    }
+    payload = documents.activity("Create", username, obj, activity_id=f"{url}-create")
+    payload["to"], payload["cc"] = obj["to"], obj["cc"]
+    delivery.send(actor=actor, payload=payload, kind="Create", inboxes=[note.remote.inbox])
+    return "sent"

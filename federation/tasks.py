@@ -3,7 +3,7 @@
 from django.db import transaction
 from django_tasks import task
 
-from . import delivery, outbox
+from . import delivery, outbox, replies
 
 
 @task
@@ -17,3 +17,10 @@ def send_post(post_id: int) -> str:
 def deliver(delivery_id: int) -> str:
     """Deliver one activity to one inbox (see delivery.deliver)."""
     return delivery.deliver(delivery_id)
+
+
+@task
+def send_answer(comment_id: int) -> str:
+    """Deliver a local reply to a fediverse reply back to its author (see replies.send_answer)."""
+    with transaction.atomic():
+        return replies.send_answer(comment_id)

@@ -160,3 +160,41 @@ def test_a_blog_blocking_an_account_hides_its_replies_there(client, user, articl
     reply = create(fake, note(fake, permalink(article), n=5), n=5)
     assert post_signed(client, "/@karen/inbox/", reply, fake).status_code == 403
     assert Comment.objects.count() == 1
+
+
+def test_the_owners_answer_to_a_fediverse_reply_goes_back_to_its_author(
+    client, user, article, fake, django_capture_on_commit_callbacks
+):
+    from comments.services import post_comment
+
+    actor = client.get("/@karen/", HTTP_ACCEPT="application/activity+json").json()
+    fake.blog_public_keys[actor["publicKey"]["id"]] = actor["publicKey"]["publicKeyPem"]
+    post_signed(client, "/inbox", create(fake, note(fake, permalink(article))), fake)
+    reply = Comment.objects.get()
+    Comment.objects.update(status=Comment.Status.APPROVED)
+    reply.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = post_comment(post=article, author=user, body="Thank *you*.", parent=reply)
+
+    received = fake.received[-1]
+    assert received["path"] == "/users/alice/inbox"
+    assert received["signature"] == "ok"
+    sent = received["activity"]["object"]
+    assert received["activity"]["type"] == "Create"
+    assert sent["type"] == "Note"
+    assert sent["inReplyTo"] == note(fake, "")["id"]
+    assert sent["id"] == "http://testserver" + answer.get_absolute_url()
+    assert "<em>you</em>" in sent["content"] and "Karen" in sent["content"]
+
+
+def test_a_comment_on_a_local_thread_sends_nothing(
+    client, user, other_user, article, fake, django_capture_on_commit_callbacks
+):
+    from comments.services import post_comment
+
+    parent = Comment.objects.create_in_thread(post=article, author=other_user, body="Hi", status="approved")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(post=article, author=user, body="Hello.", parent=parent)
+
+    assert fake.received == []
