@@ -64,28 +64,49 @@ def marked_strings() -> set[str]:
     return found
 
 
-def read_po(path: Path) -> dict[str, tuple[str, bool]]:
-    """msgid → (msgstr, fuzzy) of a .po file, for the singular entries this project writes."""
-    entries, fuzzy = {}, False
-    text = path.read_text()
-    for block in re.split(r"\n\s*\n", text):
+PO_KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) ")
+
+
+def read_po_entries(path: Path) -> list[dict]:
+    """Each entry of a .po file (the header left out) as {"msgctxt", "msgid", "msgid_plural", "msgstr": [one
+    string, or one per plural form], "fuzzy"}."""
+    entries = []
+    for block in re.split(r"\n\s*\n", path.read_text()):
         lines = block.strip().splitlines()
-        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
-        current, parts = None, {"msgid": [], "msgstr": []}
+        parts: dict[str, list[str]] = {}
+        current = None
         for line in lines:
-            if line.startswith("msgid "):
-                current, line = "msgid", line[6:]
-            elif line.startswith("msgstr "):
-                current, line = "msgstr", line[7:]
+            keyword = PO_KEYWORD.match(line)
+            if keyword:
+                current, line = keyword.group(1), line[keyword.end() :]
             elif not line.startswith('"'):
-                current = None if not line.startswith('"') else current
+                current = None
                 continue
             if current:
-                parts[current].append(ast.literal_eval(line))
-        msgid = "".join(parts["msgid"])
-        if msgid:
-            entries[msgid] = ("".join(parts["msgstr"]), fuzzy)
+                parts.setdefault(current, []).append(ast.literal_eval(line))
+        msgid = "".join(parts.get("msgid", []))
+        if not msgid:
+            continue
+        forms = sorted(key for key in parts if key.startswith("msgstr"))
+        entries.append(
+            {
+                "msgctxt": "".join(parts["msgctxt"]) if "msgctxt" in parts else None,
+                "msgid": msgid,
+                "msgid_plural": "".join(parts["msgid_plural"]) if "msgid_plural" in parts else None,
+                "msgstr": ["".join(parts[form]) for form in forms] or [""],
+                "fuzzy": any(line.startswith("#,") and "fuzzy" in line for line in lines),
+            }
+        )
     return entries
+
+
+def compiled_forms(translations: gettext.GNUTranslations, entry: dict) -> list[str | None]:
+    """What the compiled catalogue holds for a .po entry: its one string, or each of its plural forms."""
+    key = f"{entry['msgctxt']}\x04{entry['msgid']}" if entry["msgctxt"] is not None else entry["msgid"]
+    catalog = translations._catalog  # the only way to read one plural form by index
+    if entry["msgid_plural"] is None:
+        return [catalog.get(key)]
+    return [catalog.get((key, index)) for index in range(len(entry["msgstr"]))]
 
 
 def catalogue_folder(language: str) -> Path:
@@ -99,9 +120,9 @@ def catalogue_folder(language: str) -> Path:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_marked_string_is_translated(language):
-    catalogue = read_po(catalogue_folder(language) / "django.po")
-    missing = sorted(marked_strings() - catalogue.keys() - AWAITING_TRANSLATION)
-    untranslated = sorted(msgid for msgid, (msgstr, fuzzy) in catalogue.items() if not msgstr or fuzzy)
+    entries = read_po_entries(catalogue_folder(language) / "django.po")
+    missing = sorted(marked_strings() - {entry["msgid"] for entry in entries} - AWAITING_TRANSLATION)
+    untranslated = sorted(entry["msgid"] for entry in entries if not all(entry["msgstr"]) or entry["fuzzy"])
     assert not missing, f"not in the {language} catalogue (run `make messages`): {missing}"
     assert not untranslated, f"untranslated or fuzzy in {language}: {untranslated}"
 
@@ -111,8 +132,8 @@ def test_the_compiled_catalogue_says_what_its_source_says(language):
     folder = catalogue_folder(language)
     with (folder / "django.mo").open("rb") as compiled:
         translations = gettext.GNUTranslations(compiled)
-    source = read_po(folder / "django.po")
-    stale = [msgid for msgid, (msgstr, _fuzzy) in source.items() if translations.gettext(msgid) != msgstr]
+    source = read_po_entries(folder / "django.po")
+    stale = [entry["msgid"] for entry in source if compiled_forms(translations, entry) != entry["msgstr"]]
     assert not stale, f"django.mo is older than django.po (run `make messages`): {stale[:5]}"
 
 
