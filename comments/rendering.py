@@ -110,24 +110,26 @@ def _opening(comment, *, urls: _Urls, avatars: dict, comments_open: bool, names:
         iso, shown = _when(comment.created_at)
         if comment.author_id is not None and comment.author_id == post_author_id:
             name += _author_mark()
+        # Translators: %(name)s is the commenter's name, linked to their profile.
+        byline = escape(gettext("%(name)s said…")) % {"name": name}
         meta = [
             _avatar(comment, avatars),
-            # Translators: %(name)s is the commenter's name, linked to their profile.
-            f'<span class="comment-byline">{escape(gettext("%(name)s said…")) % {"name": name}}</span>',
+            f'<span class="comment-byline">{byline}</span>',
             f'<a class="comment-permalink" href="#c{pk}"><time datetime="{iso}">{shown}</time></a>',
         ]
         if comment.remote_url:
+            # Calls inside f-strings are invisible to makemessages: each string is looked up before its f-string.
+            original = escape(gettext("original on the fediverse"))
             meta.append(
                 f'<a class="comment-original small" href="{escape(comment.remote_url)}" rel="nofollow ugc noopener">'
-                f"{escape(gettext('original on the fediverse'))}</a>"
+                f"{original}</a>"
             )
         if comment.edited_at:
             edited = escape(pgettext("comment was changed", "edited"))
             meta.append(f'<span class="comment-edited" title="{_when(comment.edited_at)[1]}">{edited}</span>')
         if comment.is_awaiting_moderation:
-            meta.append(
-                f'<span class="comment-status badge text-bg-warning">{escape(gettext("awaiting moderation"))}</span>'
-            )
+            awaiting = escape(gettext("awaiting moderation"))
+            meta.append(f'<span class="comment-status badge text-bg-warning">{awaiting}</span>')
         if comment.depth > CAPPED_DEPTH and comment.parent_id in names:
             in_reply_to = escape(gettext("in reply to"))
             meta.append(
@@ -137,9 +139,9 @@ def _opening(comment, *, urls: _Urls, avatars: dict, comments_open: bool, names:
             )
         actions = []
         if comment.status == Comment.Status.APPROVED and comments_open:
+            reply = escape(pgettext("verb: answer a comment", "Reply"))
             actions.append(
-                f'<a class="comment-reply-link" href="{urls.reply.format(pk)}" data-parent="{pk}">'
-                f"{escape(pgettext('verb: answer a comment', 'Reply'))}</a>"
+                f'<a class="comment-reply-link" href="{urls.reply.format(pk)}" data-parent="{pk}">{reply}</a>'
             )
         actions.append(f"<!--a{pk}:{comment.author_id or ''}-->")
         parts.append(f'<header class="comment-meta">{" ".join(meta)}</header>')
@@ -211,6 +213,8 @@ def personalise(html: str, *, viewer, post, held=(), notice: tuple[int, str] | N
     if notice is not None:
         notice_html = NOTICE.format(escape(notice[1]))
     placed = []
+    edit = escape(pgettext("verb", "Edit"))
+    remove = escape(pgettext("button: remove a comment", "Remove"))
 
     def links(pk: int, author_id: int | None) -> str:
         out = []
@@ -221,11 +225,9 @@ def personalise(html: str, *, viewer, post, held=(), notice: tuple[int, str] | N
             return " ".join(out)
         own = author_id == viewer_id
         if own:
-            out.append(f'<a href="{urls.edit.format(pk)}">{escape(gettext("Edit"))}</a>')
+            out.append(f'<a href="{urls.edit.format(pk)}">{edit}</a>')
         if own or removes_any:
-            out.append(
-                f'<a href="{urls.delete.format(pk)}">{escape(pgettext("button: remove a comment", "Remove"))}</a>'
-            )
+            out.append(f'<a href="{urls.delete.format(pk)}">{remove}</a>')
         return " ".join(out)
 
     def held_under(pk: int) -> str:
