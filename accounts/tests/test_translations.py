@@ -1,112 +1,141 @@
-"""The translation catalogues: every string marked in the files below is in each catalogue, translated, and the
-compiled .mo (committed, so that running the site needs no gettext) says the same as its .po."""
+"""The translation catalogues: every string the project marks is in each catalogue, translated, and the compiled
+.mo (committed, so that running the site needs no gettext) says the same as its .po; pages and mail rendered in
+each language look up no string of ours that its catalogue cannot translate."""
 
 import ast
 import gettext
 import re
+import warnings
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core import mail
+from django.utils.translation import TranslatorCommentWarning, trans_real
 from django.utils.translation.template import templatize
 
 ROOT = Path(settings.BASE_DIR)
-# The files whose strings are marked for translation; the rest of the interface is still English only.
-MARKED_TEMPLATES = [
-    "templates/base.html",
-    "templates/400.html",
-    "templates/403.html",
-    "templates/403_csrf.html",
-    "templates/404.html",
-    "templates/429.html",
-    "templates/500.html",
-    "templates/503.html",
-    "templates/account/email/base_message.txt",
-    "templates/accounts/about.html",
-    "templates/accounts/profile_form.html",
-    "templates/accounts/_verify_notice.html",
-    "templates/accounts/verify_email_required.html",
-    "templates/usersessions/usersession_list.html",
-    "templates/socialaccount/signup.html",
-    "templates/socialaccount/authentication_error.html",
-]
-MARKED_PYTHON = ["accounts/forms.py", "accounts/views.py", "accounts/middleware.py", "accounts/validators.py"]
-# Strings marked in the files above after their French catalogue was written: `make messages` adds them to
-# every catalogue, where they must then be translated like the rest (the check of untranslated entries below
-# still applies); once they are, this set is emptied.
-AWAITING_TRANSLATION = {
-    '<a href="%(comments_url)s">All comments by %(name)s</a>',
-    "Comments on my posts",
-    "My held comments approved or removed",
-    "Replies to my comments",
-    "Use letters, digits, hyphens and underscores only (no spaces or dots), starting and ending with a letter or "
-    "digit.",
+# A msgid is known by its context (None when it has none) and its text, as makemessages merges them.
+Key = tuple[str | None, str]
+# The gettext functions makemessages reads (xgettext's own and the ones Django adds), with the position of the
+# context argument (or None) and of the message: any call by these names, whatever module it comes from.
+PYTHON_CALLS = {
+    "_": (None, 0),
+    "gettext": (None, 0),
+    "gettext_lazy": (None, 0),
+    "gettext_noop": (None, 0),
+    "ngettext": (None, 0),
+    "ngettext_lazy": (None, 0),
+    "pgettext": (0, 1),
+    "pgettext_lazy": (0, 1),
+    "npgettext": (0, 1),
+    "npgettext_lazy": (0, 1),
 }
-GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
-TEMPLATE_CALL = re.compile(r"""\b(?:gettext|ngettext)\(u?('(?:[^'\\]|\\.)*')""")
+# Django's templatize turns a template into the calls xgettext reads (gettext, ngettext, pgettext, npgettext,
+# and `_` from filter arguments), amid filler that is not Python; the calls' string literals are.
+_LITERAL = r"""u?(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+TEMPLATE_CALL = re.compile(rf"\b(_|gettext|ngettext|pgettext|npgettext)\(\s*({_LITERAL}(?:\s*,\s*{_LITERAL})*)")
+LITERAL = re.compile(_LITERAL)
+# Where the project's strings are: apps are the folders with an apps.py, and blogsite/ is the project package.
+SKIPPED_FOLDERS = {"tests", "migrations", ".venv", "node_modules"}
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
 
 
-def marked_strings() -> set[str]:
-    """Every msgid marked in MARKED_TEMPLATES and MARKED_PYTHON, read as makemessages reads them."""
+def _python_files():
+    folders = [ROOT / "blogsite", *sorted(path.parent for path in ROOT.glob("*/apps.py"))]
+    for folder in folders:
+        for path in sorted(folder.rglob("*.py")):
+            parts = set(path.relative_to(ROOT).parts)
+            if not parts & SKIPPED_FOLDERS and not path.name.startswith("test_") and path.name != "conftest.py":
+                yield path
+
+
+def _template_files():
+    for path in sorted((ROOT / "templates").rglob("*")):
+        if path.suffix in {".html", ".txt"} and path.is_file():
+            yield path
+
+
+def _key(call: str, arguments: list[str]) -> Key | None:
+    context_at, message_at = PYTHON_CALLS[call]
+    if len(arguments) <= message_at:
+        return None
+    return (arguments[context_at] if context_at is not None else None, arguments[message_at])
+
+
+def marked_strings() -> set[Key]:
+    """Every (msgctxt, msgid) marked in the project's templates and Python, read as makemessages reads them."""
     found = set()
-    for name in MARKED_TEMPLATES:
-        # Django's templatize turns a template into the gettext() calls xgettext reads, amid filler that is
-        # not Python; the calls' string literals are.
-        for literal in TEMPLATE_CALL.findall(templatize((ROOT / name).read_text(), origin=str(ROOT / name))):
-            found.add(ast.literal_eval(literal))
-    for name in MARKED_PYTHON:
-        for node in ast.walk(ast.parse((ROOT / name).read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in GETTEXT_NAMES and node.args:
-                first = node.args[0]
-                if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                    found.add(first.value)
+    for path in _template_files():
+        with warnings.catch_warnings():
+            # A misplaced translator comment is makemessages' to report; the strings are read all the same.
+            warnings.simplefilter("ignore", TranslatorCommentWarning)
+            source = templatize(path.read_text(), origin=str(path))
+        for call, arguments in TEMPLATE_CALL.findall(source):
+            key = _key(call, [ast.literal_eval(literal) for literal in LITERAL.findall(arguments)])
+            if key:
+                found.add(key)
+    for path in _python_files():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            call = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if call not in PYTHON_CALLS:
+                continue
+            # xgettext takes the leading string literals of the call; anything else is not extracted.
+            arguments = []
+            for argument in node.args:
+                if not (isinstance(argument, ast.Constant) and isinstance(argument.value, str)):
+                    break
+                arguments.append(argument.value)
+            key = _key(call, arguments)
+            if key:
+                found.add(key)
     return found
 
 
-PO_KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) ")
+class Entry:
+    """One entry of a .po file: its translations (one per plural form, else one), and whether it is fuzzy."""
+
+    def __init__(self, msgstrs: list[str], fuzzy: bool, msgid_plural: str):
+        self.msgstrs, self.fuzzy, self.msgid_plural = msgstrs, fuzzy, msgid_plural
 
 
-def read_po_entries(path: Path) -> list[dict]:
-    """Each entry of a .po file (the header left out) as {"msgctxt", "msgid", "msgid_plural", "msgstr": [one
-    string, or one per plural form], "fuzzy"}."""
-    entries = []
+def read_po(path: Path) -> tuple[dict[Key, Entry], int]:
+    """(msgctxt, msgid) → Entry for the live entries of a .po file, and the number of plural forms its header
+    asks for."""
+    entries, nplurals = {}, 2
     for block in re.split(r"\n\s*\n", path.read_text()):
         lines = block.strip().splitlines()
+        if any(line.startswith("#~") for line in lines):
+            continue  # obsolete
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
         parts: dict[str, list[str]] = {}
         current = None
         for line in lines:
-            keyword = PO_KEYWORD.match(line)
+            keyword = re.match(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) ", line)
             if keyword:
-                current, line = keyword.group(1), line[keyword.end() :]
+                current = keyword.group(1)
+                line = line[keyword.end() :]
             elif not line.startswith('"'):
                 current = None
                 continue
             if current:
                 parts.setdefault(current, []).append(ast.literal_eval(line))
-        msgid = "".join(parts.get("msgid", []))
-        if not msgid:
+        text = {name: "".join(pieces) for name, pieces in parts.items()}
+        if "msgid" not in text:
             continue
-        forms = sorted(key for key in parts if key.startswith("msgstr"))
-        entries.append(
-            {
-                "msgctxt": "".join(parts["msgctxt"]) if "msgctxt" in parts else None,
-                "msgid": msgid,
-                "msgid_plural": "".join(parts["msgid_plural"]) if "msgid_plural" in parts else None,
-                "msgstr": ["".join(parts[form]) for form in forms] or [""],
-                "fuzzy": any(line.startswith("#,") and "fuzzy" in line for line in lines),
-            }
-        )
-    return entries
-
-
-def compiled_forms(translations: gettext.GNUTranslations, entry: dict) -> list[str | None]:
-    """What the compiled catalogue holds for a .po entry: its one string, or each of its plural forms."""
-    key = f"{entry['msgctxt']}\x04{entry['msgid']}" if entry["msgctxt"] is not None else entry["msgid"]
-    catalog = translations._catalog  # the only way to read one plural form by index
-    if entry["msgid_plural"] is None:
-        return [catalog.get(key)]
-    return [catalog.get((key, index)) for index in range(len(entry["msgstr"]))]
+        if not text["msgid"] and "msgctxt" not in text:
+            found = re.search(r"nplurals\s*=\s*(\d+)", text.get("msgstr", ""))
+            nplurals = int(found.group(1)) if found else nplurals
+            continue
+        if "msgid_plural" in text:
+            forms = sorted((int(name[7:-1]), value) for name, value in text.items() if name.startswith("msgstr["))
+            msgstrs = [value for _form, value in forms]
+        else:
+            msgstrs = [text.get("msgstr", "")]
+        entries[(text.get("msgctxt"), text["msgid"])] = Entry(msgstrs, fuzzy, text.get("msgid_plural", ""))
+    return entries, nplurals
 
 
 def catalogue_folder(language: str) -> Path:
@@ -118,13 +147,22 @@ def catalogue_folder(language: str) -> Path:
     return folder
 
 
+def _show(keys) -> list[str]:
+    ordered = sorted(keys, key=lambda key: (key[1], key[0] or ""))
+    return [f"{context}|{msgid}" if context else msgid for context, msgid in ordered]
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_marked_string_is_translated(language):
-    entries = read_po_entries(catalogue_folder(language) / "django.po")
-    missing = sorted(marked_strings() - {entry["msgid"] for entry in entries} - AWAITING_TRANSLATION)
-    untranslated = sorted(entry["msgid"] for entry in entries if not all(entry["msgstr"]) or entry["fuzzy"])
-    assert not missing, f"not in the {language} catalogue (run `make messages`): {missing}"
-    assert not untranslated, f"untranslated or fuzzy in {language}: {untranslated}"
+    catalogue, nplurals = read_po(catalogue_folder(language) / "django.po")
+    missing = marked_strings() - catalogue.keys()
+    untranslated = [
+        key
+        for key, entry in catalogue.items()
+        if entry.fuzzy or not all(entry.msgstrs) or (entry.msgid_plural and len(entry.msgstrs) != nplurals)
+    ]
+    assert not missing, f"not in the {language} catalogue (run `make messages`): {_show(missing)}"
+    assert not untranslated, f"untranslated or fuzzy in {language}: {_show(untranslated)}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -132,14 +170,103 @@ def test_the_compiled_catalogue_says_what_its_source_says(language):
     folder = catalogue_folder(language)
     with (folder / "django.mo").open("rb") as compiled:
         translations = gettext.GNUTranslations(compiled)
-    source = read_po_entries(folder / "django.po")
-    stale = [entry["msgid"] for entry in source if compiled_forms(translations, entry) != entry["msgstr"]]
-    assert not stale, f"django.mo is older than django.po (run `make messages`): {stale[:5]}"
+    source, _nplurals = read_po(folder / "django.po")
+    stale = []
+    for (context, msgid), entry in source.items():
+        if entry.msgid_plural:
+            # The first count that picks each plural form, to read that form back.
+            counts = {}
+            for n in range(1000):
+                counts.setdefault(translations.plural(n), n)
+            said = [
+                translations.npgettext(context, msgid, entry.msgid_plural, counts[form])
+                if context
+                else translations.ngettext(msgid, entry.msgid_plural, counts[form])
+                for form in range(len(entry.msgstrs))
+            ]
+        else:
+            said = [translations.pgettext(context, msgid) if context else translations.gettext(msgid)]
+        if said != entry.msgstrs:
+            stale.append((context, msgid))
+    assert not stale, f"django.mo is older than django.po (run `make messages`): {_show(stale)[:5]}"
 
 
 def test_the_marked_strings_are_found():
-    """The scan above sees strings of each kind, so that an empty result cannot pass for a complete catalogue."""
+    """The scan sees strings of each kind, so that an empty result cannot pass for a complete catalogue."""
     strings = marked_strings()
-    assert "Skip to content" in strings
-    assert "%(SITE_NAME)s — a home for many blogs." in strings
-    assert "Your profile has been saved." in strings
+    assert (None, "Skip to content") in strings  # {% translate %} in a template
+    assert (None, "%(SITE_NAME)s — a home for many blogs.") in strings  # {% blocktranslate %}
+    assert (None, "%(shown)s comment") in strings  # {% blocktranslate count %}
+    assert ("button", "Search") in strings  # {% translate … context %}
+    assert (None, "Your profile has been saved.") in strings  # gettext() in Python
+    assert (None, "%(count)d comment approved.") in strings  # ngettext() in Python
+    assert ("comment status", "Spam") in strings  # pgettext_lazy() in Python
+    assert not any(msgid.startswith("test ") for _context, msgid in strings)
+
+
+@pytest.fixture
+def untranslated_lookups(monkeypatch):
+    """Record every lookup, in a language's own catalogue, of a string the catalogue does not translate.
+
+    Django's DjangoTranslation answers gettext, and pgettext as a gettext of "context\\x04message"; ngettext
+    and npgettext likewise. A string it does not have goes on to the English fallback, whose lookups are not
+    the ones recorded here."""
+    lookups: dict[str, set[str]] = {}
+
+    def record(translation, message: str) -> None:
+        lookups.setdefault(translation.language(), set()).add(message)
+
+    real_gettext = trans_real.DjangoTranslation.gettext
+    real_ngettext = trans_real.DjangoTranslation.ngettext
+
+    def recording_gettext(self, message):
+        if message and message not in self._catalog:
+            record(self, message)
+        return real_gettext(self, message)
+
+    def recording_ngettext(self, msgid1, msgid2, n):
+        try:
+            self._catalog.plural(msgid1, n)
+        except KeyError:
+            record(self, msgid1)
+        return real_ngettext(self, msgid1, msgid2, n)
+
+    monkeypatch.setattr(trans_real.DjangoTranslation, "gettext", recording_gettext)
+    monkeypatch.setattr(trans_real.DjangoTranslation, "ngettext", recording_ngettext)
+    return lookups
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pages_and_mail_find_every_string_of_ours_translated(
+    language, client, post, other_user, untranslated_lookups, django_capture_on_commit_callbacks
+):
+    """The front page, a post with a comment, the sign-in page and a notification mail, in `language`: each
+    string of ours they look up is in its catalogue (Django's and allauth's own strings are theirs to
+    translate)."""
+    from comments import services
+    from posts.models import Blog
+
+    catalogue, _nplurals = read_po(catalogue_folder(language) / "django.po")
+    ours = catalogue.keys() | marked_strings()
+    post.author.language = language
+    post.author.save(update_fields=["language"])
+    other_user.language = language
+    other_user.save(update_fields=["language"])
+    Blog.objects.update_or_create(owner=post.author, defaults={"comment_policy": Blog.CommentPolicy.OPEN})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_comment(post=post, author=other_user, body="Lovely post")
+    assert [message.to for message in mail.outbox] == [[post.author.email]]
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    assert client.get("/accounts/login/").status_code == 200
+    client.force_login(other_user)
+    for address in ["/", post.get_absolute_url()]:
+        response = client.get(address)
+        assert response.status_code == 200
+        assert "Lovely post" in response.text or address == "/"
+
+    looked_up = untranslated_lookups.get(language, set())
+    keys = {tuple(message.split("\x04", 1)) if "\x04" in message else (None, message) for message in looked_up}
+    missing = keys & ours
+    assert not missing, f"looked up without a {language} translation: {_show(missing)}"
