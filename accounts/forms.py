@@ -116,7 +116,7 @@ class ProfileForm(forms.ModelForm):
             "bio",
             "avatar",
             Fieldset(
-                "Notifications",
+                _("Notifications"),
                 HTML('{% include "accounts/_notifications_help.html" %}'),
                 "notify_replies",
                 "notify_comments",

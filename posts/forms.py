@@ -20,6 +20,7 @@ class PostForm(forms.Form):
     """A post as a writer (or any HTTP client) sends it; field names are part of the public contract."""
 
     title = forms.CharField(
+        label=_("Title"),
         max_length=TITLE_MAX_LENGTH,
         error_messages={
             "required": _("Please give the post a title."),
@@ -31,6 +32,7 @@ class PostForm(forms.Form):
         },
     )
     body = forms.CharField(
+        label=_("Body"),
         required=False,
         strip=False,
         max_length=BODY_MAX_LENGTH,
@@ -48,6 +50,7 @@ class PostForm(forms.Form):
         },
     )
     labels = forms.CharField(
+        label=_("Labels"),
         required=False,
         max_length=2000,
         help_text=_("Separate labels with commas, e.g. travel, photos, 日本."),
@@ -68,6 +71,7 @@ class PostForm(forms.Form):
         error_messages={"invalid": _("Enter a date and time such as 2030-01-31T09:30.")},
     )
     cover = forms.FileField(
+        label=_("Cover"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ALLOWED_CONTENT_TYPES}),
         help_text=_("Optional picture shown above the post and in link previews (JPEG, PNG, GIF or WebP)."),
@@ -87,6 +91,7 @@ class PostForm(forms.Form):
     )
     remove_cover = forms.BooleanField(required=False, label=_("Remove the current cover"))
     excerpt = forms.CharField(
+        label=_("Excerpt"),
         required=False,
         max_length=EXCERPT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -186,6 +191,7 @@ class BlogSettingsForm(forms.ModelForm):
     """A blog's settings. A language or time zone left out keeps the owner's own, else the site's."""
 
     language = forms.TypedChoiceField(
+        label=_("Language"),
         required=False,
         choices=blog_language_choices,
         help_text=Blog._meta.get_field("language").help_text,
@@ -194,6 +200,7 @@ class BlogSettingsForm(forms.ModelForm):
         },
     )
     time_zone = forms.TypedChoiceField(
+        label=_("Time zone"),
         required=False,
         choices=blog_time_zone_choices,
         help_text=Blog._meta.get_field("time_zone").help_text,
@@ -205,6 +212,7 @@ class BlogSettingsForm(forms.ModelForm):
     class Meta:
         model = Blog
         fields = ["title", "description", "comment_policy", "language", "time_zone", "has_webmentions"]
+        labels = {"title": _("Title"), "description": _("Description"), "comment_policy": _("Comment policy")}
         widgets = {"comment_policy": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "description": _("A line or two under the title."),
