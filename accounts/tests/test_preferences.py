@@ -145,8 +145,12 @@ def test_the_footer_switch_is_a_form_with_a_choice_and_a_button(client):
     form = html[html.index('<form class="language-switch') : html.index("</form>", html.index("language-switch"))]
     assert 'method="post"' in form
     assert '<select class="form-select form-select-sm w-auto" id="language-switch" name="language">' in form
+    # Each language is named in itself, whatever language the page speaks.
+    assert '<option value="en" lang="en">English</option>' in form
     assert '<option value="fr" lang="fr" selected>Français</option>' in form
-    assert '<option value="ar" lang="ar">العربية</option>' in form
+    assert '<option value="de" lang="de">Deutsch</option>' in form
+    assert '<option value="es" lang="es">Español</option>' in form
+    assert '<option value="ar" lang="ar">العربيّة</option>' in form
     assert '<button class="btn btn-sm btn-outline-secondary" type="submit">Changer de langue</button>' in form
     assert '<input type="hidden" name="next" value="/">' in form
 
