@@ -20,7 +20,7 @@ from accounts.permissions import can_comment
 from accounts.views import verify_email_response
 from blogsite.feedgen import Atom1Feed
 from blogsite.params import parse_id
-from posts.models import Post
+from posts.models import Blog, Post
 
 from . import notifications, services
 from .forms import CommentEditForm, CommentForm, ModerationForm
@@ -258,6 +258,13 @@ class PostCommentsFeed(CommentsFeed):
 
     def get_object(self, request, username, year, month, slug):
         return get_public_post(username, year, month, slug)
+
+    def get_feed(self, post, request):
+        # The comments are read beside a post written in its blog's language, and the feed says that language
+        # (Atom's xml:lang). On this request's feed, not on `self`: one Feed serves every request.
+        feed = super().get_feed(post, request)
+        feed.feed["language"] = Blog.of(post.author).language_code
+        return feed
 
     def title(self, post):
         return _("Comments on “%(title)s”") % {"title": post.title}

@@ -193,6 +193,14 @@ def test_a_blogs_feeds_carry_its_language(client, user, arabic_blog, kind):
         assert root.get(XML_LANG) == "ar"
 
 
+def test_a_posts_comment_feed_carries_its_blogs_language(client, user, arabic_blog):
+    post = PostFactory(author=user)
+
+    root = ElementTree.fromstring(client.get(post.get_comments_feed_url(), headers={"accept-language": "fr"}).content)
+
+    assert root.get(XML_LANG) == "ar"
+
+
 def test_search_keeps_the_index_configuration_whatever_the_blogs_language():
     """The PostgreSQL index is built with `english`; a query in another configuration would miss its stems."""
     assert search_config() == "english"
