@@ -17,19 +17,11 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_write
-from accounts.validators import own_time_zone
 
 from . import services
 from .diffs import compare
 from .forms import AutosaveForm, PostForm, PreviewForm
-from .models import Autosave, Blog, Post
-
-
-def use_writers_zone(user) -> None:
-    """The editor and the dashboard read and show times in the writer's zone: their own, else their blog's
-    (one query for the blog when they chose none). PreferencesMiddleware puts the site's back afterwards."""
-    if own_time_zone(user) is None:
-        timezone.activate(Blog.of(user).zone)
+from .models import Autosave, Post, show_times_for
 
 
 def _when(value) -> str:
@@ -143,7 +135,7 @@ def autosave(request):
         labels=data["labels"],
         excerpt=data["excerpt"],
     )
-    use_writers_zone(request.user)
+    show_times_for(request.user, request.user)
     when = _when(saved.updated_at)
     return JsonResponse({"saved_at": when, "message": gettext("Unsaved changes kept at %(when)s.") % {"when": when}})
 

@@ -103,7 +103,7 @@ class PostForm(forms.Form):
     def __init__(self, *args, post: Post | None = None, **kwargs):
         self.post = post
         super().__init__(*args, **kwargs)
-        # Read in the zone active for the writer (posts.views.use_writers_zone), and named here.
+        # Read in the zone active for the writer (posts.models.show_times_for), and named here.
         self.fields["publish_at"].help_text = gettext(
             "For a scheduled post: when it should appear, in your time zone, %(zone)s."
         ) % {"zone": timezone.get_current_timezone_name()}

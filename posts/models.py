@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import time_zone_names, validate_time_zone
+from accounts.validators import own_time_zone, time_zone_names, validate_time_zone
 
 from .highlight import highlight_code
 from .languages import is_rtl, language_or_default, validate_written_language
@@ -110,6 +110,15 @@ class Blog(models.Model):
     @property
     def display_title(self) -> str:
         return self.title or gettext("%(name)s's blog") % {"name": self.owner.name}
+
+
+def show_times_for(reader, owner) -> None:
+    """The zone times are shown and typed in on a blog's pages, in its owner's editor and on their dashboard:
+    the reader's own when they chose one (PreferencesMiddleware has activated it), else the blog's, so that an
+    anonymous page is cached in the blog's zone. No query when the owner's blog was looked up before, one
+    otherwise. PreferencesMiddleware puts the site's zone back after the request."""
+    if own_time_zone(reader) is None:
+        timezone.activate(Blog.of(owner).zone)
 
 
 class LabelQuerySet(models.QuerySet):

@@ -17,12 +17,11 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import BLOGGERS_GROUP, can_write, has_verified_email
-from accounts.validators import own_time_zone
 from accounts.views import verify_email_response
 
 from . import editor, services
 from .forms import BlogSettingsForm, PostForm
-from .models import Blog, Label, Post
+from .models import Blog, Label, Post, show_times_for
 from .search import facets, search_posts
 
 User = get_user_model()
@@ -68,19 +67,12 @@ def front_page(request):
     return render(request, "posts/front_page.html", {"page_obj": page, "posts": page.object_list})
 
 
-def show_times_for(request, blog: Blog) -> None:
-    """A blog's pages show times in the reader's own zone when they chose one, else in the blog's (so an
-    anonymous page is cached in the blog's zone). PreferencesMiddleware puts the site's back afterwards."""
-    if own_time_zone(request.user) is None:
-        timezone.activate(blog.zone)
-
-
 def _blog_context(request, author) -> dict:
     """What every page of a blog shows around its posts: the blog, the archive tree, the labels (2 queries).
     Times on the page are in the reader's zone, else the blog's."""
     public = Post.objects.published().by(author)
     blog = blog_of(author)
-    show_times_for(request, blog)
+    show_times_for(request.user, author)
     return {
         "author": author,
         "blog": blog,
@@ -169,7 +161,7 @@ def post_detail(request, username, year, month, slug):
     if (username, year, month) != (canonical["username"], canonical["year"], int(canonical["month"])):
         return canonical_redirect(request, **canonical)
     blog = blog_of(post.author)
-    show_times_for(request, blog)
+    show_times_for(request.user, post.author)
     # The labels and the neighbours are looked up (three queries) only when the page's body is rendered,
     # not when it comes from the cache (`{% cache_post %}`).
     context = {
@@ -216,7 +208,7 @@ def _refuse_writing(request):
 def write(request):
     if not can_write(request.user):
         return _refuse_writing(request)
-    editor.use_writers_zone(request.user)
+    show_times_for(request.user, request.user)
     if request.method == "POST" and "preview" in request.POST:
         form, preview_html = editor.preview_form(request, post=None)
         return editor.editor_page(request, form=form, post=None, preview_html=preview_html)
@@ -263,7 +255,7 @@ def _editable_post(request, username, slug) -> Post:
 @require_http_methods(["GET", "POST"])
 def edit(request, username, year, month, slug):
     post = _editable_post(request, username, slug)
-    editor.use_writers_zone(request.user)
+    show_times_for(request.user, request.user)
     if request.method == "POST" and "preview" in request.POST:
         form, preview_html = editor.preview_form(request, post=post)
         return editor.editor_page(request, form=form, post=post, preview_html=preview_html)
@@ -313,7 +305,7 @@ def delete(request, username, year, month, slug):
 @require_safe
 def dashboard(request):
     user = request.user
-    editor.use_writers_zone(user)
+    show_times_for(user, user)
     mine = Post.objects.by(user).select_related("author")
     now = timezone.now()
     context = {
