@@ -44,7 +44,8 @@ def endpoint_from_link_headers(values: list[str], base: str) -> str | None:
 # elements), so a page a few hundred kilobytes deep would hold a worker for minutes. Pages nested deeper than
 # this are not parsed: real ones stay well below it.
 MAX_DEPTH = 100
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)")
+# A start or end tag's name, or the start of a comment.
+_TAG = re.compile(r"<(?:(!--)|(/?)([a-zA-Z][a-zA-Z0-9:-]*))")
 # Elements that never hold others, or that close their open sibling, so never deepen the stack by themselves.
 _FLAT = frozenset(
     {
@@ -53,6 +54,12 @@ _FLAT = frozenset(
         *("tfoot", "colgroup"),
     }
 )
+# Elements whose text runs to their end tag with no tags in it (an inline script's `i<n` is not a tag), each
+# with that end tag; outside SVG and MathML, where they are ordinary elements.
+_TEXT_ONLY = {
+    name: re.compile(rf"</{name}", re.IGNORECASE)
+    for name in ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
+}
 
 
 class TooDeep(ValueError):
@@ -60,14 +67,31 @@ class TooDeep(ValueError):
 
 
 def check_depth(page: str) -> None:
-    """Raise TooDeep when `page`'s elements may nest deeper than MAX_DEPTH. One pass over the page: an end tag
-    closes up to its open element, as a parser's would, and the stack never holds more than MAX_DEPTH."""
+    """Raise TooDeep when `page`'s elements may nest deeper than MAX_DEPTH. One pass over the page: comments and
+    the text of scripts and styles are passed over, an end tag closes up to its open element, as a parser's
+    would, and the stack never holds more than MAX_DEPTH."""
     stack: list[str] = []
-    for match in _TAG.finditer(page):
-        name = match.group(2).lower()
+    position = 0
+    while match := _TAG.search(page, position):
+        position = match.end()
         if match.group(1):
+            # `<!-->` and `<!--->` are whole comments; any other runs to `-->`, or to the end of the page.
+            if page.startswith((">", "->"), position):
+                continue
+            end = page.find("-->", position)
+            if end < 0:
+                return
+            position = end + 3
+            continue
+        name = match.group(3).lower()
+        if match.group(2):
             if name in stack:
                 del stack[len(stack) - 1 - stack[::-1].index(name) :]
+        elif name in _TEXT_ONLY and "svg" not in stack and "math" not in stack:
+            end = _TEXT_ONLY[name].search(page, position)
+            if end is None:
+                return
+            position = end.start()
         elif name not in _FLAT:
             stack.append(name)
             if len(stack) > MAX_DEPTH:

@@ -84,6 +84,9 @@ def test_a_page_without_microformats_is_a_plain_mention():
         "<div>" * (MAX_DEPTH + 1),
         "<div><span></div>" * 10 + "<b>" * (MAX_DEPTH + 1),
         "</span>" * 500 + "<section>" * (MAX_DEPTH + 1),
+        "<!---->" + "<div>" * (MAX_DEPTH + 1) + "-->",
+        "<!-->" + "<div>" * (MAX_DEPTH + 1) + "-->",
+        "<svg><style>" + "<g>" * (MAX_DEPTH + 1) + "</style></svg>",
     ],
 )
 def test_pages_nested_too_deeply_for_a_parser_to_read_in_linear_time_are_refused(page):
@@ -93,5 +96,15 @@ def test_pages_nested_too_deeply_for_a_parser_to_read_in_linear_time_are_refused
 
 def test_ordinary_nesting_and_many_unclosed_paragraphs_are_read():
     page = "<ul>" + "<li><p>item" * 5000 + "</ul>" + "<div>" * 50 + '<a href="https://b.example/">x</a>'
+    check_depth(page)
+    assert page_links_to(page, base="https://a.example/", target="https://b.example/")
+
+
+def test_the_text_of_scripts_and_styles_and_comments_holds_no_tags_that_count():
+    # Minified scripts compare with `<` at every turn: a page that has many such comparisons is not deep.
+    script = "<script>" + "if(i<n){a=b<c}" * 200 + "</SCRIPT>"
+    comment = "<!-- " + "<div>" * 200 + " -->"
+    style = "<style>" + "a<b{}" * 200 + "</style>"
+    page = script + comment + style + "<div>" * 50 + '<a href="https://b.example/">x</a>'
     check_depth(page)
     assert page_links_to(page, base="https://a.example/", target="https://b.example/")
