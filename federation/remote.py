@@ -38,7 +38,7 @@ def instance_for(domain: str) -> Instance:
 
 
 def fetch_json(uri: str) -> dict:
-    """The ActivityPub document at `uri`. Raises RemoteError."""
+    """The ActivityPub document at `uri`, whose id is on `uri`'s server. Raises RemoteError."""
     try:
         response = guarded.fetch(
             uri,
@@ -56,6 +56,10 @@ def fetch_json(uri: str) -> dict:
         raise RemoteError("it is not JSON") from None
     if not isinstance(document, dict):
         raise RemoteError("it is not an ActivityPub object")
+    # A server speaks only for itself: a document naming itself with another server's address would let it
+    # pass its own key off as anyone's.
+    if not isinstance(document.get("id"), str) or domain_of(document["id"]) != domain_of(uri):
+        raise RemoteError("it names itself with an address on another server")
     return document
 
 

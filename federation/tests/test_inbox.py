@@ -92,6 +92,18 @@ def test_an_activity_signed_by_someone_else_than_its_actor_is_refused(client, bl
     assert nothing_stored()
 
 
+def test_a_server_cannot_pass_its_key_off_as_an_account_of_another_server(client, blog, fake):
+    # The key's document, served by the fake instance, claims to be an account on another server: believing
+    # it would let any server speak for anyone (and replace their cached key).
+    victim = "https://victim.example/users/alice"
+    genuine = fake.actor_document
+    fake.actor_document = lambda: {**genuine(), "id": victim, "inbox": f"{victim}/inbox", "endpoints": {}}
+
+    assert post_signed(client, "/@karen/inbox/", {**follow(fake), "actor": victim}, fake).status_code == 401
+    assert nothing_stored()
+    assert not RemoteActor.objects.filter(uri=victim).exists()
+
+
 def test_an_actor_on_a_blocked_instance_is_refused(client, blog, fake):
     Instance.objects.create(domain="127.0.0.1", is_blocked=True)
 
