@@ -1,7 +1,6 @@
 """Pictures come along: fetched from the old blog's own hosts under guard, stored here, posts rewritten."""
 
 import time
-from http.server import BaseHTTPRequestHandler
 from io import BytesIO, StringIO
 
 import pytest
@@ -10,7 +9,7 @@ from PIL import Image
 
 from library.models import Picture
 from posts.models import Post
-from tests.loopback import serve
+from tests.fakesite import fake_site
 from transfer import pictures
 from transfer.pictures import FetchError, fetch, is_old_blog_picture
 
@@ -23,51 +22,10 @@ def png_bytes(size=(40, 30)) -> bytes:
     return buffer.getvalue()
 
 
-class OldBlog(BaseHTTPRequestHandler):
-    """The old WordPress site, on 127.0.0.1: a picture, a page that is not one, a slow one, redirects."""
-
-    routes: dict = {}
-
-    def do_GET(self):
-        kind, value = self.routes.get(self.path.split("?")[0], ("status", 404))
-        if kind == "redirect":
-            self.send_response(302)
-            self.send_header("Location", value)
-            self.end_headers()
-        elif kind == "slow":
-            time.sleep(value)
-            self.send_response(200)
-            self.end_headers()
-        elif kind == "drip":
-            # Headers at once, then the body a byte at a time, each byte inside any read timeout.
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(value))
-            self.end_headers()
-            for _ in range(value):
-                try:
-                    self.wfile.write(b"\0")
-                    self.wfile.flush()
-                except OSError:
-                    return
-                time.sleep(0.1)
-        elif kind == "status":
-            self.send_response(value)
-            self.end_headers()
-        else:
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(value)))
-            self.end_headers()
-            self.wfile.write(value)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def old_blog(settings):
-    OldBlog.routes = {
+def old_site(settings):
+    """The old WordPress site, on 127.0.0.1: a picture, a page that is not one, a slow one, redirects."""
+    routes = {
         "/wp-content/uploads/2020/05/garden.png": ("image/png", png_bytes()),
         "/wp-content/uploads/2020/05/not-a-picture.png": ("image/png", b"<html>surprise</html>"),
         "/wp-content/uploads/2020/05/huge.png": ("image/png", b"\x89PNG" + b"\0" * (2 * 2**20)),
@@ -79,8 +37,13 @@ def old_blog(settings):
     settings.IMPORT_FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     settings.IMPORT_FETCH_MAX_MB = 1
     settings.IMPORT_FETCH_TIMEOUT = 1.5
-    with serve(OldBlog) as base:
-        yield base
+    with fake_site(routes) as site:
+        yield site
+
+
+@pytest.fixture
+def old_blog(old_site):
+    return old_site.base
 
 
 def wxr_with_pictures(tmp_path, base, names, outside="https://pictures.example.net/other.png"):
@@ -187,9 +150,9 @@ def test_a_redirect_to_loopback_is_refused_even_from_an_allowed_host(old_blog, s
         fetch(f"{old_blog}/wp-content/uploads/2020/05/to-elsewhere.png")
 
 
-def test_a_body_trickling_in_is_cut_off_at_the_time_limit_for_the_whole_fetch(old_blog):
+def test_a_body_trickling_in_is_cut_off_at_the_time_limit_for_the_whole_fetch(old_site, old_blog):
     """Each byte arrives well within a read's timeout; the fetch as a whole still may not take longer."""
-    OldBlog.routes["/drip.png"] = ("drip", 200)
+    old_site.routes["/drip.png"] = ("drip", 200)
     started = time.monotonic()
     with pytest.raises(FetchError, match="it took too long"):
         fetch(f"{old_blog}/drip.png")
@@ -197,8 +160,8 @@ def test_a_body_trickling_in_is_cut_off_at_the_time_limit_for_the_whole_fetch(ol
     assert time.monotonic() - started < 10
 
 
-def test_redirect_chains_are_bounded(old_blog):
-    OldBlog.routes["/loop.png"] = ("redirect", "/loop.png")
+def test_redirect_chains_are_bounded(old_site, old_blog):
+    old_site.routes["/loop.png"] = ("redirect", "/loop.png")
     with pytest.raises(FetchError, match="too many redirects"):
         fetch(f"{old_blog}/loop.png")
 
