@@ -19,8 +19,8 @@ from django.views.decorators.http import require_safe
 from blogsite.feedgen import Atom1Feed, Rss201rev2Feed
 
 from .markup import sanitize_html
-from .models import Post
-from .views import blog_of, canonical_redirect, find_label, get_blogger
+from .models import Blog, Post
+from .views import canonical_redirect, find_label, get_blogger
 
 FEED_SIZE = 20
 
@@ -142,7 +142,7 @@ class BlogAtomFeed(PostFeed):
     def get_feed(self, obj, request):
         # The feed says what language the blog is written in (RSS <language>, Atom xml:lang); `self` is this
         # request's own copy (see PostFeed.__call__).
-        self.language = blog_of(self.blogger(obj)).language_code
+        self.language = Blog.of(self.blogger(obj)).language_code
         return super().get_feed(obj, request)
 
     def blogger(self, obj):
@@ -152,10 +152,10 @@ class BlogAtomFeed(PostFeed):
         return Post.objects.published().by(obj)
 
     def title(self, obj):
-        return blog_of(obj).display_title
+        return Blog.of(obj).display_title
 
     def subtitle(self, obj):
-        return blog_of(obj).description or gettext("Posts by %(name)s") % {"name": obj.name}
+        return Blog.of(obj).description or gettext("Posts by %(name)s") % {"name": obj.name}
 
     description = subtitle
 

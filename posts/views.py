@@ -47,11 +47,6 @@ def get_blogger(username: str):
     return get_object_or_404(User.objects.select_related("blog").named(username), is_active=True)
 
 
-def blog_of(author) -> Blog:
-    """The author's blog, or an unsaved default one for a blogger who never wrote (no query)."""
-    return Blog.of(author)
-
-
 def find_label(text: str) -> Label:
     """The label with this slug, or else the one this name or spelling would have (`Small Victories`,
     `small victories` → `small-victories`); else 404."""
@@ -71,7 +66,7 @@ def _blog_context(request, author) -> dict:
     """What every page of a blog shows around its posts: the blog, the archive tree, the labels (2 queries).
     Times on the page are in the reader's zone, else the blog's."""
     public = Post.objects.published().by(author)
-    blog = blog_of(author)
+    blog = Blog.of(author)
     show_times_for(request.user, author)
     return {
         "author": author,
@@ -160,7 +155,7 @@ def post_detail(request, username, year, month, slug):
     canonical = post.permalink_kwargs()
     if (username, year, month) != (canonical["username"], canonical["year"], int(canonical["month"])):
         return canonical_redirect(request, **canonical)
-    blog = blog_of(post.author)
+    blog = Blog.of(post.author)
     show_times_for(request.user, post.author)
     # The labels and the neighbours are looked up (three queries) only when the page's body is rendered,
     # not when it comes from the cache (`{% cache_post %}`).
@@ -309,7 +304,7 @@ def dashboard(request):
     mine = Post.objects.by(user).select_related("author")
     now = timezone.now()
     context = {
-        "blog": blog_of(user),
+        "blog": Blog.of(user),
         "drafts": mine.filter(status=Post.Status.DRAFT).order_by("-updated_at"),
         "scheduled": mine.filter(status=Post.Status.SCHEDULED, published_at__gt=now).order_by("published_at"),
         "published": _page(request, mine.published().order_by("-published_at", "-pk"), size=25),
@@ -321,7 +316,7 @@ def dashboard(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def blog_settings(request):
-    blog = blog_of(request.user)
+    blog = Blog.of(request.user)
     form = BlogSettingsForm(request.POST or None, instance=blog)
     if request.method == "POST" and form.is_valid():
         form.save()
