@@ -20,8 +20,9 @@ from .validators import is_site_language
 def verify_email_response(request, *, purpose: str) -> HttpResponse:
     """The 403 page for a signed-in user without a confirmed email address, from any view that writes:
     why they are refused, and a button that sends the link again. Nothing is sent until they press it
-    (allauth's own `verified_email_required` sends a mail as a side effect of a GET). `purpose` completes
-    "To … you need a confirmed email address"."""
+    (allauth's own `verified_email_required` sends a mail as a side effect of a GET). `purpose` picks the
+    sentence that says why ("comment", "follow a blog", "write posts" or "add pictures"; see
+    accounts/_verify_notice.html), each translated whole."""
     return render(request, "accounts/verify_email_required.html", {"purpose": purpose}, status=403)
 
 

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -91,7 +90,7 @@ def _refuse_unless_commenter(request, next_url):
     if not request.user.is_authenticated:
         return redirect_to_login(next_url)
     if not can_comment(request.user):
-        return verify_email_response(request, purpose=pgettext("To … you need a confirmed email address", "comment"))
+        return verify_email_response(request, purpose="comment")
     return None
 
 

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -63,8 +63,7 @@ def follow(request, username):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not has_verified_email(request.user):
-        purpose = pgettext("To … you need a confirmed email address", "follow a blog")
-        return verify_email_response(request, purpose=purpose)
+        return verify_email_response(request, purpose="follow a blog")
     if request.POST.get("action") == "unfollow":
         if services.unfollow_blog(follower=request.user, owner=owner):
             messages.success(request, _("You no longer follow %(name)s's blog.") % {"name": owner.name})

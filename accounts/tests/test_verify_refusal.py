@@ -35,6 +35,25 @@ def test_an_unverified_user_is_refused_writing_with_the_same_notice(client, unve
     assert "To write posts you need a confirmed email address" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("address", "sentence"),
+    [
+        ("/write/", "Pour écrire des articles, il vous faut une adresse e-mail confirmée"),
+        ("/media-library/add/", "Pour ajouter des images, il vous faut une adresse e-mail confirmée"),
+    ],
+)
+def test_the_notice_is_one_sentence_in_the_readers_language(client, unverified_user, address, sentence):
+    """Each refusal says its whole sentence in the reader's language, with no English words set into it."""
+    unverified_user.language = "fr"
+    unverified_user.save(update_fields=["language"])
+    client.force_login(unverified_user)
+
+    response = client.get(address)
+
+    assert response.status_code == 403
+    assert sentence in response.content.decode()
+
+
 def test_the_resend_button_of_the_notice_sends_a_new_link(client, unverified_user, django_capture_on_commit_callbacks):
     client.force_login(unverified_user)
 
