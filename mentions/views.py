@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -53,7 +54,7 @@ def moderate(request, pk):
     mention = get_object_or_404(Mention.objects.select_related("post"), pk=pk)
     status = MODERATION_STATUS.get(request.POST.get("action", ""))
     if not services.may_moderate(request.user, mention.post):
-        return HttpResponse(_("You may not moderate this mention."), status=403, content_type="text/plain")
+        raise PermissionDenied(_("You may not moderate this mention."))
     if status is None:
         messages.error(request, _("Choose to approve or reject the mention."))
     else:

@@ -229,6 +229,8 @@ def test_only_the_posts_author_or_staff_may_moderate_a_mention(client, post, oth
     assert (mention.status == Mention.Status.APPROVED) is allowed
     if who == "other":
         assert response.status_code == 403
+        assert "You may not moderate this mention." in response.content.decode()
+        assert response.templates[0].name == "403.html"
 
 
 def test_moderation_checks_the_csrf_token(post):
