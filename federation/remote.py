@@ -120,7 +120,3 @@ def actor_by_key(key_id: str, *, refresh: bool = False) -> RemoteActor:
         raise RemoteError("the key is not its owner's")
     return remote
 
-
-def actor_by_uri(uri: str) -> RemoteActor:
-    cached = RemoteActor.objects.select_related("instance").filter(uri=uri).first()
-    return cached if cached is not None else store_actor(fetch_json(uri))
