@@ -357,7 +357,7 @@ FEDERATION = env_bool("FEDERATION", True)
 FEDERATION_MAX_BODY_BYTES = int(env("FEDERATION_MAX_BODY_KB", "256")) * 1024
 FEDERATION_MAX_SKEW_SECONDS = int(env("FEDERATION_MAX_SKEW_SECONDS", str(12 * 3600)))
 FEDERATION_INBOX_RATE_PER_MINUTE = int(env("FEDERATION_INBOX_RATE_PER_MINUTE", "300"))
-# Fetching remote actors and keys: the largest document and the seconds one fetch may take in all.
+# Fetching remote actors and keys: the largest document and the seconds one key's lookup may take in all.
 FEDERATION_FETCH_MAX_BYTES = 1024 * 1024
 FEDERATION_FETCH_TIMEOUT = float(env("FEDERATION_FETCH_TIMEOUT", "10"))
 # Deliveries: tries per inbox, the wait after the first failure (doubling, at most 6 hours), and how many

@@ -5,8 +5,9 @@ does.
 2. Blocks: an activity whose actor or key is on a blocked instance, or an actor the blog blocked, gets 403.
 3. Rate: each instance may deliver FEDERATION_INBOX_RATE_PER_MINUTE activities a minute; then 429.
 4. Signature (see signatures.py): its date within FEDERATION_MAX_SKEW_SECONDS of now, the body's digest
-   matching, the signature made by the key it names (fetched through the guarded fetch once, then cached;
-   fetched again once if it no longer matches, as keys change), and that key the activity's actor's. A
+   matching, the signature made by the key it names (fetched through the guarded fetch once, within
+   FEDERATION_FETCH_TIMEOUT, then cached; fetched again if it no longer matches, as keys change, but not
+   twice within a minute), and that key the activity's actor's. A
    signature seen before (within the skew window) is a replayed request. Any failure: 401, nothing stored.
 5. The activity: `Follow` of a blog stores its follower and answers with a signed `Accept`, delivered by the
    task queue; `Undo` of that `Follow` removes it. A `Create` of a `Note` in reply to a post or one of its
@@ -34,13 +35,15 @@ from posts.models import Blog
 from . import delivery, documents, replies
 from .keys import actor_for
 from .models import Actor, BlockedActor, Instance, Reaction, RemoteActor, RemoteFollower, SeenSignature
-from .remote import RemoteError, actor_by_key, domain_of
+from .remote import RemoteError, cached_key_owner, domain_of, fetch_key_owner
 from .signatures import SignatureError, parse, verify
 
 logger = logging.getLogger(__name__)
 
 LOCAL_ACTOR = re.compile(r"/@([A-Za-z0-9_-]+)/?")
 NOTE_TYPES = ("Note", "Article")
+# A cached key that does not match a signature is fetched again only when it is older than this.
+KEY_REFETCH_AFTER = timedelta(minutes=1)
 REACTIONS = {"Like": Reaction.Kind.LIKE, "Announce": Reaction.Kind.ANNOUNCE}
 
 
@@ -114,13 +117,19 @@ def receive(request, *, actor: Actor | None) -> HttpResponse:
 
 
 def _verified_signer(signed) -> RemoteActor:
-    remote = actor_by_key(signed.key_id)
-    try:
-        verify(signed, remote.public_key_pem)
-    except SignatureError:
-        # The key may have changed since it was cached: look once more before refusing.
-        remote = actor_by_key(signed.key_id, refresh=True)
-        verify(signed, remote.public_key_pem)
+    """Who made `signed`: checked against the cached key, and against a freshly fetched one only when none is
+    cached or, as keys change, the cached one no longer matches and was not fetched in the last minute (so
+    that bad signatures naming someone's key do not make this site fetch it again and again)."""
+    cached = cached_key_owner(signed.key_id)
+    if cached is not None:
+        try:
+            verify(signed, cached.public_key_pem)
+            return cached
+        except SignatureError:
+            if timezone.now() - cached.fetched_at < KEY_REFETCH_AFTER:
+                raise
+    remote = fetch_key_owner(signed.key_id)
+    verify(signed, remote.public_key_pem)
     return remote
 
 

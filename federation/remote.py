@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from urllib.parse import urldefrag, urlsplit
 
 from django.conf import settings
@@ -37,14 +38,18 @@ def instance_for(domain: str) -> Instance:
         return Instance.objects.get(domain=domain)
 
 
-def fetch_json(uri: str) -> dict:
-    """The ActivityPub document at `uri`, whose id is on `uri`'s server. Raises RemoteError."""
+def fetch_json(uri: str, *, deadline: float) -> dict:
+    """The ActivityPub document at `uri`, whose id is on `uri`'s server, fetched before `deadline` (a
+    `time.monotonic()` reading). Raises RemoteError."""
+    timeout = deadline - time.monotonic()
+    if timeout <= 0:
+        raise RemoteError("it took too long")
     try:
         response = guarded.fetch(
             uri,
             headers={"Accept": f"{ACTIVITY_JSON}, {LD_JSON}", "User-Agent": USER_AGENT},
             max_bytes=settings.FEDERATION_FETCH_MAX_BYTES,
-            timeout=settings.FEDERATION_FETCH_TIMEOUT,
+            timeout=timeout,
         )
     except FetchError as exc:
         raise RemoteError(str(exc)) from None
@@ -104,19 +109,20 @@ def store_actor(document: dict) -> RemoteActor:
     return remote
 
 
-def actor_by_key(key_id: str, *, refresh: bool = False) -> RemoteActor:
-    """The actor whose public key is `key_id`: the cached one, or fetched (the key's document, or its owner's).
-    Raises RemoteError."""
-    if not refresh:
-        cached = RemoteActor.objects.select_related("instance").filter(key_id=key_id).first()
-        if cached is not None and cached.public_key_pem:
-            return cached
-    document = fetch_json(urldefrag(key_id)[0])
+def cached_key_owner(key_id: str) -> RemoteActor | None:
+    """The cached actor whose public key is `key_id`, if its key is known."""
+    return RemoteActor.objects.select_related("instance").filter(key_id=key_id).exclude(public_key_pem="").first()
+
+
+def fetch_key_owner(key_id: str) -> RemoteActor:
+    """The actor whose public key is `key_id`, fetched (the key's document, or its owner's) and cached; both
+    fetches together take at most FEDERATION_FETCH_TIMEOUT. Raises RemoteError."""
+    deadline = time.monotonic() + settings.FEDERATION_FETCH_TIMEOUT
+    document = fetch_json(urldefrag(key_id)[0], deadline=deadline)
     if "inbox" not in document and isinstance(document.get("owner"), str):
         # A key served on its own names its owner, whose document holds the inbox.
-        document = fetch_json(document["owner"])
+        document = fetch_json(document["owner"], deadline=deadline)
     remote = store_actor(document)
     if remote.key_id != key_id:
         raise RemoteError("the key is not its owner's")
     return remote
-

@@ -23,6 +23,7 @@ class FakeInstance:
         self.received: list[dict] = []
         self.blog_public_keys: dict[str, str] = {}
         self.inbox_status = 202
+        self.fetches = 0
         self.lock = threading.Lock()
 
     @property
@@ -78,6 +79,8 @@ class FakeInstance:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
+                with instance.lock:
+                    instance.fetches += 1
                 if self.path == "/users/alice":
                     self._answer(200, json.dumps(instance.actor_document()).encode())
                 else:

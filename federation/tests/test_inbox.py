@@ -49,6 +49,32 @@ def test_a_signature_by_another_key_is_refused(client, blog, fake):
     assert nothing_stored()
 
 
+def test_an_unknown_key_that_does_not_match_is_fetched_once(client, blog, fake):
+    from federation.keys import new_key_pair
+
+    _, other_private = new_key_pair()
+    body = json.dumps(follow(fake)).encode()
+    headers = cavage_headers(path="/@karen/inbox/", body=body, key_id=fake.key_id, private_key_pem=other_private)
+
+    assert client.post("/@karen/inbox/", body, content_type=AP, **headers).status_code == 401
+    assert fake.fetches == 1
+
+
+def test_a_changed_key_is_fetched_again_unless_it_was_fetched_a_moment_ago(client, blog, fake):
+    from federation.keys import new_key_pair
+
+    assert post_signed(client, "/@karen/inbox/", follow(fake), fake).status_code == 202
+    fake.public_key_pem, fake.private_key_pem = new_key_pair()
+    again = {**follow(fake), "id": f"{fake.base}/follows/2"}
+
+    assert post_signed(client, "/@karen/inbox/", again, fake).status_code == 401
+    assert fake.fetches == 1
+
+    RemoteActor.objects.update(fetched_at=datetime.now(UTC) - timedelta(minutes=2))
+    assert post_signed(client, "/@karen/inbox/", again, fake).status_code == 202
+    assert fake.fetches == 2
+
+
 def test_an_unsigned_request_is_refused(client, blog, fake):
     assert client.post("/inbox", json.dumps(follow(fake)), content_type=AP).status_code == 401
     assert nothing_stored()
