@@ -7,6 +7,7 @@ same on each, so a difference between the engines fails one of the two runs.
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.tests.factories import UserFactory
 from posts.search import parse_query, search_posts
@@ -169,3 +170,29 @@ def test_a_search_that_finds_nothing_costs_a_fixed_number_of_queries(client, dja
     with django_assert_num_queries(6):
         response = client.get(reverse("posts:search"), {"q": "zzzzqqq"})
     assert response.context["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "suggestions", "sentence"),
+    [
+        ("en", ["Travel"], 'Did you mean <a href="?q=Travel">Travel</a>?'),
+        ("de", ["a", "b"], 'Meintest du <a href="?q=a">a</a> oder <a href="?q=b">b</a>?'),
+        (
+            "fr",
+            ["a", "b", "c"],
+            'Vouliez-vous dire <a href="?q=a">a</a>, <a href="?q=b">b</a> ou <a href="?q=c">c</a>\u202f?',
+        ),
+    ],
+)
+def test_the_suggestions_are_one_sentence_each_language_words_as_it_needs(
+    client, monkeypatch, language, suggestions, sentence
+):
+    """A sentence made of pieces ("Did you mean" + " or …" + "?") cannot be reordered or punctuated by a
+    translator: each number of suggestions is one message."""
+    found = search_posts("x")
+    found.suggestions = suggestions
+    monkeypatch.setattr("posts.views.search_posts", lambda *args, **kwargs: found)
+    # The page's language is the browser's; the override puts the tests' own back afterwards.
+    with translation.override(language):
+        html = client.get(reverse("posts:search"), {"q": "x"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert sentence in html
