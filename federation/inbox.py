@@ -3,7 +3,8 @@ does.
 
 1. Size: a body over FEDERATION_MAX_BODY_BYTES is refused with 413 before it is read.
 2. Blocks: an activity whose actor or key is on a blocked instance, or an actor the blog blocked, gets 403.
-3. Rate: each instance may deliver FEDERATION_INBOX_RATE_PER_MINUTE activities a minute; then 429.
+3. Rate: each instance may deliver FEDERATION_INBOX_RATE_PER_MINUTE activities a minute, or have its keys
+   named by as many; then 429.
 4. Signature (see signatures.py): its date within FEDERATION_MAX_SKEW_SECONDS of now, the body's digest
    matching, the signature made by the key it names (fetched through the guarded fetch once, within
    FEDERATION_FETCH_TIMEOUT, then cached; fetched again if it no longer matches, as keys change, but not
@@ -99,9 +100,13 @@ def receive(request, *, actor: Actor | None) -> HttpResponse:
         return refuse(403, "this site does not take activities from that server")
     if actor is not None and BlockedActor.objects.filter(actor=actor, uri=sender).exists():
         return refuse(403, "this blog does not take activities from that account")
-    hits, retry_after = count_hit(f"federation:inbox:{domain_of(sender)}", window=60)
-    if settings.FEDERATION_INBOX_RATE_PER_MINUTE and hits > settings.FEDERATION_INBOX_RATE_PER_MINUTE:
-        return refuse(429, "too many activities from that server; try again later", Retry_After=str(retry_after))
+    # Counted for the key's server too: it is the one a signature naming an unknown key makes this site fetch
+    # from, whatever actor the activity claims.
+    limit = settings.FEDERATION_INBOX_RATE_PER_MINUTE
+    for domain in sorted(domains):
+        hits, retry_after = count_hit(f"federation:inbox:{domain}", window=60)
+        if limit and hits > limit:
+            return refuse(429, "too many activities from that server; try again later", Retry_After=str(retry_after))
     if signed is None:
         return refuse(401, refusal)
     try:

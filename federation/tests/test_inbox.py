@@ -163,6 +163,18 @@ def test_an_instance_sending_too_fast_is_told_to_wait(client, blog, fake, settin
     assert int(response["Retry-After"]) > 0
 
 
+def test_a_server_whose_key_is_named_too_often_is_not_fetched_from(client, blog, fake, settings):
+    # Each activity claims an actor on another server, yet names the fake instance's key: counting the
+    # actors' servers alone would let them make this site fetch that key without end.
+    settings.FEDERATION_INBOX_RATE_PER_MINUTE = 2
+    for n in range(2):
+        activity = {**follow(fake), "actor": f"https://elsewhere{n}.example/users/x"}
+        assert post_signed(client, "/inbox", activity, fake).status_code == 401
+
+    activity = {**follow(fake), "actor": "https://elsewhere3.example/users/x"}
+    assert post_signed(client, "/inbox", activity, fake).status_code == 429
+
+
 @pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'{"type": "Follow"}'])
 def test_a_body_that_is_not_an_activity_is_a_bad_request(client, blog, fake, body):
     assert post_signed(client, "/inbox", body, fake).status_code == 400
