@@ -3,11 +3,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import get_callable
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.csrf import csrf_failure
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -74,7 +74,9 @@ def set_language(request):
     if request.method == "POST" and request.user.is_authenticated:
         return _switch_member_language(request)
     if request.method == "POST" and not is_same_site(request):
-        return csrf_failure(request, reason="The language switch was sent from another site.")
+        # The page every CSRF failure gets, found as CsrfViewMiddleware finds it.
+        refuse = get_callable(settings.CSRF_FAILURE_VIEW)
+        return refuse(request, reason="The language switch was sent from another site.")
     return _switch_language(request)
 
 

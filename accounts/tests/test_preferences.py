@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
+from django.http import HttpResponseForbidden
 from django.test import Client
 from django.urls import reverse
 
@@ -173,6 +174,22 @@ def test_the_switch_is_refused_from_another_site(client):
 
         assert response.status_code == 403
         assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def refusal_page(request, reason=""):
+    return HttpResponseForbidden(f"refused: {reason}")
+
+
+def test_a_switch_from_another_site_gets_the_sites_csrf_failure_page(client, settings):
+    """The refusal is the one every CSRF failure gets (CSRF_FAILURE_VIEW), not a page of its own."""
+    settings.CSRF_FAILURE_VIEW = "accounts.tests.test_preferences.refusal_page"
+
+    response = client.post(
+        reverse("accounts:set_language"), {"language": "fr", "next": "/"}, headers={"sec-fetch-site": "cross-site"}
+    )
+
+    assert response.status_code == 403
+    assert response.content.decode() == "refused: The language switch was sent from another site."
 
 
 def test_the_switch_is_accepted_from_the_sites_own_pages(client):
