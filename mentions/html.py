@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urldefrag, urljoin
 
 import mf2py
 from bs4 import BeautifulSoup
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 
+from blogsite.params import parse_iso
 from posts.markup import COMMENT_HTML, extract_excerpt, html_to_text, sanitize_html
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -242,11 +241,5 @@ def summarize(soup: BeautifulSoup, *, url: str, target: str) -> SourceSummary:
     summary.excerpt = (text or html_to_text(html))[:500]
     if summary.title and summary.excerpt.startswith(summary.title):
         summary.title = ""
-    try:
-        published = parse_datetime(_first_text(properties.get("published")))
-    except ValueError:
-        published = None
-    if published is not None and timezone.is_naive(published):
-        published = published.replace(tzinfo=UTC)
-    summary.published_at = published
+    summary.published_at = parse_iso(_first_text(properties.get("published")))
     return summary

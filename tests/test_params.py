@@ -1,6 +1,6 @@
 import pytest
 
-from blogsite.params import parse_id
+from blogsite.params import parse_id, parse_iso
 
 
 @pytest.mark.parametrize(
@@ -27,3 +27,13 @@ from blogsite.params import parse_id
 )
 def test_only_plain_ascii_ids_are_read(value, expected):
     assert parse_id(value) == expected
+
+
+def test_parse_iso_keeps_the_instant_takes_naive_times_as_utc_and_refuses_the_rest():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    assert parse_iso("2026-12-01T10:00:00Z") == datetime(2026, 12, 1, 10, tzinfo=UTC)
+    assert parse_iso(" 2026-12-01T10:00:00+02:00 ") == datetime(2026, 12, 1, 10, tzinfo=timezone(timedelta(hours=2)))
+    assert parse_iso("2026-12-01 10:00:00") == datetime(2026, 12, 1, 10, tzinfo=UTC)
+    for value in ("", None, "yesterday", "2026-13-45T99:00:00"):
+        assert parse_iso(value) is None

@@ -19,10 +19,9 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
-from blogsite.params import parse_id
+from blogsite.params import parse_id, parse_iso
 
 from .wordpress import has_blocks, shortcodes, wpautop
 from .xmlstream import ImportFileError, XMLStream, local_name, namespace
@@ -96,22 +95,6 @@ class Skipped:
 
 # ---------------------------------------------------------------------------------------------------------
 # Small parsing helpers
-
-
-def parse_iso(value: str | None) -> datetime | None:
-    """An ISO 8601 date-time keeping its instant; naive values are taken as UTC."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        parsed = parse_datetime(value.replace("Z", "+00:00"))
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        return None
-    if timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
 
 
 def _wp_datetime(value: str | None) -> datetime | None:
