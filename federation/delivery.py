@@ -3,8 +3,8 @@
 A post's followers on one instance share its shared inbox, so an instance with a thousand followers of a
 blog gets one delivery. A delivery that fails (no answer, a 5xx or 429) is tried again after
 FEDERATION_RETRY_SECONDS, doubling each time, FEDERATION_MAX_ATTEMPTS times in all; an instance that has
-failed every delivery for FEDERATION_GIVE_UP_DAYS is given up: nothing more is sent to it until it answers
-again (a delivery to it that succeeds, such as an Accept after it follows anew, resets it).
+failed every delivery for FEDERATION_GIVE_UP_DAYS is given up: nothing more is sent to it until it sends
+a signed activity again (a new Follow, say; see inbox.receive).
 """
 
 from __future__ import annotations

@@ -117,6 +117,9 @@ def receive(request, *, actor: Actor | None) -> HttpResponse:
         return refuse(401, "the activity's actor did not sign it")
     if not _first_sight(signed.raw):
         return refuse(401, "this request was received before")
+    if remote.instance.failing_since is not None:
+        # Its server is up again: deliveries to it, even given up ones, start afresh.
+        Instance.objects.filter(pk=remote.instance_id).update(failing_since=None, failures=0)
     handle(activity, remote=remote, actor=actor)
     return HttpResponse(status=202)
 

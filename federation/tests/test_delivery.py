@@ -165,3 +165,18 @@ def test_a_post_first_saved_as_a_draft_queues_nothing(blog, user, monkeypatch):
     assert queued == []
     PostFactory(author=user)
     assert queued == ["send_post"]
+
+
+def test_an_instance_given_up_is_sent_to_again_once_it_sends_a_signed_activity(
+    client, blog, fake, django_capture_on_commit_callbacks
+):
+    from .signing import follow, post_signed
+
+    Instance.objects.create(domain="127.0.0.1", failing_since=timezone.now() - timedelta(days=8), failures=40)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_signed(client, "/@karen/inbox/", follow(fake), fake).status_code == 202
+
+    assert [received["activity"]["type"] for received in fake.received] == ["Accept"]
+    instance = Instance.objects.get(domain="127.0.0.1")
+    assert instance.failing_since is None and instance.failures == 0
