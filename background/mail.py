@@ -1,7 +1,7 @@
 """The outbox: every email the site sends is recorded with the work that causes it, then delivered by a task.
 
     mails = [render_mail(key=f"comment:{comment.pk}:reply:{user.pk}", to=user.email,
-                         template="comments/email/reply", context={...})]
+                         template="comments/email/reply", context={...}, language=user.language)]
     queue_mail(mails)
 
 `queue_mail` writes the rows in the caller's transaction (one INSERT, whatever their number) and queues their
@@ -47,13 +47,13 @@ MAX_RETRY_DELAY = timedelta(hours=1)
 
 
 def render_mail(
-    *, key: str, to: str, template: str, context: dict, headers: dict | None = None, language: str = ""
+    *, key: str, to: str, template: str, context: dict, language: str, headers: dict | None = None
 ) -> OutgoingMail:
     """An unsaved outbox row: the subject from `<template>_subject.txt` (on one line), the text from
     `<template>.txt`, and an HTML part from `<template>.html` when that template exists.
 
-    All of it in `language`, the recipient's (else the site's LANGUAGE_CODE), never in that of the request
-    or task that happens to cause the mail."""
+    All of it in `language`, the recipient's (their profile's; empty: the site's LANGUAGE_CODE), never in that
+    of the request or task that happens to cause the mail. Every caller says it, so that none forgets."""
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)

@@ -19,7 +19,7 @@ from .tasks import unsubscribe_headers
 DIGEST_SIZE = 50
 
 
-def _mail(*, key: str, to: str, context: dict, unsubscribe: str, base: str, language: str = ""):
+def _mail(*, key: str, to: str, context: dict, unsubscribe: str, base: str, language: str):
     unsubscribe_url = base + reverse("community:unsubscribe", kwargs={"token": unsubscribe})
     return render_mail(
         key=key,
@@ -97,6 +97,8 @@ def send_guest_digests(*, base: str, now: datetime) -> int:
                         context={"name": "", "posts": posts, "blog": guest.blog},
                         unsubscribe=tokens.unsubscribe_token(guest=guest),
                         base=base,
+                        # A guest has no profile, so no language of their own: the site's.
+                        language="",
                     )
                 ]
             )

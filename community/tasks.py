@@ -109,6 +109,8 @@ def deliver_post(post_id: int, follow_ids: list[int], guest_ids: list[int]) -> i
                         name="",
                         unsubscribe=tokens.unsubscribe_token(guest=guest),
                         base=base,
+                        # A guest has no profile, so no language of their own: the site's.
+                        language="",
                     )
                 )
         queue_mail(mails)
@@ -119,7 +121,7 @@ def unsubscribe_headers(url: str) -> dict:
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def _post_mail(post: Post, *, key: str, to: str, name: str, unsubscribe: str, base: str, language: str = ""):
+def _post_mail(post: Post, *, key: str, to: str, name: str, unsubscribe: str, base: str, language: str):
     unsubscribe_url = base + reverse("community:unsubscribe", kwargs={"token": unsubscribe})
     return render_mail(
         key=key,

@@ -133,6 +133,7 @@ def _finished(job: ImportJob, status: str, *, error: str = "", summary: str = ""
                         to=job.owner.email,
                         template="transfer/email/import_finished",
                         context={"job": job, "user": job.owner, "site_name": settings.SITE_NAME},
+                        language=job.owner.language,
                     )
                 ]
             )

@@ -91,6 +91,16 @@ def test_the_summary_is_mailed_through_the_outbox(client, user, fixture_path):
     assert "comments: 7" in mail.outbox[0].body
 
 
+def test_the_summary_mail_is_in_the_owners_language(client, user, fixture_path):
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+
+    upload(client, fixture_path("wordpress.xml").read_bytes())
+
+    assert mail.outbox[0].subject == "Votre import dans Blogsite est terminé"
+
+
 def test_a_running_import_shows_its_progress_and_refreshes_without_javascript(client, user):
     client.force_login(user)
     job = ImportJob.objects.create(
