@@ -8,16 +8,10 @@
 (function () {
   "use strict";
 
-  // Words people read go through Django's JavaScript catalogue (posts:javascript_catalog), which the editor
-  // page loads first; without it they stay in English.
-  var gettext = window.gettext || function (text) {
-    return text;
-  };
-  function interpolate(text, values) {
-    return window.interpolate ? window.interpolate(text, values) : text.replace(/%s/g, function () {
-      return String(values.shift());
-    });
-  }
+  // Words people read go through Django's JavaScript catalogue (posts:javascript_catalog), whose gettext()
+  // and interpolate() the editor page loads before this file.
+  var gettext = window.gettext;
+  var interpolate = window.interpolate;
 
   var PREVIEW_DELAY = 600;
   var AUTOSAVE_DELAY = 3000;
