@@ -112,6 +112,23 @@ def test_the_blog_address_serves_its_actor_to_activitypub_clients(client, blog, 
     assert "PRIVATE" not in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("accept", "document"),
+    [
+        ("*/*", False),
+        ("application/json", False),
+        ('application/ld+json; profile="https://example.com/other"', False),
+        ("text/html, application/activity+json;q=0.9", False),
+        ("text/html;q=0.5, application/activity+json", True),
+        ("application/ld+json", True),
+    ],
+)
+def test_the_blog_address_answers_what_the_accept_header_prefers(client, blog, accept, document):
+    response = client.get("/@karen/", HTTP_ACCEPT=accept)
+
+    assert response["Content-Type"].startswith("application/") is document
+
+
 def test_the_key_pair_is_made_once_and_kept(client, blog):
     first = client.get("/@karen/", HTTP_ACCEPT=AP).json()["publicKey"]["publicKeyPem"]
     second = client.get("/@karen/", HTTP_ACCEPT=AP).json()["publicKey"]["publicKeyPem"]
