@@ -1,4 +1,5 @@
 from django import template
+from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -6,6 +7,8 @@ from ..models import Mention
 from ..services import blog_takes_webmentions
 
 register = template.Library()
+# The most pending mentions the moderation page lists at once.
+MODERATION_PAGE_SIZE = 100
 
 
 @register.simple_tag(takes_context=True)
@@ -39,10 +42,15 @@ def post_mentions(post):
 
 @register.inclusion_tag("mentions/_moderation_list.html", takes_context=True)
 def pending_mentions(context):
-    """Mentions of the signed-in user's posts awaiting moderation, with approve/reject buttons (one query)."""
+    """The oldest mentions of the signed-in user's posts awaiting moderation, with approve/reject buttons, and
+    how many wait in all (one query: the total rides along on every row as a window count)."""
     request = context["request"]
+    pending = list(
+        Mention.objects.awaiting_moderation_by(request.user).annotate(total=Window(Count("pk")))[:MODERATION_PAGE_SIZE]
+    )
     return {
-        "pending": list(Mention.objects.awaiting_moderation_by(request.user)[:100]),
+        "pending": pending,
+        "pending_count": pending[0].total if pending else 0,
         "next": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
     }

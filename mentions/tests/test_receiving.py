@@ -262,3 +262,17 @@ def test_approving_or_removing_a_mention_moves_the_cached_post_page_on(
     elsewhere.routes["/reply"] = ("status", 410)
     send(client, source, target, django_capture_on_commit_callbacks)
     assert "What a good point." not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_the_moderation_page_says_how_many_mentions_wait_beyond_those_it_lists(client, post):
+    from mentions.templatetags.mentions import MODERATION_PAGE_SIZE
+
+    total = MODERATION_PAGE_SIZE + 1
+    Mention.objects.bulk_create(
+        Mention(post=post, source=f"https://a.example/{i}", source_host="a.example") for i in range(total)
+    )
+    client.force_login(post.author)
+    html = client.get("/dashboard/comments/").content.decode()
+    assert html.count('id="pending-mention-') == MODERATION_PAGE_SIZE
+    assert f"Webmentions awaiting moderation ({total})" in html
+    assert f"The oldest {MODERATION_PAGE_SIZE} of {total}; the others come up" in html
