@@ -94,8 +94,9 @@ def comment_policy(post: Post) -> str:
 def hold_reason(*, post: Post, author, body: str) -> str | None:
     """Why a new comment must wait for the blog owner's approval (a `Comment.HeldReason`), or None when it
     appears at once. The first rule that holds it gives the reason: links, the blog's policy, the post's
-    age, then the reader's first comment."""
-    if author.pk == post.author_id or author.is_staff:
+    age, then the reader's first comment. `author` None: a reply from another fediverse server, whose
+    author never had a comment approved here."""
+    if author is not None and (author.pk == post.author_id or author.is_staff):
         return None
     if count_links(body) > MAX_LINKS_BEFORE_HOLD:
         return Comment.HeldReason.LINKS
@@ -107,6 +108,8 @@ def hold_reason(*, post: Post, author, body: str) -> str | None:
         # Spam goes for old posts, which nobody watches any more.
         return Comment.HeldReason.OLD_POST
     if policy == Blog.CommentPolicy.HOLD_FIRST:
+        if author is None:
+            return Comment.HeldReason.FIRST_COMMENT
         # Once a moderator somewhere on the site has approved one of their comments, the reader is trusted
         # everywhere. Comments that nobody had to approve (on an open blog, or on the reader's own posts)
         # earn nothing, or one comment on an open blog would unlock every blog.
@@ -280,8 +283,9 @@ def post_remote_comment(
 ) -> Comment:
     """Save a reply written on another fediverse server, as a guest's comment under `parent` (or the post).
 
-    Its HTML goes through the comment allow-list. It waits for the blog owner's approval unless the blog
-    publishes comments at once and it has few links. Raises a CommentRefused subclass when comments are closed
+    Its HTML goes through the comment allow-list. It waits for the blog owner's approval as a member's first
+    comment would (`hold_reason`): unless the blog publishes comments at once, it has few links and the post
+    is not old. Raises a CommentRefused subclass when comments are closed
     or the parent can't take replies."""
     if not comments_are_open(post):
         raise CommentsClosed("Comments on this post are closed.")
@@ -290,15 +294,7 @@ def post_remote_comment(
     body = html_to_text(body_html)[:10_000]
     if not normalized_body(body):
         raise CommentRefused("The reply is empty.")
-    policy = comment_policy(post)
-    held = None
-    if count_links(body) > MAX_LINKS_BEFORE_HOLD:
-        held = Comment.HeldReason.LINKS
-    elif policy == Blog.CommentPolicy.HOLD_ALL:
-        held = Comment.HeldReason.HOLD_ALL
-    elif policy == Blog.CommentPolicy.HOLD_FIRST:
-        # Nobody on another server has had a comment approved here: their first is always held.
-        held = Comment.HeldReason.FIRST_COMMENT
+    held = hold_reason(post=post, author=None, body=body)
     with transaction.atomic():
         return Comment.objects.create_in_thread(
             post=post,

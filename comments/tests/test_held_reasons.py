@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
-from comments.services import edit_comment, post_comment
+from comments.services import edit_comment, post_comment, post_remote_comment
 from comments.tests.factories import CommentFactory
 from posts.models import Blog
 from posts.tests.factories import PostFactory
@@ -46,6 +46,25 @@ def test_comments_on_old_posts_are_held_when_the_site_says_so(settings, user, ot
     assert post_comment(post=old, author=other_user, body="Late").held_reason == Comment.HeldReason.OLD_POST
     recent = post_comment(post=fresh, author=other_user, body="On time")
     assert (recent.status, recent.held_reason) == ("approved", None)
+
+
+def test_a_reply_from_the_fediverse_is_held_by_the_same_rules_the_old_posts_one_included(settings, user):
+    settings.COMMENTS_HOLD_AFTER_DAYS = 30
+    _set_policy(user, Blog.CommentPolicy.OPEN)
+    old = PostFactory(author=user, published_at=timezone.now() - timedelta(days=31))
+    fresh = PostFactory(author=user)
+
+    def reply(post, n):
+        url = f"https://social.example/@alice/{n}"
+        return post_remote_comment(
+            post=post, parent=None, name="Alice", handle="@alice@social.example", profile_url="", url=url, html="Hi"
+        )
+
+    late = reply(old, 1)
+    assert (late.status, late.held_reason) == ("pending", Comment.HeldReason.OLD_POST)
+    assert (reply(fresh, 2).status, reply(fresh, 3).held_reason) == ("approved", None)
+    _set_policy(user, Blog.CommentPolicy.HOLD_FIRST)
+    assert reply(fresh, 4).held_reason == Comment.HeldReason.FIRST_COMMENT
 
 
 def test_the_posts_author_is_never_held(post, user):
