@@ -3,7 +3,7 @@ import io
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -330,6 +330,19 @@ def test_superusers_may_edit_someone_elses_post(client, admin_user, post):
     post.refresh_from_db()
     assert post.title == "Moderated title"
     assert post.author.username == "karen"
+
+
+def test_only_a_staff_account_holding_the_permission_may_edit_someone_elses_post(other_user, staff_user, post):
+    """The permission to change any post counts only with staff status (the admin's rule): so a reader's post
+    page never asks a reader's permissions."""
+    change = Permission.objects.get(content_type__app_label="posts", codename="change_post")
+    other_user.user_permissions.add(change)
+    assert not post.can_edit(other_user)
+    assert not post.can_edit(staff_user)
+    staff_user.user_permissions.add(change)
+    staff_user = type(staff_user).objects.get(pk=staff_user.pk)  # permissions are cached on the instance
+    assert post.can_edit(staff_user)
+    assert post.can_edit(post.author)
 
 
 def test_deleting_needs_a_confirmation_and_a_post(client, user, post):
