@@ -94,6 +94,23 @@ def marked_strings() -> set[Key]:
     return found
 
 
+# The editor's scripts mark their words with gettext() and one string literal (djangojs domain).
+SCRIPT_CALL = re.compile(r"""\bgettext\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*\)""")
+
+
+def script_strings() -> set[Key]:
+    """Every msgid the scripts in static/js mark, as `makemessages -d djangojs` reads them."""
+    return {
+        (None, ast.literal_eval(literal))
+        for path in sorted((ROOT / "static" / "js").glob("*.js"))
+        for literal in SCRIPT_CALL.findall(path.read_text())
+    }
+
+
+# Each catalogue (a .po and its .mo per language) and what finds the strings it must translate.
+DOMAINS = {"django": marked_strings, "djangojs": script_strings}
+
+
 class Entry:
     """One entry of a .po file: its translations (one per plural form, else one), and whether it is fuzzy."""
 
@@ -152,34 +169,36 @@ def _show(keys) -> list[str]:
     return [f"{context}|{msgid}" if context else msgid for context, msgid in ordered]
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_marked_string_is_translated(language):
-    catalogue, nplurals = read_po(catalogue_folder(language) / "django.po")
-    missing = marked_strings() - catalogue.keys()
+def test_every_marked_string_is_translated(language, domain):
+    catalogue, nplurals = read_po(catalogue_folder(language) / f"{domain}.po")
+    missing = DOMAINS[domain]() - catalogue.keys()
     untranslated = [
         key
         for key, entry in catalogue.items()
         if entry.fuzzy or not all(entry.msgstrs) or (entry.msgid_plural and len(entry.msgstrs) != nplurals)
     ]
-    assert not missing, f"not in the {language} catalogue (run `make messages`): {_show(missing)}"
-    assert not untranslated, f"untranslated or fuzzy in {language}: {_show(untranslated)}"
+    assert not missing, f"not in the {language} {domain} catalogue (run `make messages`): {_show(missing)}"
+    assert not untranslated, f"untranslated or fuzzy in {language} {domain}: {_show(untranslated)}"
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_compiled_catalogue_says_what_its_source_says(language):
+def test_the_compiled_catalogue_says_what_its_source_says(language, domain):
     folder = catalogue_folder(language)
-    with (folder / "django.mo").open("rb") as compiled:
+    with (folder / f"{domain}.mo").open("rb") as compiled:
         # What the .mo holds, as gettext reads it: a message with a context under "context\x04message", and
         # each plural form under (message, form number).
         compiled_entries = gettext.GNUTranslations(compiled)._catalog
-    source, _nplurals = read_po(folder / "django.po")
+    source, _nplurals = read_po(folder / f"{domain}.po")
     stale = []
     for (context, msgid), entry in source.items():
         key = f"{context}\x04{msgid}" if context else msgid
         forms = [(key, form) for form in range(len(entry.msgstrs))] if entry.msgid_plural else [key]
         if [compiled_entries.get(form) for form in forms] != entry.msgstrs:
             stale.append((context, msgid))
-    assert not stale, f"django.mo is older than django.po (run `make messages`): {_show(stale)[:5]}"
+    assert not stale, f"{domain}.mo is older than {domain}.po (run `make messages`): {_show(stale)[:5]}"
 
 
 def test_the_marked_strings_are_found():
@@ -193,6 +212,9 @@ def test_the_marked_strings_are_found():
     assert (None, "%(count)d comment approved.") in strings  # ngettext() in Python
     assert ("comment status", "Spam") in strings  # pgettext_lazy() in Python
     assert not any(msgid.startswith("test ") for _context, msgid in strings)
+    scripts = script_strings()
+    assert (None, "Bold added") in scripts  # gettext() in static/js
+    assert (None, "The upload failed (%s). Please try again.") in scripts
 
 
 @pytest.fixture
