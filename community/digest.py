@@ -97,8 +97,7 @@ def send_guest_digests(*, base: str, now: datetime) -> int:
                         context={"name": "", "posts": posts, "blog": guest.blog},
                         unsubscribe=tokens.unsubscribe_token(guest=guest),
                         base=base,
-                        # A guest has no profile, so no language of their own: the site's.
-                        language="",
+                        language=guest.language,
                     )
                 ]
             )

@@ -54,6 +54,8 @@ class GuestSubscription(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The newest post a digest has told this guest about: the next digest starts after it.
     last_digest_at = models.DateTimeField(null=True, blank=True)
+    # The language of the page they subscribed from, which every mail to them speaks (empty: the site's).
+    language = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -99,8 +99,10 @@ def subscribe_guest(*, owner, email: str, delivery: str = Delivery.INSTANT, ip_a
     day_ago = now - timedelta(days=1)
     with transaction.atomic():
         blog = _followable_blog(owner)
+        # A guest has no profile: the language they ask in is the one their mail speaks.
+        language = translation.get_language()
         guest, created = GuestSubscription.objects.get_or_create(
-            blog=blog, email=email, defaults={"delivery": delivery}
+            blog=blog, email=email, defaults={"delivery": delivery, "language": language}
         )
         if guest.confirmed_at is not None:
             return
@@ -115,8 +117,8 @@ def subscribe_guest(*, owner, email: str, delivery: str = Delivery.INSTANT, ip_a
             return
         if not created:
             # Asked again after a day: a new confirmation, counted from now.
-            guest.created_at, guest.delivery = now, delivery
-            GuestSubscription.objects.filter(pk=guest.pk).update(created_at=now, delivery=delivery)
+            guest.created_at, guest.delivery, guest.language = now, delivery, language
+            GuestSubscription.objects.filter(pk=guest.pk).update(created_at=now, delivery=delivery, language=language)
         base = site_url(base_url)
         confirm_url = base + reverse("community:confirm", kwargs={"token": tokens.confirm_token(guest)})
         queue_mail(
@@ -126,8 +128,7 @@ def subscribe_guest(*, owner, email: str, delivery: str = Delivery.INSTANT, ip_a
                     to=email,
                     template="community/email/confirm",
                     context={"blog": blog, "owner": owner, "confirm_url": confirm_url, "site_url": base},
-                    # A guest has no account: the confirmation speaks the language they asked in.
-                    language=translation.get_language(),
+                    language=guest.language,
                 )
             ]
         )

@@ -109,8 +109,7 @@ def deliver_post(post_id: int, follow_ids: list[int], guest_ids: list[int]) -> i
                         name="",
                         unsubscribe=tokens.unsubscribe_token(guest=guest),
                         base=base,
-                        # A guest has no profile, so no language of their own: the site's.
-                        language="",
+                        language=guest.language,
                     )
                 )
         queue_mail(mails)

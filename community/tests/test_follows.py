@@ -269,3 +269,16 @@ def test_a_new_post_mail_is_written_in_the_followers_language(
         publish(user, django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 1
     assert seen and set(seen) == {"fr"}
+
+
+def test_a_guest_reads_the_new_posts_in_the_language_they_subscribed_in(
+    client, user, post, django_capture_on_commit_callbacks
+):
+    """A guest has no profile: the language of the page they subscribed from is theirs for every mail."""
+    with django_capture_on_commit_callbacks(execute=True):
+        guest_subscribe(client, user, headers={"accept-language": "fr"})
+    client.post(urlsplit(_confirm_link(mail.outbox[0])).path)
+
+    publish(user, django_capture_on_commit_callbacks, title="Nouvelles")
+
+    assert "Vous recevez cet e-mail parce que vous suivez ce blog." in mail.outbox[1].body
