@@ -1,4 +1,4 @@
-"""Every sentence people read in these templates goes through the translation tags.
+"""Every sentence people read in the templates goes through the translation tags.
 
 The check is deliberately plain: it removes what is not text (comments, script and style, template tags and
 variables, translated blocks, markup, entities) and fails on any letter left over, in the text and in the
@@ -11,24 +11,6 @@ from pathlib import Path
 import pytest
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
-# Directories whose templates must be fully marked; add a directory once its strings are marked.
-MARKED_DIRECTORIES = [
-    "posts",
-    "library",
-    "transfer",
-    "admin",
-    "comments",
-    "community",
-    "accounts",
-    "account",
-    "socialaccount",
-    "usersessions",
-    "allauth",
-    "mentions",
-]
-# Templates at the top level: the site's frame and the error pages.
-MARKED_FILES = ["base.html", "400.html", "403.html", "403_csrf.html", "404.html", "429.html", "500.html", "503.html"]
 
 # Words that are the same in every language: feed format names, and the letters on the bold and italic
 # toolbar buttons (hidden from screen readers, which read the translated label beside them).
@@ -53,12 +35,9 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _template_files():
-    for name in MARKED_FILES:
-        yield TEMPLATES / name
-    for directory in MARKED_DIRECTORIES:
-        for path in sorted((TEMPLATES / directory).rglob("*")):
-            if path.is_file() and path.suffix in {".html", ".txt"}:
-                yield path
+    for path in sorted(TEMPLATES.rglob("*")):
+        if path.is_file() and path.suffix in {".html", ".txt"}:
+            yield path
 
 
 def _words(text):
