@@ -7,15 +7,17 @@ address, nor an IPv6 address carrying one of those IPv4 ones: IPv4-mapped, 6to4,
 it lies in one of the allowed networks (`FETCH_ALLOWED_NETWORKS` by default; tests list 127.0.0.1 there), and
 the connection goes to the address that was checked, since a second lookup could answer otherwise; each redirect is
 checked the same way, at most three; and the response may be at most `max_bytes` long and take at most
-`timeout` seconds in all, its body included (a body trickling in a byte at a time is cut off).
+`timeout` seconds in all, headers and body included (a server trickling them in a byte at a time is cut off).
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -181,9 +183,18 @@ def fetch(
             raise FetchError("it took too long")
         connection_class = _PinnedHTTPSConnection if parts.scheme.lower() == "https" else _PinnedHTTPConnection
         connection = connection_class(host, port, address=address, timeout=remaining)
+        # A socket's timeout bounds each wait, not their sum: at the deadline the connection is cut, whatever
+        # it is waiting for (headers trickling in a byte at a time, say).
+        expired = threading.Event()
+        timer = threading.Timer(remaining, _cut, (connection, expired))
+        timer.daemon = True
+        timer.start()
         try:
             path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             connection.request(method, path, body=body, headers=headers)
+            if expired.is_set():
+                # The time ran out while connecting, before there was a socket to cut.
+                raise FetchError("it took too long")
             response = connection.getresponse()
             if follow_redirects and method == "GET" and response.status in REDIRECTS:
                 location = response.getheader("Location") or ""
@@ -195,18 +206,13 @@ def fetch(
             if length and length.isdigit() and int(length) > max_bytes:
                 raise FetchError(f"larger than {_size(max_bytes)}")
             data = BytesIO()
-            while True:
-                # A socket's timeout bounds each wait, not their sum: a body trickling in a byte at a time
-                # is given what is left of the deadline, and read1 returns whatever has arrived.
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise FetchError("it took too long")
-                connection.pinned_socket.settimeout(remaining)
-                if not (chunk := response.read1(CHUNK)):
-                    break
+            while chunk := response.read1(CHUNK):
                 if data.tell() + len(chunk) > max_bytes:
                     raise FetchError(f"larger than {_size(max_bytes)}")
                 data.write(chunk)
+            if expired.is_set():
+                # Cut off: what arrived may be only part of it.
+                raise FetchError("it took too long")
             header_list = [(name.lower(), value) for name, value in response.getheaders()]
             return Response(
                 status=response.status,
@@ -216,12 +222,23 @@ def fetch(
                 header_list=header_list,
             )
         except (OSError, http.client.HTTPException) as exc:
-            if isinstance(exc, TimeoutError | socket.timeout):
+            if expired.is_set() or isinstance(exc, TimeoutError | socket.timeout):
                 raise FetchError("it took too long") from None
             raise FetchError("the server could not be reached") from None
         finally:
+            timer.cancel()
             connection.close()
     raise FetchError("too many redirects")
+
+
+def _cut(connection: http.client.HTTPConnection, expired: threading.Event) -> None:
+    """Hang up `connection` (from the deadline's timer thread): its reads then end at once. The plain socket's
+    shutdown, even under TLS: the TLS layer's own would change its state under the reading thread."""
+    expired.set()
+    sock = getattr(connection, "pinned_socket", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def _size(max_bytes: int) -> str:

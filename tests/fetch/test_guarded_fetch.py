@@ -2,6 +2,8 @@
 
 import ipaddress
 import socket
+import threading
+import time
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -142,6 +144,44 @@ def test_every_address_a_name_resolves_to_is_checked_not_only_the_first(monkeypa
     monkeypatch.setattr(fetch_module.socket, "getaddrinfo", getaddrinfo)
     with pytest.raises(FetchError, match="private or local"):
         fetch("http://rebinding.example/", max_bytes=1000, timeout=2)
+
+
+class HeaderDrip(BaseHTTPRequestHandler):
+    """Sends its headers a byte at a time, each well within a read's timeout, 3 seconds in all; says whether
+    it got to the end."""
+
+    finished: list[bool] = []
+    done = threading.Event()
+
+    def do_GET(self):
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Drip: ")
+        try:
+            for _ in range(60):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.05)
+            self.wfile.write(b"\r\nContent-Length: 2\r\n\r\nok")
+            self.wfile.flush()
+        except OSError:
+            self.finished.append(False)
+        else:
+            self.finished.append(True)
+        self.done.set()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_headers_trickling_in_are_cut_off_at_the_time_limit_for_the_whole_fetch(settings):
+    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    HeaderDrip.finished = []
+    HeaderDrip.done.clear()
+    with serve(HeaderDrip) as base:
+        with pytest.raises(FetchError, match="it took too long"):
+            fetch(f"{base}/", max_bytes=1000, timeout=0.5)
+        HeaderDrip.done.wait(10)
+    # The fetch hung up at its time limit instead of waiting for the headers' end.
+    assert HeaderDrip.finished == [False]
 
 
 def test_repeated_headers_are_all_kept_in_order(settings):
