@@ -7,7 +7,6 @@ import time
 from urllib.parse import urldefrag, urlsplit
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from blogsite import fetch as guarded
@@ -28,14 +27,7 @@ def domain_of(uri: str) -> str:
 
 
 def instance_for(domain: str) -> Instance:
-    instance = Instance.objects.filter(domain=domain).first()
-    if instance is not None:
-        return instance
-    try:
-        with transaction.atomic():
-            return Instance.objects.create(domain=domain)
-    except IntegrityError:
-        return Instance.objects.get(domain=domain)
+    return Instance.objects.get_or_create(domain=domain)[0]
 
 
 def fetch_json(uri: str, *, deadline: float) -> dict:
