@@ -16,6 +16,8 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -224,6 +226,28 @@ def discard_job(job: ImportJob, *, label_pks=(), picture_pks=()) -> None:
         Label.objects.filter(pk__in=list(label_pks), posts__isnull=True).delete()
     for picture in Picture.objects.filter(pk__in=list(picture_pks)):
         delete_picture(picture=picture)
+
+
+class _Place(NamedTuple):
+    """Where a comment sits in its post's reply tree."""
+
+    path: str
+    depth: int
+    post_id: int
+    parent_pk: int | None
+
+
+class _TreeRow(NamedTuple):
+    """A comment of the source as linking the reply tree reads it; `path` is empty until it is placed."""
+
+    pk: int
+    post_id: int
+    parent_source_id: str
+    created_at: datetime | None
+    path: str
+    depth: int
+    parent_pk: int | None
+    is_this_runs: bool
 
 
 class _Import:
@@ -595,10 +619,10 @@ class _Import:
             self._link_batch([source_id for _, source_id in batch])
             self.checkpoint()
 
-    def _tree_rows(self, source_ids) -> dict[str, tuple]:
-        """source id -> (pk, post pk, parent source id, created_at, path, depth, parent pk, is this run's)."""
+    def _tree_rows(self, source_ids) -> dict[str, _TreeRow]:
+        """The comments of this source with these ids in the source, by that id."""
         return {
-            sid: (pk, post_id, parent_sid, created_at, path, depth, parent_pk, job_id == self.job.pk)
+            sid: _TreeRow(pk, post_id, parent_sid, created_at, path, depth, parent_pk, job_id == self.job.pk)
             for sid, pk, post_id, parent_sid, created_at, path, depth, parent_pk, job_id in self._comment_ids()
             .filter(source_id__in=list(source_ids))
             .values_list(
@@ -617,18 +641,18 @@ class _Import:
     def _link_batch(self, source_ids: list[str]) -> None:
         # The batch and, level by level, the parents it needs: what is placed already, and what is to place.
         rows = self._tree_rows(source_ids)
-        wanted = {r[2] for r in rows.values() if r[2] and not r[4]} - rows.keys()
+        wanted = {r.parent_source_id for r in rows.values() if r.parent_source_id and not r.path} - rows.keys()
         while wanted:
             found = self._tree_rows(wanted)
             rows.update(found)
-            wanted = {r[2] for r in found.values() if r[2] and not r[4]} - rows.keys()
-        # pk -> (path, depth, post pk, parent pk) of comments with their place in the tree.
-        placed: dict[int, tuple[str, int, int, int | None]] = {
-            r[0]: (r[4], r[5], r[1], r[6]) for r in rows.values() if r[4]
+            wanted = {r.parent_source_id for r in found.values() if r.parent_source_id and not r.path} - rows.keys()
+        # pk -> place of the comments that have one in the tree.
+        placed: dict[int, _Place] = {
+            r.pk: _Place(r.path, r.depth, r.post_id, r.parent_pk) for r in rows.values() if r.path
         }
 
         def new(sid: str) -> bool:
-            return sid in rows and rows[sid][7] and rows[sid][0] not in placed
+            return sid in rows and rows[sid].is_this_runs and rows[sid].pk not in placed
 
         pending: list[Comment] = []
         for source_id in source_ids:
@@ -641,23 +665,24 @@ class _Import:
                     break
                 chain.append(current)
                 on_chain.add(current)
-                current = rows[current][2]
+                current = rows[current].parent_source_id
             for sid in reversed(chain):
-                pk, post_id, parent_sid, created_at = rows[sid][:4]
-                parent_pk = rows[parent_sid][0] if parent_sid in rows else None
+                entry = rows[sid]
+                pk, post_id, parent_sid, created_at = entry.pk, entry.post_id, entry.parent_source_id, entry.created_at
+                parent_pk = rows[parent_sid].pk if parent_sid in rows else None
                 parent = placed.get(parent_pk) if parent_pk else None
                 if parent_sid and parent is None:
                     self.summary.notes["a reply whose parent is not in the file was kept as a top-level comment"] += 1
-                elif parent is not None and parent[2] != post_id:
+                elif parent is not None and parent.post_id != post_id:
                     self.summary.notes["a reply to a comment on another post was kept as a top-level comment"] += 1
                     parent = None
-                if parent is not None and parent[1] + 1 >= PATH_MAX_DEPTH:
+                if parent is not None and parent.depth + 1 >= PATH_MAX_DEPTH:
                     # Deeper than threads go: it becomes a sibling of its parent.
-                    parent_pk = parent[3]
+                    parent_pk = parent.parent_pk
                     if parent_pk and parent_pk not in placed:
                         placed.update(
-                            (gpk, (gpath, gdepth, gpost, gparent))
-                            for gpk, gpath, gdepth, gpost, gparent in Comment.objects.filter(pk=parent_pk).values_list(
+                            (gpk, _Place(*place))
+                            for gpk, *place in Comment.objects.filter(pk=parent_pk).values_list(
                                 "pk", "path", "depth", "post_id", "parent_id"
                             )
                         )
@@ -666,8 +691,8 @@ class _Import:
                 if parent is None:
                     parent_pk, path, depth = None, path_segment(pk), 0
                 else:
-                    path, depth = parent[0] + path_segment(pk), parent[1] + 1
-                placed[pk] = (path, depth, post_id, parent_pk)
+                    path, depth = parent.path + path_segment(pk), parent.depth + 1
+                placed[pk] = _Place(path, depth, post_id, parent_pk)
                 row = Comment(pk=pk, parent_id=parent_pk, path=path, depth=depth)
                 row.created_at = created_at or timezone.now()
                 pending.append(row)
