@@ -36,6 +36,7 @@ from posts.models import Blog
 from . import delivery, documents, replies
 from .keys import actor_for
 from .models import Actor, BlockedActor, Instance, Reaction, RemoteActor, RemoteFollower, SeenSignature
+from .moderation import is_blocked_by
 from .remote import RemoteError, cached_key_owner, domain_of, fetch_key_owner
 from .signatures import SignatureError, parse, verify
 
@@ -214,7 +215,8 @@ def handle(activity: dict, *, remote: RemoteActor, actor: Actor | None) -> None:
         replies.delete_reply(_id_of(activity.get("object")), remote=remote)
     elif kind in REACTIONS:
         post = replies.local_post(_id_of(activity.get("object")))
-        if post is not None:
+        # The shared inbox takes activities for every blog: the blog's own blocks are checked here.
+        if post is not None and not is_blocked_by(owner_id=post.author_id, uri=remote.uri):
             Reaction.objects.get_or_create(
                 post=post, remote=remote, kind=REACTIONS[kind], defaults={"activity_id": _id_of(activity)[:500]}
             )

@@ -4,7 +4,7 @@ would) and their likes and boosts stop counting."""
 from comments.models import Comment
 from comments.signals import comments_changed
 
-from .models import Reaction, RemoteNote
+from .models import BlockedActor, Reaction, RemoteNote
 
 
 def hide_sent_by(*, domain: str | None = None, uri: str | None = None, blog_owner_id: int | None = None) -> int:
@@ -29,3 +29,8 @@ def hide_sent_by(*, domain: str | None = None, uri: str | None = None, blog_owne
     if post_ids:
         comments_changed.send(sender=Comment, post_ids=post_ids)
     return hidden
+
+
+def is_blocked_by(*, owner_id: int, uri: str) -> bool:
+    """Whether the blog of the user `owner_id` blocked the remote actor `uri`."""
+    return BlockedActor.objects.filter(actor__blog__owner_id=owner_id, uri=uri).exists()

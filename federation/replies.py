@@ -18,7 +18,8 @@ from comments.services import CommentRefused, edit_remote_comment, post_remote_c
 from posts.models import Post
 
 from . import delivery, documents
-from .models import Actor, BlockedActor, RemoteActor, RemoteNote
+from .models import Actor, RemoteActor, RemoteNote
+from .moderation import is_blocked_by
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def receive_reply(note: dict, *, remote: RemoteActor, actor) -> Comment | None:
     post, parent = _target(reply_to)
     if post is None or (actor is not None and post.author_id != actor.blog.owner_id):
         return None
-    if BlockedActor.objects.filter(actor__blog__owner_id=post.author_id, uri=remote.uri).exists():
+    if is_blocked_by(owner_id=post.author_id, uri=remote.uri):
         return None
     url = note.get("url") if isinstance(note.get("url"), str) else note_id
     try:

@@ -162,6 +162,19 @@ def test_a_blog_blocking_an_account_hides_its_replies_there(client, user, articl
     assert Comment.objects.count() == 1
 
 
+def test_a_blocked_accounts_likes_and_boosts_through_the_shared_inbox_do_not_count(client, user, article, fake):
+    client.force_login(user)
+    client.post("/dashboard/fediverse/block/", {"uri": fake.actor_id})
+    client.logout()
+
+    like = {"id": f"{fake.base}/likes/1", "type": "Like", "actor": fake.actor_id, "object": permalink(article)}
+    boost = {"id": f"{fake.base}/boosts/1", "type": "Announce", "actor": fake.actor_id, "object": permalink(article)}
+    assert post_signed(client, "/inbox", like, fake).status_code == 202
+    assert post_signed(client, "/inbox", boost, fake).status_code == 202
+
+    assert not Reaction.objects.exists()
+
+
 def test_the_owners_answer_to_a_fediverse_reply_goes_back_to_its_author(
     client, user, article, fake, django_capture_on_commit_callbacks
 ):
