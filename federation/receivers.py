@@ -5,9 +5,9 @@ from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from background.queue import enqueue_on_commit
+from background.queue import enqueue_many_on_commit, enqueue_on_commit
 from comments.models import Comment
-from comments.signals import comment_posted
+from comments.signals import comment_posted, comments_moderated
 from posts.models import Post
 from posts.signals import post_published
 
@@ -41,3 +41,16 @@ def comment_was_posted(sender, comment, **kwargs):
     # stays here.
     if settings.FEDERATION and comment.parent_id and comment.status == Comment.Status.APPROVED:
         enqueue_on_commit(tasks.send_answer, comment.pk)
+
+
+@receiver(comments_moderated, dispatch_uid="federation.comments_moderated")
+def comments_were_moderated(sender, comments, previous, **kwargs):
+    # A held answer to a reply from the fediverse goes back to its author once approved (one query).
+    approved = [
+        c.pk
+        for c in comments
+        if c.parent_id and c.status == Comment.Status.APPROVED and previous.get(c.pk) == Comment.Status.PENDING
+    ]
+    if settings.FEDERATION and approved:
+        answers = Comment.objects.filter(pk__in=approved, parent__remote_note__isnull=False).values_list("pk")
+        enqueue_many_on_commit(tasks.send_answer, answers)

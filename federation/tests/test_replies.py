@@ -201,6 +201,28 @@ def test_the_owners_answer_to_a_fediverse_reply_goes_back_to_its_author(
     assert "<em>you</em>" in sent["content"] and "Karen" in sent["content"]
 
 
+def test_a_held_answer_to_a_fediverse_reply_goes_back_once_approved(
+    client, user, other_user, article, fake, django_capture_on_commit_callbacks
+):
+    from comments.moderation import moderate_comments
+
+    actor = client.get("/@karen/", HTTP_ACCEPT="application/activity+json").json()
+    fake.blog_public_keys[actor["publicKey"]["id"]] = actor["publicKey"]["publicKeyPem"]
+    post_signed(client, "/inbox", create(fake, note(fake, permalink(article))), fake)
+    Comment.objects.update(status=Comment.Status.APPROVED)
+    reply = Comment.objects.get()
+    answer = Comment.objects.create_in_thread(
+        post=article, author=other_user, body="Same here.", status="pending", parent=reply
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate_comments(comments=[answer], action="approve", moderator=user)
+
+    sent = fake.received[-1]["activity"]
+    assert sent["type"] == "Create"
+    assert sent["object"]["inReplyTo"] == note(fake, "")["id"]
+
+
 def test_a_comment_on_a_local_thread_sends_nothing(
     client, user, other_user, article, fake, django_capture_on_commit_callbacks
 ):
