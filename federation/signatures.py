@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
+from django.conf import settings
 from django.utils import timezone
 
 
@@ -147,7 +148,7 @@ def check_digest(header: str, body: bytes) -> None:
     for item in header.split(","):
         name, _, value = item.strip().partition("=")
         if name.lower() in ("sha-256", "sha256"):
-            if value != base64.b64encode(hashlib.sha256(body).digest()).decode():
+            if f"SHA-256={value}" != body_digest(body):
                 raise SignatureError("the body does not match its digest")
             return
     raise SignatureError("the request has no SHA-256 digest of its body")
@@ -164,12 +165,6 @@ def check_content_digest(header: str, body: bytes) -> None:
     raise SignatureError("the request has no SHA-256 or SHA-512 digest of its body")
 
 
-def max_skew():
-    from django.conf import settings
-
-    return settings.FEDERATION_MAX_SKEW_SECONDS
-
-
 def _check_time(date_header: str | None, created: int | None) -> None:
     if created is not None:
         when = created
@@ -180,7 +175,7 @@ def _check_time(date_header: str | None, created: int | None) -> None:
             raise SignatureError("the Date header cannot be read") from None
     else:
         raise SignatureError("the request has no date")
-    if abs(timezone.now().timestamp() - when) > max_skew():
+    if abs(timezone.now().timestamp() - when) > settings.FEDERATION_MAX_SKEW_SECONDS:
         raise SignatureError("the request's date is too far from now")
 
 
