@@ -53,9 +53,11 @@ serve: $(BIN)/.installed
 bench: $(BIN)/.installed-test
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
+# ruff, then import-linter: the apps' layers (the contracts are in pyproject.toml).
 lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(BIN)/.installed-test
 	$(BIN)/ruff check --fix .
