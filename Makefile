@@ -20,7 +20,15 @@ $(BIN)/.installed-test: $(BIN)/.installed requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	@touch $@
 
-run: $(BIN)/.installed
+# This checkout's development settings, written once: DEBUG=1 and a SECRET_KEY of its own, so that
+# `.venv/bin/python manage.py …` works here with nothing exported. Git ignores it; tests never read it.
+.env:
+	@umask 077 && printf '%s\n' "# Development settings of this checkout, written by make run. Never used in tests." \
+	  "# Any variable of the README's Configuration table may be added; the environment wins over this file." \
+	  "DEBUG=1" "SECRET_KEY=django-insecure-$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env: DEBUG=1 and a development SECRET_KEY for manage.py in this checkout."
+
+run: $(BIN)/.installed .env
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -2,7 +2,8 @@
 
 With nothing set, the site runs in development on SQLite with a file cache that all of the machine's
 processes share (blogsite/cache.py). `DATABASE_URL` switches to PostgreSQL and `REDIS_URL` to Redis. With
-`DEBUG=0`, `SECRET_KEY` and `ALLOWED_HOSTS` are required.
+`DEBUG=0`, `SECRET_KEY` and `ALLOWED_HOSTS` are required. What the environment leaves unset may come from the
+checkout's `.env` (`ENV_FILE`), which `make run` writes; tests never read it.
 """
 
 import hashlib
@@ -14,10 +15,19 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 from blogsite.socialproviders import social_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# `make run` writes a git-ignored `.env` (DEBUG=1 and a development SECRET_KEY of the checkout's own), so that
+# `manage.py` works in the checkout with nothing exported. Its lines only fill in what the environment leaves
+# unset, taken as written (no `${…}` expansion). A production host has none and needs its SECRET_KEY. Tests never
+# read it, nor do the processes they start (pytest sets PYTEST_VERSION for both): the suite runs on the
+# environment alone, whatever a developer keeps in `.env` (a DATABASE_URL, say).
+if "PYTEST_VERSION" not in os.environ:
+    load_dotenv(os.environ.get("ENV_FILE", "").strip() or BASE_DIR / ".env", override=False, interpolate=False)
 
 
 def env(name: str, default: str = "") -> str:
