@@ -36,7 +36,7 @@ from posts.models import Blog
 from . import delivery, documents, replies
 from .keys import actor_for
 from .models import Actor, BlockedActor, Instance, Reaction, RemoteActor, RemoteFollower, SeenSignature
-from .moderation import is_blocked_by
+from .moderation import is_blocked_by, undo_reactions
 from .remote import RemoteError, cached_key_owner, domain_of, fetch_key_owner
 from .signatures import SignatureError, parse, verify
 
@@ -202,7 +202,9 @@ def handle(activity: dict, *, remote: RemoteActor, actor: Actor | None) -> None:
         elif isinstance(undone, str):
             RemoteFollower.objects.filter(remote=remote, follow_id=undone).delete()
         elif isinstance(undone, dict) and undone.get("type") in REACTIONS:
-            Reaction.objects.filter(remote=remote, kind=REACTIONS[undone["type"]], activity_id=_id_of(undone)).delete()
+            undo_reactions(
+                Reaction.objects.filter(remote=remote, kind=REACTIONS[undone["type"]], activity_id=_id_of(undone))
+            )
     elif kind == "Create":
         note = activity.get("object")
         if isinstance(note, dict) and note.get("type") in NOTE_TYPES:

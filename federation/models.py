@@ -2,7 +2,7 @@
 instances, and what it knows of those instances (blocked, failing)."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -184,6 +184,28 @@ class RemoteNote(models.Model):
         return self.note_id
 
 
+class ReactionQuerySet(models.QuerySet):
+    def counted(self):
+        """Reactions that count: none from a blocked instance, nor from an account the post's blog blocked
+        (blocking removes them as well; this keeps a count right whatever the order of events)."""
+        blocked_by_blog = BlockedActor.objects.filter(
+            actor__blog__owner_id=OuterRef("post__author_id"), uri=OuterRef("remote__uri")
+        )
+        return self.filter(remote__instance__is_blocked=False).exclude(Exists(blocked_by_blog))
+
+    def counts_for(self, post) -> dict[str, int]:
+        """How many likes and boosts count on `post`: `{"like": n, "announce": n}` (one query)."""
+        counts = (
+            self.filter(post=post)
+            .counted()
+            .aggregate(
+                like=Count("pk", filter=Q(kind=Reaction.Kind.LIKE)),
+                announce=Count("pk", filter=Q(kind=Reaction.Kind.ANNOUNCE)),
+            )
+        )
+        return {kind: counts[kind] or 0 for kind in Reaction.Kind.values}
+
+
 class Reaction(models.Model):
     """A like or a boost of a post from the fediverse, one of each per remote actor."""
 
@@ -196,6 +218,8 @@ class Reaction(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     activity_id = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReactionQuerySet.as_manager()
 
     class Meta:
         constraints = [

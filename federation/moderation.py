@@ -5,6 +5,7 @@ from comments.models import Comment
 from comments.signals import comments_changed
 
 from .models import BlockedActor, Reaction, RemoteNote
+from .signals import reactions_changed
 
 
 def hide_sent_by(*, domain: str | None = None, uri: str | None = None, blog_owner_id: int | None = None) -> int:
@@ -22,7 +23,7 @@ def hide_sent_by(*, domain: str | None = None, uri: str | None = None, blog_owne
     if blog_owner_id is not None:
         notes = notes.filter(comment__post__author_id=blog_owner_id)
         reactions = reactions.filter(post__author_id=blog_owner_id)
-    reactions.delete()
+    undo_reactions(reactions)
     shown = Comment.objects.filter(pk__in=notes.values("comment_id")).exclude(status=Comment.Status.REMOVED)
     post_ids = set(shown.values_list("post_id", flat=True))
     hidden = shown.update(status=Comment.Status.REMOVED)
@@ -34,3 +35,12 @@ def hide_sent_by(*, domain: str | None = None, uri: str | None = None, blog_owne
 def is_blocked_by(*, owner_id: int, uri: str) -> bool:
     """Whether the blog of the user `owner_id` blocked the remote actor `uri`."""
     return BlockedActor.objects.filter(actor__blog__owner_id=owner_id, uri=uri).exists()
+
+
+def undo_reactions(reactions) -> None:
+    """Delete `reactions` (a queryset) and tell the caches of the posts whose counts changed (two queries,
+    whatever their number)."""
+    post_ids = set(reactions.values_list("post_id", flat=True))
+    if post_ids:
+        reactions.delete()
+        reactions_changed.send(sender=Reaction, post_ids=post_ids)

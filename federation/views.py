@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +26,7 @@ from . import documents
 from . import inbox as inbox_handling
 from .forms import BlockActorForm, FederationSettingsForm
 from .keys import actor_for
-from .models import BlockedActor, RemoteFollower
+from .models import BlockedActor, Reaction, RemoteFollower
 from .moderation import hide_sent_by
 from .negotiation import response_type
 
@@ -71,10 +71,10 @@ def article(request, username, year, month, slug):
     blog = federated_blog(username)
     post = get_object_or_404(documents.federated_posts().filter(author=blog.owner, slug=slug))
     document = {"@context": documents.AS_CONTEXT, **documents.article(post)}
-    counts = dict(post.reactions.values_list("kind").annotate(n=Count("pk")).order_by())
+    counts = Reaction.objects.counts_for(post)
     url = document["id"]
-    document["likes"] = {"id": f"{url}#likes", "type": "Collection", "totalItems": counts.get("like", 0)}
-    document["shares"] = {"id": f"{url}#shares", "type": "Collection", "totalItems": counts.get("announce", 0)}
+    document["likes"] = {"id": f"{url}#likes", "type": "Collection", "totalItems": counts[Reaction.Kind.LIKE]}
+    document["shares"] = {"id": f"{url}#shares", "type": "Collection", "totalItems": counts[Reaction.Kind.ANNOUNCE]}
     return activity_response(request, document)
 
 

@@ -12,6 +12,8 @@ from django.dispatch import receiver
 
 from comments.models import Comment
 from comments.signals import comments_changed
+from federation.models import Reaction
+from federation.signals import reactions_changed
 from library.signals import pictures_changed
 from mentions.models import BlockedDomain, Mention
 from mentions.signals import mentions_changed
@@ -131,3 +133,19 @@ def mentions_were_changed(sender, post_ids, **kwargs):
 def blocked_domain_changed(sender, instance, **kwargs):
     # What a blocked site sent leaves (or comes back to) every post page it is on.
     bump_now_and_on_commit(GLOBAL)
+
+
+@receiver(post_save, sender=Reaction)
+@receiver(post_delete, sender=Reaction)
+def reaction_changed(sender, instance, origin=None, **kwargs):
+    # A post page shows its likes and boosts from the fediverse. A delete of reactions as a queryset (a block,
+    # an Undo) sends `reactions_changed` once, and a post's delete moves the post's versions on itself.
+    model = getattr(origin, "model", type(origin))
+    if (model is Reaction and not isinstance(origin, Reaction)) or model is Post:
+        return
+    posts_changed([instance.post_id])
+
+
+@receiver(reactions_changed)
+def reactions_were_changed(sender, post_ids, **kwargs):
+    posts_changed(post_ids)

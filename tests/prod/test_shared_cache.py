@@ -157,6 +157,40 @@ def test_a_removed_comment_leaves_every_workers_cached_page_at_once(site):
     assert all(status == 200 for status, _, _ in after)
 
 
+LIKE_FROM_A_WORKER = """
+from federation.models import Instance, Reaction, RemoteActor
+instance = Instance.objects.get_or_create(domain="social.example")[0]
+for n in range(2):
+    person = RemoteActor.objects.create(
+        uri=f"https://social.example/users/p{n}", instance=instance, inbox="https://social.example/inbox"
+    )
+    Reaction.objects.create(post_id=POST_ID, remote=person, kind=Reaction.Kind.LIKE)
+"""
+
+
+def test_likes_from_the_fediverse_show_at_every_worker_at_once(site):
+    """The task worker (here another process) stores likes: no worker goes on serving the page without them."""
+    base, seeded, database, served_by, offset = site
+    post = seeded["post"]
+    start = offset()
+    warm = until_every_worker_served(served_by, post, start, lambda: read_concurrently(base + post))
+    assert all(status == 200 and "fediverse-likes" not in html for status, _, html in warm)
+
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "tests-only-not-secret-shared-cache"}
+    env.update({"DATABASE_URL": f"sqlite:///{database}", "CACHE_DIR": str(database.parent / "cache")})
+    env["ALLOWED_HOSTS"] = "127.0.0.1"
+    env = {k: v for k, v in env.items() if not k.startswith(("REDIS_URL", "AWS_"))}
+    script = LIKE_FROM_A_WORKER.replace("POST_ID", str(seeded["post_id"]))
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+
+    start = offset()
+    after = until_every_worker_served(served_by, post, start, lambda: read_concurrently(base + post))
+    stale = [headers.get("X-Page-Cache") for _, headers, html in after if "2 likes" not in html]
+    assert stale == [], f"{len(stale)} of {len(after)} reads after the likes served the old page"
+
+
 def test_comments_posted_at_once_from_many_threads_are_all_stored(site):
     base, seeded, database, served_by, offset = site
     post = seeded["post"]
