@@ -49,10 +49,6 @@ class CommentQuerySet(models.QuerySet):
             self.filter(pk=comment.pk).update(path=comment.path)
         return comment
 
-    def in_display_order(self):
-        """Depth-first thread order: replies under their parents, siblings oldest first."""
-        return self.order_by("path")
-
 
 class Comment(models.Model):
     class Status(models.TextChoices):

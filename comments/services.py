@@ -4,7 +4,6 @@ Each service runs in one transaction; the email it causes is recorded in it and 
 """
 
 import hashlib
-import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,8 +23,6 @@ from .models import PATH_MAX_DEPTH, Comment, ModerationEvent
 from .moderation import moderate_comments
 from .permissions import may_remove
 from .signals import comment_posted
-
-logger = logging.getLogger(__name__)
 
 # More links than this in one comment holds it for moderation, whatever the blog's policy.
 MAX_LINKS_BEFORE_HOLD = 2

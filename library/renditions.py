@@ -6,16 +6,12 @@ once (a JPEG at a reduced scale when even the widest copy allows it), and each c
 previous, larger one, which keeps both the time and the memory near that of one decode.
 """
 
-import logging
-
 from django.conf import settings
 from django.core.files.base import ContentFile
 from PIL import Image
 
 from .models import Picture
 from .services import CONTENT_TYPES, EXTENSIONS, FORMATS_BY_TYPE, encode
-
-logger = logging.getLogger(__name__)
 
 
 def rendition_widths(width: int) -> list[int]:

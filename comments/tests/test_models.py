@@ -14,10 +14,11 @@ def test_path_segments_sort_in_the_order_comments_were_written():
 
 @pytest.mark.django_db
 def test_display_order_puts_replies_under_their_parent_before_later_threads(post):
+    """Comments come in thread order by default (their path): no query needs to ask for it."""
     first = CommentFactory(post=post)
     second = CommentFactory(post=post)
     late_reply = CommentFactory(post=post, parent=first)
-    assert list(Comment.objects.filter(post=post).in_display_order()) == [first, late_reply, second]
+    assert list(Comment.objects.filter(post=post)) == [first, late_reply, second]
 
 
 @pytest.mark.django_db

@@ -16,7 +16,8 @@ def with_renditions(body_html: str):
     """Sanitized stored HTML (a post's `body_html`) with the library's pictures offered at their renditions'
     sizes. One query when the HTML shows library pictures, none otherwise. Only for sanitized HTML."""
     # The input is sanitized stored HTML, and every attribute added to it is escaped (library/html.py).
-    return mark_safe(_with_renditions(body_html or ""))  # noqa: S308  # nosec B308 B703
+    html = _with_renditions(body_html or "")
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703
 
 
 @register.filter

@@ -55,6 +55,16 @@ def test_the_500_page_meets_the_content_security_policy():
     assert inline_code_in(render_to_string("500.html")) == []
 
 
+def test_the_500_page_finds_its_stylesheet_wherever_static_files_are_served(settings):
+    from django.template.loader import render_to_string
+
+    settings.STATIC_URL = "https://static.blogs.example/assets/"
+
+    assert '<link rel="stylesheet" href="https://static.blogs.example/assets/css/site.css">' in render_to_string(
+        "500.html"
+    )
+
+
 @contextmanager
 def database_down(error=OperationalError):
     """Every query fails, the way it does when PostgreSQL stops answering."""
