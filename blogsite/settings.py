@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # The queue and the mail outbox, below accounts: every app may queue work and mail through it.
     "background",
+    # The blocked sites, below mentions and federation: both ask it, and neither imports the other.
+    "blocklist",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",

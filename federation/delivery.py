@@ -14,11 +14,12 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import F, Value
+from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from background.queue import enqueue_many_on_commit, enqueue_on_commit
+from blocklist.models import BlockedSite
 from blogsite import fetch as guarded
 from blogsite.fetch import FetchError
 
@@ -34,9 +35,10 @@ MAX_RETRY_DELAY = timedelta(hours=6)
 
 def follower_inboxes(actor: Actor) -> list[str]:
     """Where to deliver to `actor`'s followers: each instance's shared inbox, else each follower's own, none on
-    a blocked instance (one query)."""
+    a blocked site (one query)."""
     return list(
-        RemoteFollower.objects.filter(actor=actor, remote__instance__is_blocked=False)
+        RemoteFollower.objects.filter(actor=actor)
+        .exclude(Exists(BlockedSite.objects.covering(OuterRef("remote__instance__domain"))))
         .annotate(target=Coalesce(NullIf(F("remote__shared_inbox"), Value("")), F("remote__inbox")))
         .values_list("target", flat=True)
         .order_by("target")
@@ -88,10 +90,12 @@ def deliver(delivery_id: int) -> str:
         return "done"
     now = timezone.now()
     instance = instance_for(domain_of(row.inbox))
-    if instance.is_blocked or is_given_up(instance, now):
-        _finish(
-            row, Delivery.Status.GIVEN_UP, "the instance is blocked" if instance.is_blocked else "the instance is gone"
-        )
+    # Blocked after the delivery was queued: it goes no further.
+    if BlockedSite.objects.blocks(instance.domain):
+        _finish(row, Delivery.Status.GIVEN_UP, "the site is blocked")
+        return "given up"
+    if is_given_up(instance, now):
+        _finish(row, Delivery.Status.GIVEN_UP, "the instance is gone")
         return "given up"
     actor = row.activity.actor
     body = json.dumps(row.activity.payload).encode()

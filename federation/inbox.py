@@ -2,7 +2,8 @@
 does.
 
 1. Size: a body over FEDERATION_MAX_BODY_BYTES is refused with 413 before it is read.
-2. Blocks: an activity whose actor or key is on a blocked instance, or an actor the blog blocked, gets 403.
+2. Blocks: an activity whose actor or key is on a blocked site (blocklist, subdomains included), or from an
+   actor the blog blocked, gets 403.
 3. Rate: each instance may deliver FEDERATION_INBOX_RATE_PER_MINUTE activities a minute, or have its keys
    named by as many; then 429.
 4. Signature (see signatures.py): its date within FEDERATION_MAX_SKEW_SECONDS of now, the body's digest
@@ -30,6 +31,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 
+from blocklist.models import BlockedSite
 from blogsite.ratelimit import count_hit
 from posts.models import Blog
 
@@ -97,7 +99,7 @@ def receive(request, *, actor: Actor | None) -> HttpResponse:
         signed, refusal = None, str(exc)
     if signed is not None:
         domains.add(domain_of(signed.key_id))
-    if Instance.objects.filter(domain__in=domains, is_blocked=True).exists():
+    if BlockedSite.objects.blocks(*domains):
         return refuse(403, "this site does not take activities from that server")
     if actor is not None and BlockedActor.objects.filter(actor=actor, uri=sender).exists():
         return refuse(403, "this blog does not take activities from that account")

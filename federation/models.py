@@ -1,10 +1,12 @@
 """The fediverse side of a blog: its actor's keys, the remote actors it knows, who follows it from other
-instances, and what it knows of those instances (blocked, failing)."""
+instances, and how deliveries to those instances are going (which are blocked is blocklist's to say)."""
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from blocklist.models import BlockedSite
 
 
 class Actor(models.Model):
@@ -27,13 +29,9 @@ class Actor(models.Model):
 
 
 class Instance(models.Model):
-    """Another fediverse server, by domain: blocked by staff or not, and how deliveries to it are going."""
+    """Another fediverse server, by domain, and how deliveries to it are going."""
 
     domain = models.CharField(max_length=255, unique=True)
-    is_blocked = models.BooleanField(
-        "blocked", default=False, help_text="Refuse everything it sends, hide what it sent, deliver nothing to it."
-    )
-    note = models.CharField(max_length=300, blank=True, help_text="Why it is blocked, for other staff.")
     # Deliveries: the first failure since the last success (empty while it answers), and the last success.
     failing_since = models.DateTimeField(null=True, blank=True)
     failures = models.PositiveIntegerField(default=0)
@@ -186,12 +184,14 @@ class RemoteNote(models.Model):
 
 class ReactionQuerySet(models.QuerySet):
     def counted(self):
-        """Reactions that count: none from a blocked instance, nor from an account the post's blog blocked
+        """Reactions that count: none from a blocked site, nor from an account the post's blog blocked
         (blocking removes them as well; this keeps a count right whatever the order of events)."""
         blocked_by_blog = BlockedActor.objects.filter(
             actor__blog__owner_id=OuterRef("post__author_id"), uri=OuterRef("remote__uri")
         )
-        return self.filter(remote__instance__is_blocked=False).exclude(Exists(blocked_by_blog))
+        return self.exclude(Exists(BlockedSite.objects.covering(OuterRef("remote__instance__domain")))).exclude(
+            Exists(blocked_by_blog)
+        )
 
     def counts_for(self, post) -> dict[str, int]:
         """How many likes and boosts count on `post`: `{"like": n, "announce": n}` (one query)."""

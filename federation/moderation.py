@@ -1,6 +1,9 @@
-"""Hiding what blocked servers and accounts sent: their replies leave the threads (removed, as a moderator
+"""Hiding what blocked sites and accounts sent: their replies leave the threads (removed, as a moderator
 would) and their likes and boosts stop counting."""
 
+from django.db.models import Exists, OuterRef, QuerySet
+
+from blocklist.models import BlockedSite
 from comments.models import Comment
 from comments.signals import comments_changed
 
@@ -8,16 +11,17 @@ from .models import BlockedActor, Reaction, RemoteNote
 from .signals import reactions_changed
 
 
-def hide_sent_by(*, domain: str | None = None, uri: str | None = None, blog_owner_id: int | None = None) -> int:
-    """Remove the replies (and reactions) from the instance `domain`, or from the actor `uri` (on
-    `blog_owner_id`'s posts only, when given); returns how many replies. A fixed number of queries."""
+def hide_sent_by(
+    *, sites: QuerySet[BlockedSite] | None = None, uri: str | None = None, blog_owner_id: int | None = None
+) -> int:
+    """Remove the replies (and reactions) from the instances `sites` block (subdomains included), or from the
+    actor `uri` (on `blog_owner_id`'s posts only, when given); returns how many replies. A fixed number of
+    queries."""
     notes = RemoteNote.objects.all()
     reactions = Reaction.objects.all()
-    if domain is not None:
-        notes, reactions = (
-            notes.filter(remote__instance__domain=domain),
-            reactions.filter(remote__instance__domain=domain),
-        )
+    if sites is not None:
+        notes = notes.filter(Exists(sites.covering(OuterRef("remote__instance__domain"))))
+        reactions = reactions.filter(Exists(sites.covering(OuterRef("remote__instance__domain"))))
     if uri is not None:
         notes, reactions = notes.filter(remote__uri=uri), reactions.filter(remote__uri=uri)
     if blog_owner_id is not None:

@@ -6,13 +6,13 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from background.queue import enqueue_many_on_commit, enqueue_on_commit
+from blocklist.models import BlockedSite
 from comments.models import Comment
 from comments.signals import comment_posted, comments_moderated
 from posts.models import Post
 from posts.signals import post_published
 
 from . import moderation, tasks
-from .models import Instance
 
 
 @receiver(post_save, sender=Post, dispatch_uid="federation.post_saved")
@@ -28,11 +28,10 @@ def post_changed(sender, **kwargs):
     enqueue_on_commit(tasks.send_post, post.pk)
 
 
-@receiver(post_save, sender=Instance, dispatch_uid="federation.instance_saved")
-def instance_saved(sender, instance, **kwargs):
-    # Staff blocked an instance (in the admin): what it sent leaves the site too.
-    if instance.is_blocked:
-        moderation.hide_sent_by(domain=instance.domain)
+@receiver(post_save, sender=BlockedSite, dispatch_uid="federation.site_blocked")
+def site_blocked(sender, instance, **kwargs):
+    # Staff blocked a site (in the admin): what its instances (its subdomains' too) sent leaves the site.
+    moderation.hide_sent_by(sites=BlockedSite.objects.filter(pk=instance.pk))
 
 
 @receiver(comment_posted, dispatch_uid="federation.comment_posted")

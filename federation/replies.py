@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve
 from django.utils.html import escape
 
+from blocklist.models import BlockedSite
 from comments.models import Comment
 from comments.services import CommentRefused, edit_remote_comment, post_remote_comment
 from posts.models import Post
@@ -127,7 +128,7 @@ def send_answer(comment_id: int) -> str:
     if note is None:
         return "not an answer to the fediverse"
     actor = Actor.objects.filter(blog__owner_id=comment.post.author_id, is_federated=True).first()
-    if actor is None or note.remote.instance.is_blocked:
+    if actor is None or BlockedSite.objects.blocks(note.remote.instance.domain):
         return "not federated"
     username = comment.post.author.username
     url = documents.absolute(comment.get_absolute_url())

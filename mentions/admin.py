@@ -1,15 +1,9 @@
-"""Staff moderation of webmentions, the blocklist of sites, and what was received and sent."""
+"""Staff moderation of webmentions, and what was received and sent (blocked sites are blocklist's)."""
 
 from django.contrib import admin, messages
 
-from .models import BlockedDomain, Mention, Outgoing, Receipt
+from .models import Mention, Outgoing, Receipt
 from .services import moderate_mentions
-
-
-@admin.register(BlockedDomain)
-class BlockedDomainAdmin(admin.ModelAdmin):
-    list_display = ["domain", "note", "created_at"]
-    search_fields = ["domain", "note"]
 
 
 def _moderate(status, verb):

@@ -5,55 +5,18 @@ links in its own posts."""
 import uuid
 
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Value
-from django.db.models.functions import Concat
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from blocklist.models import BlockedSite
 from posts.models import Post
-
-
-def normalize_domain(text: str) -> str:
-    return text.strip().strip(".").lower()
-
-
-class BlockedDomainQuerySet(models.QuerySet):
-    def covering(self, host_expression):
-        """Blocks of the host `host_expression` names (an expression or an OuterRef) or of a domain above it."""
-        host = ExpressionWrapper(host_expression, output_field=models.CharField())
-        return self.annotate(host=host, dotted=Concat(Value("."), "domain")).filter(
-            Q(domain=F("host")) | Q(host__endswith=F("dotted"))
-        )
-
-    def blocks(self, host: str) -> bool:
-        """Whether `host` or a domain above it is blocked (one query)."""
-        return self.covering(Value(host.lower())).exists()
-
-
-class BlockedDomain(models.Model):
-    """A site whose webmentions are refused, and whose earlier ones are hidden, with its subdomains."""
-
-    domain = models.CharField(max_length=253, unique=True, help_text="example.com also blocks www.example.com.")
-    note = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = BlockedDomainQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["domain"]
-
-    def __str__(self):
-        return self.domain
-
-    def save(self, *args, **kwargs):
-        self.domain = normalize_domain(self.domain)
-        super().save(*args, **kwargs)
 
 
 class MentionQuerySet(models.QuerySet):
     def unblocked(self):
-        """Mentions whose source is not on a blocked domain (a subquery, no query of its own)."""
-        return self.exclude(Exists(BlockedDomain.objects.covering(OuterRef("source_host"))))
+        """Mentions whose source is not on a blocked site (a subquery, no query of its own)."""
+        return self.exclude(Exists(BlockedSite.objects.covering(OuterRef("source_host"))))
 
     def approved(self):
         return self.filter(status=Mention.Status.APPROVED).unblocked()

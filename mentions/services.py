@@ -20,13 +20,14 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from background.queue import enqueue_many_on_commit, enqueue_on_commit
+from blocklist.models import BlockedSite
 from blogsite.fetch import FetchError, fetch
 from blogsite.ratelimit import count_hit
 from comments.notifications import site_url
 from posts.models import Blog, Post
 
 from .html import HTML_TYPES, TooDeep, discover_endpoint, links_to, parse_page, same_address, summarize
-from .models import BlockedDomain, Mention, Outgoing, Receipt
+from .models import Mention, Outgoing, Receipt
 from .signals import mentions_changed
 
 logger = logging.getLogger(__name__)
@@ -130,7 +131,7 @@ def receive_webmention(*, source: str, target: str, request_host: str = "") -> R
     hits, wait = count_hit(f"webmention:{source_host}", window=settings.WEBMENTION_RATE_WINDOW)
     if hits > settings.WEBMENTION_RATE_LIMIT:
         raise Refused(429, "Too many webmentions from this site; try again later.", retry_after=wait)
-    if BlockedDomain.objects.blocks(source_host):
+    if BlockedSite.objects.blocks(source_host):
         raise Refused(403, "This site does not take webmentions from that source.")
     post = find_target_post(target, hosts=site_hosts(request_host))
     if post is None or not blog_takes_webmentions(post.author):
@@ -165,7 +166,7 @@ def verify_webmention(receipt_id: int) -> str:
     post = receipt.post
     if not blog_takes_webmentions(post.author) or not post.is_public:
         return _finish(receipt, Receipt.State.REFUSED, "The target no longer takes webmentions.")
-    if BlockedDomain.objects.blocks(host_of(receipt.source)):
+    if BlockedSite.objects.blocks(host_of(receipt.source)):
         return _finish(receipt, Receipt.State.REFUSED, "This site does not take webmentions from that source.")
     try:
         response = fetch(
@@ -318,6 +319,9 @@ def send_webmention(outgoing_id: int) -> str:
     row = Outgoing.objects.select_related("post", "post__author").filter(pk=outgoing_id).first()
     if row is None or row.status != Outgoing.Status.QUEUED:
         return row.status if row else "missing"
+    # A blocked site is sent nothing, whether it is the page linked to or the endpoint that page names.
+    if BlockedSite.objects.blocks(host_of(row.target)):
+        return _record(row, Outgoing.Status.FAILED, "the site is blocked")
     source = site_url() + row.post.get_absolute_url()
     try:
         page = fetch(
@@ -334,6 +338,8 @@ def send_webmention(outgoing_id: int) -> str:
         if endpoint is None:
             return _record(row, Outgoing.Status.NO_ENDPOINT, "")
         row.endpoint = endpoint[:URL_MAX_LENGTH]
+        if BlockedSite.objects.blocks(host_of(endpoint)):
+            return _record(row, Outgoing.Status.FAILED, "the endpoint's site is blocked")
         answer = fetch(
             endpoint,
             method="POST",

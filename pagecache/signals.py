@@ -5,17 +5,20 @@ request that read the new version before the commit may have rendered the old ro
 it. Writes that bypass model signals (bulk updates in moderation) send `comments.signals.comments_changed`.
 """
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
+from blocklist.models import BlockedSite
 from comments.models import Comment
 from comments.signals import comments_changed
 from federation.models import Reaction
 from federation.signals import reactions_changed
 from library.signals import pictures_changed
-from mentions.models import BlockedDomain, Mention
+from mentions.models import Mention
 from mentions.signals import mentions_changed
 from posts.models import Blog, Label, Post
 from posts.signals import post_published
@@ -23,6 +26,7 @@ from posts.signals import post_published
 from .versions import GLOBAL, SITE, blog_scope, bump, note_schedule_changed, post_scope
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 
 def bump_now_and_on_commit(*scopes: str) -> None:
@@ -128,9 +132,9 @@ def mentions_were_changed(sender, post_ids, **kwargs):
     posts_changed(post_ids)
 
 
-@receiver(post_save, sender=BlockedDomain)
-@receiver(post_delete, sender=BlockedDomain)
-def blocked_domain_changed(sender, instance, **kwargs):
+@receiver(post_save, sender=BlockedSite)
+@receiver(post_delete, sender=BlockedSite)
+def blocked_site_changed(sender, instance, **kwargs):
     # What a blocked site sent leaves (or comes back to) every post page it is on.
     bump_now_and_on_commit(GLOBAL)
 
@@ -149,3 +153,15 @@ def reaction_changed(sender, instance, origin=None, **kwargs):
 @receiver(reactions_changed)
 def reactions_were_changed(sender, post_ids, **kwargs):
     posts_changed(post_ids)
+
+
+@receiver(post_migrate)
+def migrated(sender, plan=None, **kwargs):
+    # A data migration may change what pages show (a site added to the blocklist hides replies) without a
+    # signal: pages cached before it are not read again. Sent once per app; moving on twice costs nothing.
+    if not plan:
+        return
+    try:
+        bump(GLOBAL)
+    except Exception:
+        logger.warning("Could not move the page cache on after migrating: pages may be stale", exc_info=True)

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from blocklist.models import BlockedSite
 from federation import delivery, outbox
 from federation.keys import actor_for
 from federation.models import Delivery, Instance, OutgoingActivity, RemoteActor, RemoteFollower
@@ -48,7 +49,7 @@ def test_a_follower_without_a_shared_inbox_gets_it_in_their_own(blog):
 def test_nothing_goes_to_a_blocked_instance(blog):
     actor = actor_for(blog)
     add_followers(actor, instances=2, per_instance=1)
-    Instance.objects.filter(domain="i0.example").update(is_blocked=True)
+    BlockedSite.objects.create(domain="i0.example")
 
     assert delivery.follower_inboxes(actor) == ["https://i1.example/inbox"]
 

@@ -10,8 +10,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
+from blocklist.models import BlockedSite
 from federation.keys import actor_for
-from federation.models import BlockedActor, Instance, RemoteActor, RemoteFollower, SeenSignature
+from federation.models import BlockedActor, RemoteActor, RemoteFollower, SeenSignature
 
 from .signing import AP, cavage_headers, follow, post_signed
 
@@ -131,7 +132,7 @@ def test_a_server_cannot_pass_its_key_off_as_an_account_of_another_server(client
 
 
 def test_an_actor_on_a_blocked_instance_is_refused(client, blog, fake):
-    Instance.objects.create(domain="127.0.0.1", is_blocked=True)
+    BlockedSite.objects.create(domain="127.0.0.1")
 
     assert post_signed(client, "/@karen/inbox/", follow(fake), fake).status_code == 403
     assert nothing_stored()

@@ -3,6 +3,7 @@ queries, and never from a stale cached page."""
 
 import pytest
 
+from blocklist.models import BlockedSite
 from federation.models import Instance, Reaction, RemoteActor
 from posts.tests.factories import PostFactory
 
@@ -82,8 +83,8 @@ def test_likes_show_in_the_readers_language_with_its_plural_forms(client, articl
 def test_reactions_from_a_blocked_instance_do_not_count(client, article):
     react(article, remote_people(2), Reaction.Kind.LIKE)
     react(article, remote_people(4, "blocked.example"), Reaction.Kind.LIKE)
-    # Marked blocked without the admin's save (which removes them): the count leaves them out on its own.
-    Instance.objects.filter(domain="blocked.example").update(is_blocked=True)
+    # Blocked without the admin's save (which removes them): the count leaves them out on its own.
+    BlockedSite.objects.bulk_create([BlockedSite(domain="blocked.example")])
 
     assert "2 likes" in reactions_line(client, article)
 
@@ -127,7 +128,5 @@ def test_a_like_or_boost_arriving_or_undone_shows_at_once_on_the_cached_page(cli
     line = reactions_line(client, article)
     assert "like" not in line and "1 boost" in line
 
-    instance = Instance.objects.get(domain="127.0.0.1")
-    instance.is_blocked = True
-    instance.save()
+    BlockedSite.objects.create(domain="127.0.0.1")
     assert reactions_line(client, article) == ""

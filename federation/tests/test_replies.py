@@ -3,6 +3,7 @@ author may edit or delete it, and blocks hide what was sent."""
 
 import pytest
 
+from blocklist.models import BlockedSite
 from comments.models import Comment
 from federation.models import Instance, Reaction, RemoteActor, RemoteNote
 from posts.tests.factories import PostFactory
@@ -140,9 +141,7 @@ def test_blocking_an_instance_hides_its_replies_and_reactions(client, article, f
     post_signed(client, "/inbox", like, fake)
     Comment.objects.update(status=Comment.Status.APPROVED)
 
-    instance = Instance.objects.get(domain="127.0.0.1")
-    instance.is_blocked = True
-    instance.save()
+    BlockedSite.objects.create(domain="127.0.0.1")
 
     assert Comment.objects.get().status == Comment.Status.REMOVED
     assert not Reaction.objects.exists()

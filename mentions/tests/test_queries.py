@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mentions.models import BlockedDomain, Mention
+from blocklist.models import BlockedSite
+from mentions.models import Mention
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def count(client, url):
 
 
 def test_the_post_page_shows_mentions_in_the_same_queries_at_4_and_80(client, post):
-    BlockedDomain.objects.create(domain="blocked.example")
+    BlockedSite.objects.create(domain="blocked.example")
     make_mentions(post, 4)
     few, html = count(client, post.get_absolute_url())
     assert "Said thing 0." in html and "Person 1" in html

@@ -3,7 +3,8 @@
 import pytest
 from django.core.cache import cache
 
-from mentions.models import BlockedDomain, Mention, Receipt
+from blocklist.models import BlockedSite
+from mentions.models import Mention, Receipt
 from posts.models import Blog
 
 from .conftest import reply_page
@@ -174,12 +175,12 @@ def test_a_blocked_domain_is_refused_and_what_it_sent_is_hidden(
     send(client, f"{elsewhere.base}/reply", target, django_capture_on_commit_callbacks)
     assert "What a good point." in client.get(post.get_absolute_url()).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        BlockedDomain.objects.create(domain="127.0.0.1")
+        BlockedSite.objects.create(domain="127.0.0.1")
     assert "What a good point." not in client.get(post.get_absolute_url()).content.decode()
     response = client.post("/webmention/", {"source": f"{elsewhere.base}/again", "target": target})
     assert response.status_code == 403
     with django_capture_on_commit_callbacks(execute=True):
-        BlockedDomain.objects.create(domain="Example.COM.")
+        BlockedSite.objects.create(domain="Example.COM.")
     response = client.post("/webmention/", {"source": "https://www.example.com/p", "target": target})
     assert response.status_code == 403
 
