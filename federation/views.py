@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from posts.models import Blog, Post
+from posts.models import Blog, Post, was_published_at
 
 from . import documents
 from . import inbox as inbox_handling
@@ -69,7 +69,15 @@ def actor(request, username):
 
 def article(request, username, year, month, slug):
     blog = federated_blog(username)
-    post = get_object_or_404(documents.federated_posts().filter(author=blog.owner, slug=slug))
+    post = documents.federated_posts().filter(author=blog.owner, slug=slug).first()
+    if post is None:
+        if not was_published_at(username=username, slug=slug):
+            raise Http404("No such post.")
+        # A post that was public here and is gone (deleted, or a draft again), as ActivityPub says (3.4).
+        tombstone = {"@context": documents.AS_CONTEXT, **documents.tombstone(documents.absolute(request.path))}
+        response = activity_response(request, tombstone)
+        response.status_code = 410
+        return response
     document = {"@context": documents.AS_CONTEXT, **documents.article(post)}
     counts = Reaction.objects.counts_for(post)
     url = document["id"]

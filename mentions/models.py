@@ -118,7 +118,8 @@ class Receipt(models.Model):
 
 
 class Outgoing(models.Model):
-    """A webmention this site sends: post `post` linked (or, once removed, used to link) to `target`."""
+    """A webmention this site sends: post `post` linked (or, once removed, used to link) to `target`. A deleted
+    post's rows stay (`post` empty) while they tell their targets it is gone."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -126,7 +127,9 @@ class Outgoing(models.Model):
         NO_ENDPOINT = "no_endpoint", "The target has no webmention endpoint"
         FAILED = "failed", "Failed"
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The post's address when the webmention was queued: what is sent as `source`, the post gone or not.
+    source = models.URLField(max_length=2000, blank=True)
     target = models.URLField(max_length=2000)
     # Whether the post still links to the target: a link removed by an edit is notified once more.
     is_linked = models.BooleanField(default=True)
@@ -134,7 +137,8 @@ class Outgoing(models.Model):
     endpoint = models.URLField(max_length=2000, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
-    # The version of the post (its `updated_at`) last queued for sending, so that it is sent once per version.
+    # The version of the post (its `updated_at`) last queued for sending, so that it is sent once per version;
+    # empty once the target was told the post is gone (deleted, or a draft again).
     version = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

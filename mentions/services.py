@@ -2,7 +2,9 @@
 
 Receiving answers at once and verifies later: `receive_webmention` checks the request and queues
 `verify_webmention`, which fetches the source through the guarded fetch (`blogsite/fetch.py`). Sending runs
-from tasks only: `plan_webmentions` after a post is published or changed, `send_webmention` for each link.
+from tasks only: `plan_webmentions` after a post is published, changed or made a draft again, and
+`queue_gone_webmentions` as a public post is deleted, then `send_webmention` for each link. A post that left
+sends again to every link it had: its address now answers 410 Gone, which tells the receiver to drop it.
 """
 
 from __future__ import annotations
@@ -278,10 +280,43 @@ def external_links(post: Post, *, base: str) -> list[str]:
     return [url for url in parser.links if len(url) <= URL_MAX_LENGTH]
 
 
+def _claim(rows, *, version, source: str) -> list[int]:
+    """Take the rows of `rows` not yet queued for `version` (None: for telling that the post is gone), each by
+    a conditional update, so that two runs for the same version queue each row once; returns their ids."""
+    claimed = []
+    for pk in rows.exclude(version=version).values_list("pk", flat=True):
+        if (
+            Outgoing.objects.filter(pk=pk)
+            .exclude(version=version)
+            .update(version=version, source=source, status=Outgoing.Status.QUEUED, attempts=0, last_error="")
+        ):
+            claimed.append(pk)
+    return claimed
+
+
+def _send_task():
+    from .tasks import send_webmention
+
+    return send_webmention
+
+
+def queue_gone_webmentions(post: Post) -> int:
+    """Queue a webmention to each page a public post links to, as it is deleted or made a draft again, so that
+    the page drops the mention (its source now answers 410); returns how many. Once per departure."""
+    if not blog_takes_webmentions(post.author):
+        return 0
+    rows = Outgoing.objects.filter(post=post, is_linked=True)
+    claimed = _claim(rows, version=None, source=site_url() + post.get_absolute_url())
+    return enqueue_many_on_commit(_send_task(), [(pk,) for pk in claimed])
+
+
 def plan_webmentions(post_id: int) -> int:
     """Queue a webmention for every link of a public post, and one for each link an edit removed since the
-    last time; returns how many were queued. Run again for the same version of the post, it queues none."""
+    last time; returns how many were queued. Run again for the same version of the post, it queues none. For
+    a post made a draft again, every link it had is told it is gone (`queue_gone_webmentions`)."""
     post = Post.objects.select_related("author", "author__blog").filter(pk=post_id).first()
+    if post is not None and post.was_withdrawn:
+        return queue_gone_webmentions(post)
     if post is None or not post.is_public or not blog_takes_webmentions(post.author):
         return 0
     version = post.updated_at
@@ -293,17 +328,9 @@ def plan_webmentions(post_id: int) -> int:
     removed = [url for url, row in existing.items() if row.is_linked and url not in links]
     Outgoing.objects.filter(post=post, target__in=removed).update(is_linked=False)
     # Claim this version's sends: a second run for the same version finds them taken.
-    claimed = []
-    for row in Outgoing.objects.filter(post=post, target__in=[*links, *removed]).exclude(version=version):
-        if (
-            Outgoing.objects.filter(pk=row.pk)
-            .exclude(version=version)
-            .update(version=version, status=Outgoing.Status.QUEUED, attempts=0, last_error="")
-        ):
-            claimed.append(row.pk)
-    from .tasks import send_webmention
-
-    return enqueue_many_on_commit(send_webmention, [(pk,) for pk in claimed])
+    rows = Outgoing.objects.filter(post=post, target__in=[*links, *removed])
+    claimed = _claim(rows, version=version, source=site_url() + post.get_absolute_url())
+    return enqueue_many_on_commit(_send_task(), [(pk,) for pk in claimed])
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -322,7 +349,9 @@ def send_webmention(outgoing_id: int) -> str:
     # A blocked site is sent nothing, whether it is the page linked to or the endpoint that page names.
     if BlockedSite.objects.blocks(host_of(row.target)):
         return _record(row, Outgoing.Status.FAILED, "the site is blocked")
-    source = site_url() + row.post.get_absolute_url()
+    source = row.source or (site_url() + row.post.get_absolute_url() if row.post else "")
+    if not source:
+        return _record(row, Outgoing.Status.FAILED, "the post is gone")
     try:
         page = fetch(
             row.target,
@@ -366,10 +395,9 @@ def _record(row: Outgoing, status: str, error: str) -> str:
 
 
 def _retry_or_fail(row: Outgoing, error: str) -> str:
-    from .tasks import send_webmention
-
+    send_webmention = _send_task()
     if row.attempts + 1 >= settings.WEBMENTION_MAX_ATTEMPTS:
-        logger.warning("Gave up the webmention of %s to %s: %s", row.post_id, row.target, error)
+        logger.warning("Gave up the webmention of %s to %s: %s", row.source or row.post_id, row.target, error)
         return _record(row, Outgoing.Status.FAILED, error)
     _record(row, Outgoing.Status.QUEUED, error)
     if send_webmention.get_backend().supports_defer:

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Blog, Label, Post
+from .services import delete_post
 
 
 @admin.register(Blog)
@@ -83,6 +84,14 @@ class PostAdmin(admin.ModelAdmin):
                 pending_count=Count("comments", filter=Q(comments__status="pending")),
             )
         )
+
+    def delete_model(self, request, obj):
+        # As when its author deletes it: its address answers 410 Gone from now on.
+        delete_post(post=obj)
+
+    def delete_queryset(self, request, queryset):
+        for post in queryset:
+            delete_post(post=post)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))

@@ -332,6 +332,12 @@ class Post(models.Model):
         )
 
     @property
+    def was_withdrawn(self) -> bool:
+        """Whether this is a draft that was public once: a draft keeps its first publication date only then
+        (see `services._apply_status`). Its address answers 410 Gone to readers."""
+        return self.status == self.Status.DRAFT and self.published_at is not None
+
+    @property
     def blog_title(self) -> str:
         """The title of the blog the post is on (no query when the author's blog was selected with it)."""
         return self.blog.display_title
@@ -437,3 +443,30 @@ class Autosave(models.Model):
 
     def content(self) -> dict:
         return {"title": self.title, "body": self.body, "labels": self.labels, "excerpt": self.excerpt}
+
+
+def was_published_at(*, username: str, slug: str) -> bool:
+    """Whether the address of `username`'s post `slug` belonged to a post that was public here and is not any
+    more: deleted (a GonePost) or made a draft again. For an address no post answers to; at most two queries."""
+    from django.contrib.auth import get_user_model
+
+    authors = get_user_model().objects.named(username)
+    withdrawn = Post.objects.filter(
+        author__in=authors, slug=slug, status=Post.Status.DRAFT, published_at__isnull=False
+    )
+    return GonePost.objects.filter(author__in=authors, slug=slug).exists() or withdrawn.exists()
+
+
+class GonePost(models.Model):
+    """The address of a public post that was deleted: it answers 410 Gone (not 404) to readers, to fediverse
+    servers and to sites verifying a webmention, until a new post takes the same address (that post wins)."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    slug = models.SlugField(max_length=200, allow_unicode=True)
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["author", "slug"], name="posts_gonepost_one_per_address")]
+
+    def __str__(self):
+        return f"{self.author_id}/{self.slug} (gone)"

@@ -20,8 +20,8 @@ from django.utils.translation import gettext, ngettext
 
 from library.html import pictures_in
 
-from .models import Autosave, Blog, Label, Post, Revision
-from .signals import post_published, post_updated
+from .models import Autosave, Blog, GonePost, Label, Post, Revision
+from .signals import post_published, post_updated, post_withdrawn
 
 TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length
 BODY_MAX_LENGTH = 100_000
@@ -292,6 +292,7 @@ def update_post(
         post.cover = cover or ""
     status_changed = status is not _UNCHANGED or publish_at is not _UNCHANGED or post.status == Post.Status.SCHEDULED
     becomes_public = False
+    was_public_now, was_withdrawn = post.pk is not None and post.is_public, post.was_withdrawn
     if status_changed:
         becomes_public = _apply_status(post, status=new_status, publish_at=new_publish_at, now=now)
     if _was_public(post, now):
@@ -307,8 +308,10 @@ def update_post(
         _record_revision(post, editor=editor or post.author, labels=new_labels)
     if becomes_public:
         _announce(post)
-    elif changed and post.is_public:
+    elif (changed or was_withdrawn) and post.is_public:
         transaction.on_commit(lambda: post_updated.send(sender=Post, post=post))
+    elif was_public_now and post.was_withdrawn:
+        transaction.on_commit(lambda: post_withdrawn.send(sender=Post, post=post))
     return post
 
 
@@ -395,7 +398,12 @@ def _save_with_unique_slug(post: Post, *, exclude_pk: int | None) -> None:
 
 @transaction.atomic
 def delete_post(*, post: Post) -> None:
-    """Delete the post with its comments and cover file (labels stay, for other posts)."""
+    """Delete the post with its comments and cover file (labels stay, for other posts). A post that was public
+    here leaves a tombstone, so that its address answers 410 Gone."""
+    if post.is_public or post.was_withdrawn:
+        GonePost.objects.update_or_create(
+            author_id=post.author_id, slug=post.slug, defaults={"deleted_at": timezone.now()}
+        )
     _delete_file_on_commit(post.cover)
     post.delete()
 

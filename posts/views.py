@@ -21,7 +21,7 @@ from accounts.views import verify_email_response
 
 from . import editor, services
 from .forms import BlogSettingsForm, PostForm
-from .models import Blog, Label, Post, show_times_for
+from .models import Blog, Label, Post, show_times_for, was_published_at
 from .search import facets, search_posts
 
 User = get_user_model()
@@ -151,7 +151,13 @@ def _share_image_url(post: Post) -> str:
 
 @require_safe
 def post_detail(request, username, year, month, slug):
-    post = _get_post_for(request, username, slug)
+    try:
+        post = _get_post_for(request, username, slug)
+    except Http404:
+        if was_published_at(username=username, slug=slug):
+            # Webmention receivers and fediverse servers take 410 for "deleted", and readers learn it too.
+            return render(request, "posts/post_gone.html", status=410)
+        raise
     canonical = post.permalink_kwargs()
     if (username, year, month) != (canonical["username"], canonical["year"], int(canonical["month"])):
         return canonical_redirect(request, **canonical)

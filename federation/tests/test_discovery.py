@@ -187,14 +187,17 @@ def test_a_post_is_an_article_with_labels_as_hashtags(client, blog, user):
     assert article["published"]
 
 
-def test_a_draft_or_a_scheduled_post_is_not_served(client, blog, user):
+def test_a_draft_is_not_served_and_a_post_made_a_draft_again_is_a_tombstone(client, blog, user):
     draft = create_post(author=user, title="Not yet", body="Soon.", status="draft")
     client.force_login(user)
 
     assert client.get(draft.get_absolute_url(), HTTP_ACCEPT=AP).status_code == 404
     published = create_post(author=user, title="Gone", body="Soon.", status="published")
     update_post(post=published, status="draft")
-    assert client.get(published.get_absolute_url(), HTTP_ACCEPT=AP).status_code == 404
+    gone = client.get(published.get_absolute_url(), HTTP_ACCEPT=AP)
+    assert gone.status_code == 410
+    assert gone.json()["type"] == "Tombstone"
+    assert gone.json()["id"] == "http://testserver" + published.get_absolute_url()
 
 
 def test_the_outbox_pages_through_the_blogs_public_posts(client, blog, user):

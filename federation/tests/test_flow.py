@@ -57,6 +57,10 @@ def test_a_fake_instance_follows_a_blog_and_receives_its_posts(
     assert delete["object"] == {"id": "http://testserver" + post.get_absolute_url(), "type": "Tombstone"}
     assert fake.received[-1]["signature"] == "ok"
     assert len(fake.received) == 4
+    # A server that fetches the object now learns it is gone.
+    gone = client.get(post.get_absolute_url(), HTTP_ACCEPT="application/activity+json")
+    assert gone.status_code == 410
+    assert gone.json()["type"] == "Tombstone" and gone.json()["id"] == delete["object"]["id"]
     assert set(Delivery.objects.values_list("status", flat=True)) == {"delivered"}
 
 

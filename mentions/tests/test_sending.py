@@ -7,7 +7,7 @@ import pytest
 from comments.notifications import site_url
 from mentions.models import Outgoing
 from posts.models import Blog
-from posts.services import create_post, update_post
+from posts.services import create_post, delete_post, update_post
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +125,52 @@ def test_the_command_tries_the_webmentions_still_waiting(user, linked, django_ca
     call_command("send_webmentions", stdout=out)
     assert out.getvalue().strip() == "Sent 1, no endpoint 0, to be tried again 0, failed 0."
     assert Outgoing.objects.get().status == "sent"
+
+
+def test_deleting_a_public_post_tells_every_link_again_and_its_source_answers_410(
+    client, user, linked, django_capture_on_commit_callbacks
+):
+    base = linked.base
+    post = publish(user, f"[a]({base}/article) and [n]({base}/note)", django_capture_on_commit_callbacks)
+    source = site_url() + post.get_absolute_url()
+    path = post.get_absolute_url()
+    linked.posted.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_post(post=post)
+
+    assert sorted(posted(linked)) == [
+        ("/endpoint", {"source": source, "target": f"{base}/article"}),
+        ("/endpoint?from=html", {"source": source, "target": f"{base}/note"}),
+    ]
+    assert set(Outgoing.objects.values_list("post", "status")) == {(None, "sent")}
+    # What a receiver finds when it checks the source, as the spec has it (3.2.2): the post is gone.
+    assert client.get(path).status_code == 410
+
+
+def test_making_a_public_post_a_draft_tells_its_links_once_and_publishing_it_again_tells_them_again(
+    client, user, linked, django_capture_on_commit_callbacks
+):
+    base = linked.base
+    post = publish(user, f"[a]({base}/article)", django_capture_on_commit_callbacks)
+    linked.posted.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update_post(post=post, status="draft")
+    assert [p[1]["target"] for p in posted(linked)] == [f"{base}/article"]
+    assert client.get(post.get_absolute_url()).status_code == 410
+    linked.posted.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_post(post=post, body=f"[a]({base}/article), reworded while a draft.")
+    assert posted(linked) == [], "a draft's later saves tell nobody"
+    with django_capture_on_commit_callbacks(execute=True):
+        update_post(post=post, status="published")
+    assert [p[1]["target"] for p in posted(linked)] == [f"{base}/article"]
+
+
+def test_deleting_a_draft_that_never_was_public_sends_nothing(user, linked, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        post = create_post(author=user, title="Draft", body=f"[a]({linked.base}/article)", status="draft")
+        delete_post(post=post)
+
+    assert posted(linked) == []

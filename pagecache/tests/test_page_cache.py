@@ -199,12 +199,13 @@ def test_unpublishing_or_deleting_a_post_removes_it_at_once(client, post):
     assert "Spring at last" in get(client, url, expect="miss")
     assert "Spring at last" in get(client, "/", expect="miss")
     update_post(post=post, status=Post.Status.DRAFT)
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 410
     assert "Spring at last" not in get(client, "/", expect="miss")
     update_post(post=post, status=Post.Status.PUBLISHED)
     assert "Spring at last" in get(client, "/", expect="miss")
     delete_post(post=post)
     assert "Spring at last" not in get(client, "/", expect="miss")
+    assert client.get(url).status_code == 410
 
 
 # Invalidation: editing

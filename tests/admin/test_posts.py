@@ -52,7 +52,7 @@ def test_publish_action_publishes_drafts_and_records_it(browser, superuser):
 
 
 def test_unpublish_then_publish_keeps_the_permalink(browser, superuser, client):
-    """Unpublishing hides the post from readers (staff, who may edit it, still see it) until it is back."""
+    """Unpublishing hides the post from readers (410 Gone; staff, who may edit it, still see it) until it is back."""
     post = PostFactory(published_at=timezone.now() - timedelta(days=40))
     permalink = post.get_absolute_url()
     staff_client = browser(superuser)
@@ -60,7 +60,7 @@ def test_unpublish_then_publish_keeps_the_permalink(browser, superuser, client):
     assert "1 post unpublished." in messages_of(response)
     post.refresh_from_db()
     assert post.status == Post.Status.DRAFT
-    assert client.get(permalink).status_code == 404
+    assert client.get(permalink).status_code == 410
     run_action(staff_client, POSTS, "publish", [post])
     post.refresh_from_db()
     assert post.get_absolute_url() == permalink
