@@ -35,14 +35,14 @@ def extract_export(path, *, into: Path, max_bytes: int) -> Path:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ImportFileError(f"a damaged zip file ({exc})") from None
+        raise ImportFileError("zip_damaged", detail=str(exc)) from None
     with archive:
         candidates = []
         for info in archive.infolist():
             name = info.filename
             normal = posixpath.normpath(name)
             if name.startswith(("/", "\\")) or "\\" in name or normal.startswith("..") or ":" in name.split("/")[0]:
-                raise ImportFileError(f"the zip names a file outside its folder ({name[:80]}); nothing was unpacked")
+                raise ImportFileError("zip_outside", name=name[:80])
             if info.is_dir() or posixpath.basename(normal).startswith("."):
                 continue
             if normal.lower().endswith(EXPORT_SUFFIXES):
@@ -50,18 +50,15 @@ def extract_export(path, *, into: Path, max_bytes: int) -> Path:
         feeds = [info for info in candidates if posixpath.basename(info.filename) == "feed.atom"]
         chosen = feeds or candidates
         if not chosen:
-            raise ImportFileError("the zip holds no export file (feed.atom, .xml or .json)")
+            raise ImportFileError("zip_no_export")
         if len(chosen) > 1:
             names = ", ".join(info.filename for info in chosen[:3])
-            raise ImportFileError(f"the zip holds {len(chosen)} export files ({names}…): upload one blog's at a time")
+            raise ImportFileError("zip_several", count=len(chosen), names=names)
         info = chosen[0]
         if info.flag_bits & 0x1:
-            raise ImportFileError("the export file in the zip is encrypted")
+            raise ImportFileError("zip_encrypted")
         if info.file_size > max_bytes:
-            raise ImportFileError(
-                f"the export file in the zip unpacks to {info.file_size // 2**20} MB, more than the "
-                f"{max_bytes // 2**20} MB allowed"
-            )
+            raise ImportFileError("zip_too_large", size_mb=info.file_size // 2**20, max_mb=max_bytes // 2**20)
         limit = min(max_bytes, max(info.compress_size, 1) * MAX_RATIO)
         target = into / ("export" + posixpath.splitext(info.filename)[1].lower())
         written = 0
@@ -70,13 +67,10 @@ def extract_export(path, *, into: Path, max_bytes: int) -> Path:
                 while chunk := source.read(CHUNK):
                     written += len(chunk)
                     if written > limit:
-                        raise ImportFileError(
-                            "the export file in the zip unpacks to far more than it claims (a zip bomb?); "
-                            "nothing was imported"
-                        )
+                        raise ImportFileError("zip_bomb")
                     out.write(chunk)
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
-            raise ImportFileError(f"a damaged zip file ({exc})") from None
+            raise ImportFileError("zip_damaged", detail=str(exc)) from None
         except ImportFileError:
             target.unlink(missing_ok=True)
             raise

@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, connection, reset_queries, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
+from django.utils.translation import gettext
 
 from comments.models import PATH_MAX_DEPTH, Comment, path_segment
 from comments.signals import comments_changed
@@ -37,6 +39,7 @@ from .content import comment_fields, label_slug, post_body
 from .models import ImportedObject, ImportJob, LegacyPath
 from .pictures import PictureReport, bring_pictures
 from .readers import CommentRecord, PostRecord, Skipped, open_reader
+from .report import Notice, counted, failure_of, summary_lines
 
 COMMENT_BATCH = 1000
 # How often a running import asks whether it should stop (one query each time).
@@ -52,7 +55,9 @@ IMPORTED_SLUG_MAX_LENGTH = 190
 
 @dataclass
 class ImportSummary:
-    format_name: str = ""
+    """What an import did, counted as it runs; stored with the job as `as_data()` (see transfer.report)."""
+
+    format_code: str = ""
     # A file written by Blogsite (ours or another site's): it brings back Markdown and old addresses too.
     from_blogsite: bool = False
     posts: int = 0
@@ -61,7 +66,7 @@ class ImportSummary:
     new_labels: int = 0
     # Labels attached to posts, counting each post's.
     labels_attached: int = 0
-    # (shortcode or element, what it became) -> count.
+    # `Notice`s of transfer.report.CONVERSIONS -> count.
     conversions: Counter = field(default_factory=Counter)
     pictures: PictureReport = field(default_factory=PictureReport)
     comments: Counter = field(default_factory=Counter)
@@ -69,6 +74,7 @@ class ImportSummary:
     comments_read: int = 0
     already_posts: int = 0
     already_comments: int = 0
+    # `Notice`s of transfer.report.SKIPPED and NOTES -> count.
     skipped: Counter = field(default_factory=Counter)
     notes: Counter = field(default_factory=Counter)
 
@@ -76,31 +82,28 @@ class ImportSummary:
     def comment_count(self) -> int:
         return sum(self.comments.values())
 
+    def as_data(self) -> dict:
+        """The summary as `ImportJob.report` stores it: counts and codes, no sentences."""
+        return {
+            "format": self.format_code,
+            "from_blogsite": self.from_blogsite,
+            "posts": self.posts,
+            "drafts": self.drafts,
+            "labels": len(self.labels),
+            "new_labels": self.new_labels,
+            "labels_attached": self.labels_attached,
+            "comments": {status: n for status, n in sorted(self.comments.items()) if n},
+            "already_posts": self.already_posts,
+            "already_comments": self.already_comments,
+            "skipped": counted(self.skipped),
+            "pictures": {"fetched": self.pictures.fetched, "failed": counted(self.pictures.failed)},
+            "conversions": counted(self.conversions),
+            "notes": counted(self.notes),
+        }
+
     def lines(self) -> list[str]:
-        """The summary as a few lines for a person to read."""
-        statuses = ", ".join(f"{n} {status}" for status, n in sorted(self.comments.items()))
-        out = [
-            f"Imported from {self.format_name}:",
-            f"  posts: {self.posts} published or scheduled, {self.drafts} drafts",
-            f"  labels: {len(self.labels)} ({self.new_labels} new), attached {self.labels_attached} times",
-            f"  comments: {self.comment_count}" + (f" ({statuses})" if statuses else ""),
-        ]
-        if self.from_blogsite:
-            out.append("  a Blogsite export: posts and comments came back in the Markdown they were written in")
-        if self.already_posts or self.already_comments:
-            out.append(
-                f"  already imported before, left as they are: {self.already_posts} posts, "
-                f"{self.already_comments} comments"
-            )
-        if self.skipped:
-            out.append(f"  skipped: {sum(self.skipped.values())}")
-            out.extend(f"    {n} {what}: {reason}" for (what, reason), n in sorted(self.skipped.items()))
-        out.extend(self.pictures.lines())
-        if self.conversions:
-            out.append("  converted for this site:")
-            out.extend(f"    {n} [{what}]: {became}" for (what, became), n in sorted(self.conversions.items()))
-        out.extend(f"  note ({n}): {note}" for note, n in sorted(self.notes.items()))
-        return out
+        """The summary as a few lines for a person to read, in the active language."""
+        return summary_lines(self.as_data())
 
 
 ProgressCallback = Callable[[int, int, ImportSummary], None] | None
@@ -140,27 +143,28 @@ def import_blog(
             progress(done, total, summary)
 
     reader = open_reader(path, progress=on_bytes)
-    summary.format_name = reader.format_name
+    summary.format_code = reader.format_code
     if job is None:
         job = start_job(owner=author, original_name=str(path))
     importer = _Import(
         author=author, reader=reader, summary=summary, map_users=map_users, job=job, should_stop=should_stop
     )
     try:
-        Blog.objects.get_or_create(owner=author)
-        importer.run()
-        if fetch_images:
-            importer.fetch_pictures()
-        summary.format_name = reader.format_name
+        blog, _ = Blog.objects.get_or_create(owner=author)
+        # What the import writes into posts itself (a link's text, a title for a post without one) is in the
+        # blog's language, whoever runs the import.
+        with translation.override(blog.language or settings.LANGUAGE_CODE):
+            importer.run()
+            if fetch_images:
+                importer.fetch_pictures()
+        summary.format_code = reader.format_code
         summary.from_blogsite = bool(getattr(reader, "is_blogsite", False))
         importer.finish()
     except BaseException as exc:
         # Whatever stopped it (a fault in the file, a cancel, an interrupted command, a bug), nothing stays.
         discard_job(job, label_pks=importer.new_label_pks, picture_pks=summary.pictures.picture_pks)
         status = ImportJob.Status.CANCELLED if isinstance(exc, ImportCancelled) else ImportJob.Status.FAILED
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=status, error=str(exc)[:1000] or type(exc).__name__, finished_at=timezone.now()
-        )
+        ImportJob.objects.filter(pk=job.pk).update(status=status, failure=failure_of(exc), finished_at=timezone.now())
         raise
     return summary
 
@@ -193,7 +197,7 @@ def abandon_unfinished_jobs(*, owner) -> int:
     for job in jobs:
         discard_job(job)
         ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, error="abandoned unfinished", finished_at=timezone.now()
+            status=ImportJob.Status.FAILED, failure={"code": "abandoned"}, finished_at=timezone.now()
         )
     return len(jobs)
 
@@ -313,8 +317,7 @@ class _Import:
                 continue
             self.start(self.reader.source)
             if not self.add_post(record):
-                reason = "on a post whose id appears twice in the file (only the first was imported)"
-                self.summary.skipped[("comment", reason)] += len(record.comments)
+                self.summary.skipped[Skipped.of("comment_on_post_twice")] += len(record.comments)
                 continue
             # A post's comments join the queue, written a batch at a time across posts (`add_comment`).
             for comment in record.comments:
@@ -389,13 +392,13 @@ class _Import:
             ImportJob.objects.filter(pk=self.job.pk).update(
                 status=ImportJob.Status.DONE,
                 finished_at=timezone.now(),
-                summary="\n".join(self.summary.lines()),
+                report=self.summary.as_data(),
                 posts_done=self.summary.posts + self.summary.drafts + self.summary.already_posts,
                 comments_done=self.summary.comment_count + self.summary.already_comments,
             )
 
     def skip(self, record: Skipped) -> None:
-        self.summary.skipped[(record.what, record.reason)] += 1
+        self.summary.skipped[record] += 1
 
     def start(self, source: str) -> None:
         if self.source:
@@ -409,7 +412,7 @@ class _Import:
     def add_post(self, record: PostRecord) -> bool:
         """Create the post (unless an earlier import did); False when the file had it already."""
         if record.source_id in self.seen_posts:
-            self.skip(Skipped("post", "its id appears twice in the file (only the first was imported)"))
+            self.skip(Skipped.of("post_twice"))
             return False
         self.seen_posts.add(record.source_id)
         if record.source_id in self.posts:
@@ -417,7 +420,8 @@ class _Import:
             return True
         if record.note:
             self.summary.notes[record.note] += 1
-        title = (record.title.strip() or "(untitled)")[:200]
+        # Translators: the title of an imported post that had none.
+        title = (record.title.strip() or gettext("(untitled)"))[:200]
         post = Post(
             author=self.author,
             title=title,
@@ -448,7 +452,7 @@ class _Import:
         names = _label_names(record.labels)
         if len(names) > MAX_LABELS:
             # Cut before any label is made, so that a post's surplus labels don't appear on the blog.
-            self.summary.notes[f"a post with more than {MAX_LABELS} labels kept its first {MAX_LABELS}"] += 1
+            self.summary.notes[Notice.of("too_many_labels", max=MAX_LABELS)] += 1
             names = names[:MAX_LABELS]
         labels = [self.label(name) for name in names]
         if labels:
@@ -494,10 +498,10 @@ class _Import:
             self.skip(record)
             return
         if record.source_id in self.queued:
-            self.skip(Skipped("comment", "the same comment id appears twice in the file"))
+            self.skip(Skipped.of("comment_twice"))
             return
         if record.post_source_id not in self.posts:
-            self.skip(Skipped("comment", "on a post that was not imported (a page, or a post in the trash)"))
+            self.skip(Skipped.of("comment_on_skipped_post"))
             return
         self.queue.append(record)
         self.summary.comments_read += 1
@@ -523,7 +527,7 @@ class _Import:
                 continue
             self.summary.comments_read -= 1
             if known[r.source_id] == self.job.pk:
-                self.skip(Skipped("comment", "the same comment id appears twice in the file"))
+                self.skip(Skipped.of("comment_twice"))
             else:
                 self.summary.already_comments += 1
         rows = [self.comment_row(r) for r in new]
@@ -661,7 +665,7 @@ class _Import:
             on_chain: set[str] = set()
             while new(current):
                 if current in on_chain:
-                    self.summary.notes["a reply loop in the file was cut: one comment became top-level"] += 1
+                    self.summary.notes[Notice.of("reply_loop")] += 1
                     break
                 chain.append(current)
                 on_chain.add(current)
@@ -672,9 +676,9 @@ class _Import:
                 parent_pk = rows[parent_sid].pk if parent_sid in rows else None
                 parent = placed.get(parent_pk) if parent_pk else None
                 if parent_sid and parent is None:
-                    self.summary.notes["a reply whose parent is not in the file was kept as a top-level comment"] += 1
+                    self.summary.notes[Notice.of("orphan_reply")] += 1
                 elif parent is not None and parent.post_id != post_id:
-                    self.summary.notes["a reply to a comment on another post was kept as a top-level comment"] += 1
+                    self.summary.notes[Notice.of("reply_across_posts")] += 1
                     parent = None
                 if parent is not None and parent.depth + 1 >= PATH_MAX_DEPTH:
                     # Deeper than threads go: it becomes a sibling of its parent.
@@ -687,7 +691,7 @@ class _Import:
                             )
                         )
                     parent = placed.get(parent_pk) if parent_pk else None
-                    self.summary.notes[f"a reply deeper than {PATH_MAX_DEPTH} levels was moved up"] += 1
+                    self.summary.notes[Notice.of("too_deep", max=PATH_MAX_DEPTH)] += 1
                 if parent is None:
                     parent_pk, path, depth = None, path_segment(pk), 0
                 else:

@@ -28,13 +28,13 @@ from .archives import CHUNK, extract_export, is_zip
 from .importer import ImportBusy, ImportCancelled, discard_job, import_blog
 from .models import ImportJob
 from .readers import BlogsiteJSONReader, CommentRecord, PostRecord, open_reader
+from .report import failure_of
 from .xmlstream import ImportFileError
 
 logger = logging.getLogger(__name__)
 
 # Blogsite's JSON export is read whole (about ten times its size in memory); larger blogs move as WXR.
 MAX_JSON_BYTES = 32 * 2**20
-UNEXPECTED = "The import stopped on an unexpected error; nothing was imported."
 # How often a running job writes its progress (one UPDATE each time).
 PROGRESS_SECONDS = 1.0
 
@@ -72,7 +72,7 @@ def cancel_import(*, job: ImportJob) -> None:
     """Ask `job` to stop. A job not started yet is cancelled at once; a running one stops within a second
     or so and removes what it brought in. One or two queries."""
     if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.CANCELLED, finished_at=timezone.now(), error="cancelled before it started"
+        status=ImportJob.Status.CANCELLED, finished_at=timezone.now(), failure={"code": "cancelled_before_start"}
     ):
         _forget_file(job)
         return
@@ -105,24 +105,24 @@ def run_job(job_id: int) -> None:
                 should_stop=lambda: ImportJob.objects.filter(pk=job.pk, is_cancel_requested=True).exists(),
                 fetch_images=job.fetch_images,
             )
-    except ImportCancelled:
-        _finished(job, ImportJob.Status.CANCELLED, error="You cancelled the import; nothing was imported.")
+    except ImportCancelled as exc:
+        _finished(job, ImportJob.Status.CANCELLED, failure=failure_of(exc))
         return
     except ImportFileError as exc:
-        _finished(job, ImportJob.Status.FAILED, error=f"{job.original_name}: {exc} (nothing was imported)")
+        _finished(job, ImportJob.Status.FAILED, failure=failure_of(exc))
         return
-    except Exception:
+    except Exception as exc:
         logger.exception("import job %s failed", job.pk)
-        _finished(job, ImportJob.Status.FAILED, error=UNEXPECTED)
+        _finished(job, ImportJob.Status.FAILED, failure=failure_of(exc))
         return
-    _finished(job, ImportJob.Status.DONE, summary="\n".join(summary.lines()))
+    _finished(job, ImportJob.Status.DONE, report=summary.as_data())
 
 
-def _finished(job: ImportJob, status: str, *, error: str = "", summary: str = "") -> None:
+def _finished(job: ImportJob, status: str, *, failure: dict | None = None, report: dict | None = None) -> None:
     with transaction.atomic():
-        fields = {"status": status, "finished_at": timezone.now(), "error": error}
-        if summary:
-            fields["summary"] = summary
+        fields = {"status": status, "finished_at": timezone.now(), "failure": failure or {}}
+        if report:
+            fields["report"] = report
         ImportJob.objects.filter(pk=job.pk).update(**fields)
         job.refresh_from_db()
         if job.owner.email:
@@ -175,10 +175,7 @@ def _count(job: ImportJob, path: Path) -> None:
     posts = comments = 0
     reader = open_reader(path)
     if isinstance(reader, BlogsiteJSONReader) and path.stat().st_size > MAX_JSON_BYTES:
-        raise ImportFileError(
-            f"a Blogsite JSON export larger than {MAX_JSON_BYTES // 2**20} MB: JSON is read whole, so a blog "
-            "this large moves with its WXR export (Export → WordPress file) instead"
-        )
+        raise ImportFileError("json_too_large", max_mb=MAX_JSON_BYTES // 2**20)
     for record in reader.posts():
         if isinstance(record, PostRecord):
             posts += 1

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .report import failure_text, summary_lines
+
 
 class ImportJob(models.Model):
     """One run of an import, from the dashboard or the command: its file, progress and outcome.
@@ -37,6 +39,11 @@ class ImportJob(models.Model):
     comments_total = models.PositiveIntegerField(null=True, blank=True)
     posts_done = models.PositiveIntegerField(default=0)
     comments_done = models.PositiveIntegerField(default=0)
+    # What the import did and why it stopped, as codes and counts (transfer.report), put into words in the
+    # reader's language when shown.
+    report = models.JSONField(default=dict, blank=True)
+    failure = models.JSONField(default=dict, blank=True)
+    # The same as English text, as imports wrote them before `report` and `failure`: kept for those rows.
     summary = models.TextField(blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -63,6 +70,21 @@ class ImportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @property
+    def summary_text(self) -> str:
+        """What the import did, as lines in the active language (an older row's stored text as it is)."""
+        if self.report:
+            return "\n".join(summary_lines(self.report))
+        return self.summary
+
+    @property
+    def error_text(self) -> str:
+        """Why the import stopped, in one line in the active language naming the file (an older row's stored
+        text as it is)."""
+        if self.failure:
+            return failure_text(self.failure, file_name=self.original_name)
+        return self.error
 
 
 class ImportedObject(models.Model):

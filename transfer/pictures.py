@@ -29,6 +29,8 @@ from blogsite.fetch import FetchError
 from library import services as library_services
 from library.models import Picture
 
+from .report import Notice
+
 BLOGGER_PICTURE_HOSTS = (".blogspot.com", ".googleusercontent.com")
 # nh3 writes every attribute in double quotes, so the stored HTML's image addresses match this exactly.
 IMG_SRC = re.compile(r'(<img\b[^<>]*?\ssrc=")([^"]*)(")', re.IGNORECASE)
@@ -38,17 +40,10 @@ USER_AGENT = "Blogsite-import (fetching a blog's own pictures for its owner)"
 @dataclass
 class PictureReport:
     fetched: int = 0
+    # Why pictures stayed at their old address: `Notice`s of transfer.report.PICTURE_FAILURES -> count.
     failed: Counter = field(default_factory=Counter)
     # The media library's pictures this import stored, to remove again if the import does not finish.
     picture_pks: list[int] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        if not self.fetched and not self.failed:
-            return []
-        kept = sum(self.failed.values())
-        out = [f"  pictures: {self.fetched} brought into this site, {kept} kept at their old address"]
-        out.extend(f"    {n}: {reason}" for reason, n in sorted(self.failed.items()))
-        return out
 
 
 def is_old_blog_picture(url: str, *, wordpress_base: str = "") -> bool:
@@ -80,7 +75,7 @@ def fetch(url: str) -> bytes:
         allowed_networks=settings.IMPORT_FETCH_ALLOWED_NETWORKS,
     )
     if response.status != 200:
-        raise FetchError(f"the old site answered {response.status}")
+        raise FetchError(f"the old site answered {response.status}", code="answered", status=response.status)
     return response.body
 
 
@@ -92,8 +87,10 @@ def store_picture(*, owner, data: bytes, source_url: str) -> Picture:
         return library_services.store_picture(owner=owner, file=BytesIO(data))
     except ValidationError as error:
         if any(getattr(e, "code", "") == "quota" for e in error.error_list):
-            raise FetchError("the media library is full") from None
-        raise FetchError("it is not a JPEG, PNG, GIF or WebP picture the media library takes") from None
+            raise FetchError("the media library is full", code="library_full") from None
+        raise FetchError(
+            "it is not a JPEG, PNG, GIF or WebP picture the media library takes", code="not_a_picture"
+        ) from None
 
 
 def bring_pictures(html: str, *, owner, wordpress_base: str, done: dict[str, str], report: PictureReport) -> str:
@@ -113,7 +110,7 @@ def bring_pictures(html: str, *, owner, wordpress_base: str, done: dict[str, str
                 report.picture_pks.append(picture.pk)
             except FetchError as exc:
                 done[url] = old
-                report.failed[str(exc)] += 1
+                report.failed[Notice.of(exc.code or "fetch_failed", **exc.params)] += 1
         return match[1] + done[url] + match[3]
 
     return IMG_SRC.sub(replace, html)

@@ -23,6 +23,7 @@ from django.utils.html import strip_tags
 
 from blogsite.params import parse_id, parse_iso
 
+from .report import Notice
 from .wordpress import has_blocks, shortcodes, wpautop
 from .xmlstream import ImportFileError, XMLStream, local_name, namespace
 
@@ -80,17 +81,16 @@ class PostRecord:
     legacy_paths: list[str] = field(default_factory=list)
     comments_enabled: bool = True
     comments: list[CommentRecord] = field(default_factory=list)
-    note: str = ""
+    # Something the blogger should know about how the post was imported (`transfer.report.NOTES`).
+    note: Notice | None = None
     # The post's author's username on the site that exported it (`dc:creator`, the JSON's blog owner).
     author_username: str = ""
-    # What became of markup this site can't show as it was: (shortcode or element, what it became) -> count.
+    # What became of markup this site can't show as it was (`transfer.report.CONVERSIONS`) -> count.
     conversions: Counter = field(default_factory=Counter)
 
 
-@dataclass
-class Skipped:
-    what: str
-    reason: str
+class Skipped(Notice):
+    """Part of a file left out: why (a code of `transfer.report.SKIPPED`) with its parameters."""
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -223,11 +223,11 @@ def open_reader(path, *, progress: Progress = None):
         head = fh.read(4096)
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
-        raise ImportFileError("the file is empty")
+        raise ImportFileError("empty")
     if stripped.startswith(b"{"):
         return BlogsiteJSONReader(path, progress=progress)
     if not stripped.startswith(b"<"):
-        raise ImportFileError("not an export file: neither XML (WordPress, Blogger) nor Blogsite's JSON")
+        raise ImportFileError("not_an_export")
     stream = XMLStream(path)
     namespaces: set[str] = set()
     root = None
@@ -239,20 +239,16 @@ def open_reader(path, *, progress: Progress = None):
                 root = payload
                 break
     if root is None:
-        raise ImportFileError("not well-formed XML (no root element)", stream.line)
+        raise ImportFileError("xml_no_root", stream.line)
     if local_name(root.tag) == "rss" and namespace(root.tag) == "":
         if any(WXR_NS.match(ns) for ns in namespaces):
             return WXRReader(path, progress=progress)
-        raise ImportFileError("an RSS feed but not a WordPress export (no wp: export namespace)", 1)
+        raise ImportFileError("rss_not_wordpress", 1)
     if root.tag == f"{{{ATOM_NS}}}feed":
         if BLOGGER_2018_NS in namespaces:
             return BloggerTakeoutReader(path, progress=progress)
         return BloggerClassicReader(path, progress=progress)
-    raise ImportFileError(
-        f"unknown file: the root element is <{local_name(root.tag)}>, expected a WordPress export (<rss>) "
-        "or a Blogger export (Atom <feed>)",
-        stream.line,
-    )
+    raise ImportFileError("unknown_root", stream.line, root=local_name(root.tag)[:60])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -262,18 +258,14 @@ def open_reader(path, *, progress: Progress = None):
 WP_COMMENT_STATUS = {"1": APPROVED, "approve": APPROVED, "0": PENDING, "hold": PENDING, "spam": SPAM}
 # A WXR file lists its authors once, in its channel; more than this is not a blog's export.
 MAX_WXR_AUTHORS = 10_000
-WP_POST_SKIP_STATUS = {
-    "trash": "in WordPress's trash",
-    "auto-draft": "an automatic draft",
-    "inherit": "a revision",
-}
+WP_POST_SKIP_STATUS = {"trash": "wp_trash", "auto-draft": "wp_auto_draft", "inherit": "wp_revision"}
 
 
 class WXRReader:
     @property
-    def format_name(self) -> str:
+    def format_code(self) -> str:
         # Known once the channel's generator has been read, before the first post.
-        return "Blogsite's own export (WXR)" if self.is_blogsite else "WordPress (WXR)"
+        return "blogsite_wxr" if self.is_blogsite else "wxr"
 
     def __init__(self, path, *, progress: Progress = None):
         self.path = path
@@ -317,16 +309,15 @@ class WXRReader:
                 yield record
                 if isinstance(record, Skipped):
                     # Its comments go with it, counted in the summary like it.
-                    reason = "on a post that was not imported (a page, or a post in the trash)"
                     for tag in self._wp_names("comment"):
                         for _ in elem.iter(tag):
-                            yield Skipped("comment", reason)
+                            yield Skipped.of("comment_on_skipped_post")
             else:
                 self._channel_field(elem)
             elem.clear()
             del channel[:]
         if not seen_channel:
-            raise ImportFileError("a WordPress export without a <channel>")
+            raise ImportFileError("wp_no_channel")
 
     def comments(self) -> Iterator[CommentRecord | Skipped]:
         return iter(())
@@ -354,26 +345,24 @@ class WXRReader:
         g = children_by_name(item, self._names)
         post_id = text_of(g, "wp:post_id")
         title = html.unescape(text_of(g, "title"))
-        label = f'"{title}"' if title else f"#{post_id}"
+        label = f'"{title[:80]}"' if title else f"#{post_id[:20]}"
         post_type = text_of(g, "wp:post_type") or "post"
+        if post_type in ("page", "attachment"):
+            return Skipped.of(post_type)
         if post_type != "post":
-            reason = {
-                "page": "pages are not imported",
-                "attachment": "attachments (media files) are not imported",
-            }.get(post_type, f"WordPress {post_type} items are not posts")
-            return Skipped(post_type, reason)
+            return Skipped.of("wp_item", type=post_type[:60])
         if not post_id:
-            raise ImportFileError(f"post {label} has no wp:post_id")
+            raise ImportFileError("wp_post_no_id", post=label)
         wp_status = text_of(g, "wp:status") or "publish"
         if wp_status in WP_POST_SKIP_STATUS:
-            return Skipped("post", f"{WP_POST_SKIP_STATUS[wp_status]} (status {wp_status})")
+            return Skipped.of(WP_POST_SKIP_STATUS[wp_status], status=wp_status)
         date = parse_wp_date(text_of(g, "wp:post_date_gmt"), text_of(g, "wp:post_date"), text_of(g, "pubDate"))
         meta = self._meta(g.get("wp:postmeta", []), "wp:meta_key", "wp:meta_value")
-        note = ""
+        note = None
         if text_of(g, "wp:post_password"):
             # Readers needed the password there; here the blogger decides again what to publish.
             status = DRAFT
-            note = "a post with a password on WordPress was imported as a draft, not public"
+            note = Notice.of("wp_password")
         elif wp_status == "publish":
             status = PUBLISHED
         elif wp_status == "future":
@@ -381,11 +370,11 @@ class WXRReader:
         else:
             status = DRAFT
             if wp_status == "private":
-                note = "a private post on WordPress was imported as a draft, not public"
+                note = Notice.of("wp_private")
             elif wp_status == "pending":
-                note = "a post pending review on WordPress was imported as a draft"
+                note = Notice.of("wp_pending")
         if status != DRAFT and date is None:
-            raise ImportFileError(f"post {label} is {wp_status} but has no date")
+            raise ImportFileError("wp_post_no_date", post=label, status=wp_status)
         labels = []
         for cat in g.get("category", []):
             # As WordPress's importer reads terms: a category or a tag (WXR 1.0 says "tag") with its
@@ -443,11 +432,13 @@ class WXRReader:
     def _comment(self, elem, post_id) -> CommentRecord | Skipped:
         g = children_by_name(elem, self._names)
         kind = text_of(g, "wp:comment_type") or "comment"
+        if kind in ("pingback", "trackback"):
+            return Skipped.of(kind)
         if kind != "comment":
-            return Skipped(kind, f"{kind}s are not imported")
+            return Skipped.of("wp_comment_type", type=kind[:60])
         comment_id = text_of(g, "wp:comment_id")
         if not comment_id:
-            raise ImportFileError(f"a comment on post #{post_id} has no wp:comment_id")
+            raise ImportFileError("wp_comment_no_id", post=post_id[:20])
         approved = text_of(g, "wp:comment_approved")
         meta = self._meta(g.get("wp:commentmeta", []), "wp:meta_key", "wp:meta_value")
         content = raw_text_of(g, "wp:comment_content")
@@ -476,10 +467,14 @@ class WXRReader:
 # Blogger
 
 
+def _not_blogger(kind: str) -> Skipped:
+    return Skipped.of("blogger_other", kind=kind[:60]) if kind else Skipped.of("blogger_unknown")
+
+
 class _AtomReader:
     """What both Blogger schemas share: an Atom feed of entries, read in two passes (posts, then comments)."""
 
-    format_name = "Blogger"
+    format_code = "blogger_classic"
 
     def __init__(self, path, *, progress: Progress = None):
         self.path = path
@@ -504,7 +499,7 @@ class _AtomReader:
                 continue
             if elem.tag == f"{{{ATOM_NS}}}entry":
                 if not self.source:
-                    raise ImportFileError("an Atom feed without an <id> before its entries: not a Blogger export")
+                    raise ImportFileError("atom_no_id")
                 yield children_by_name(elem, self._names)
             elif elem.tag == f"{{{ATOM_NS}}}id":
                 self._feed_id((elem.text or "").strip())
@@ -516,7 +511,7 @@ class _AtomReader:
 
     def _feed_id(self, value: str):
         if not value.startswith("tag:blogger.com,"):
-            raise ImportFileError(f"an Atom feed whose id ({value[:60]}) is not a Blogger blog's")
+            raise ImportFileError("atom_not_blogger", id=value[:60])
         self.source = f"blogger {blogger_blog_id(value)}"
 
     @staticmethod
@@ -567,7 +562,7 @@ class _AtomReader:
         if status == PUBLISHED and published and published > timezone.now():
             status = SCHEDULED
         if status != DRAFT and published is None:
-            raise ImportFileError(f'post "{title}" ({source_id}) has no <published> date')
+            raise ImportFileError("blogger_post_no_date", title=title[:80], id=source_id[:80])
         legacy = [p for p in (normalize_legacy_path(filename) if filename else "", url_path(self._alternate(g))) if p]
         return PostRecord(
             source_id=source_id,
@@ -586,7 +581,7 @@ class _AtomReader:
 class BloggerClassicReader(_AtomReader):
     """Blogger's classic export (`blog-MM-DD-YYYY.xml`): every entry says what it is with a kind category."""
 
-    format_name = "Blogger (classic Atom export)"
+    format_code = "blogger_classic"
     LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 
     @staticmethod
@@ -604,13 +599,13 @@ class BloggerClassicReader(_AtomReader):
             elif kind == "comment":
                 continue
             elif kind == "page":
-                yield Skipped("page", "pages are not imported")
+                yield Skipped.of("page")
             elif kind == "settings":
-                yield Skipped(kind, "blog settings are not imported")
+                yield Skipped.of("blogger_settings")
             elif kind == "template":
-                yield Skipped(kind, "templates are not imported")
+                yield Skipped.of("blogger_template")
             else:
-                yield Skipped(kind or "entry", "not a Blogger post or comment")
+                yield _not_blogger(kind)
 
     def _classic_post(self, g) -> PostRecord:
         draft = False
@@ -637,7 +632,7 @@ class BloggerClassicReader(_AtomReader):
                 continue
             replies_to = g.get("thr:in-reply-to")
             if not replies_to:
-                yield Skipped("comment", "a comment without thr:in-reply-to (no post to attach it to)")
+                yield Skipped.of("blogger_no_reply_to")
                 continue
             parent = ""
             for link in g.get("link", []):
@@ -677,7 +672,7 @@ BLOGGER_COMMENT_STATUS = {
 class BloggerTakeoutReader(_AtomReader):
     """Blogger's newer export (Google Takeout's `feed.atom`), with the blogger/2018 namespace."""
 
-    format_name = "Blogger (Takeout feed.atom)"
+    format_code = "blogger_takeout"
 
     def posts(self) -> Iterator[PostRecord | Skipped]:
         for g in self._entries():
@@ -685,14 +680,14 @@ class BloggerTakeoutReader(_AtomReader):
             if kind == "COMMENT":
                 continue
             if kind == "PAGE":
-                yield Skipped("page", "pages are not imported")
+                yield Skipped.of("page")
                 continue
             if kind != "POST":
-                yield Skipped(kind.lower() or "entry", "not a Blogger post or comment")
+                yield _not_blogger(kind.lower())
                 continue
             status = text_of(g, "blogger:status").upper()
             if status in ("SOFT_TRASHED", "DELETED"):
-                yield Skipped("post", f"in Blogger's trash (status {status})")
+                yield Skipped.of("blogger_trash", status=status)
                 continue
             labels = [
                 cat.get("term", "").strip()
@@ -713,11 +708,9 @@ class BloggerTakeoutReader(_AtomReader):
                 continue
             post = text_of(g, "blogger:parent")
             if not post:
-                yield Skipped("comment", "a comment without blogger:parent (no post to attach it to)")
+                yield Skipped.of("blogger_no_parent")
                 continue
-            name, email, url, author_type = self._author(g)
-            if not name and author_type.upper() == "ANONYMOUS":
-                name = "Anonymous"
+            name, email, url, _ = self._author(g)
             body = self._content(g)
             yield CommentRecord(
                 source_id=blogger_id(text_of(g, "id")),
@@ -743,7 +736,7 @@ JSON_FORMAT = "blogsite-export"
 class BlogsiteJSONReader:
     """Blogsite's JSON export (see the README). Read whole: it is our own, compact format."""
 
-    format_name = "Blogsite's own export (JSON)"
+    format_code = "blogsite_json"
     is_blogsite = True
 
     def __init__(self, path, *, progress: Progress = None):
@@ -758,13 +751,13 @@ class BlogsiteJSONReader:
             with open(self.path, encoding="utf-8") as fh:
                 data = json.load(fh)
         except UnicodeDecodeError as exc:
-            raise ImportFileError(f"not UTF-8 text ({exc.reason})") from None
+            raise ImportFileError("json_not_utf8", detail=exc.reason) from None
         except json.JSONDecodeError as exc:
-            raise ImportFileError(f"not well-formed JSON ({exc.msg})", exc.lineno) from None
+            raise ImportFileError("json_malformed", exc.lineno, detail=exc.msg) from None
         if not isinstance(data, dict) or data.get("format") != JSON_FORMAT:
-            raise ImportFileError(f'a JSON file but not a Blogsite export (no "format": "{JSON_FORMAT}")')
+            raise ImportFileError("json_not_blogsite", format=JSON_FORMAT)
         if data.get("version") != 1:
-            raise ImportFileError(f"a Blogsite export of version {data.get('version')!r}; this site reads version 1")
+            raise ImportFileError("json_version", version=repr(data.get("version"))[:60])
         return data
 
     def posts(self) -> Iterator[PostRecord | Skipped]:
@@ -775,7 +768,7 @@ class BlogsiteJSONReader:
         self.owner = str(blog.get("owner") or "")
         posts = data.get("posts")
         if not isinstance(posts, list):
-            raise ImportFileError('a Blogsite export without a "posts" list')
+            raise ImportFileError("json_no_posts")
         total = len(posts) or 1
         for index, item in enumerate(posts, 1):
             yield self._post(item, index)
@@ -787,13 +780,13 @@ class BlogsiteJSONReader:
 
     def _post(self, item, index: int) -> PostRecord:
         if not isinstance(item, dict) or "id" not in item:
-            raise ImportFileError(f"post number {index} in the file has no id")
+            raise ImportFileError("json_post_no_id", index=index)
         status = item.get("status")
         if status not in (PUBLISHED, SCHEDULED, DRAFT):
-            raise ImportFileError(f"post {item['id']} has an unknown status {status!r}")
+            raise ImportFileError("json_post_status", post=str(item["id"])[:60], status=repr(status)[:60])
         published_at = parse_iso(item.get("published_at"))
         if status != DRAFT and published_at is None:
-            raise ImportFileError(f"post {item['id']} is {status} but has no published_at")
+            raise ImportFileError("json_post_no_date", post=str(item["id"])[:60], status=status)
         record = PostRecord(
             source_id=str(item["id"]),
             title=str(item.get("title", "")),
@@ -812,7 +805,7 @@ class BlogsiteJSONReader:
         )
         for c in item.get("comments", []):
             if not isinstance(c, dict) or "id" not in c:
-                raise ImportFileError(f"a comment on post {item['id']} has no id")
+                raise ImportFileError("json_comment_no_id", post=str(item["id"])[:60])
             record.comments.append(
                 CommentRecord(
                     source_id=str(c["id"]),

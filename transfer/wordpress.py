@@ -17,6 +17,10 @@ import html
 import re
 from collections import Counter
 
+from django.utils.translation import gettext
+
+from .report import Notice
+
 # wpautop's $allblocks.
 _BLOCKS = (
     r"(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|"
@@ -179,7 +183,7 @@ def shortcodes(text: str, counts: Counter) -> str:
     """`text` with WordPress shortcodes done as WordPress would show them, as far as a page here can:
     `[caption]` a figure with its caption; `[embed]`, `[video]`, `[audio]` a link to the media; `[gallery]`
     and `[playlist]` removed (their pictures live in the old site's media library); any other shortcode
-    removed, its enclosed text kept. `counts[(name, what became of it)]` grows by one for each.
+    removed, its enclosed text kept. `counts[notice]` grows by one for each (`transfer.report.CONVERSIONS`).
 
     A bracketed word that is neither followed by its closing tag nor carries attributes (`[sic]`, `[1]`)
     is text, not a shortcode, and stays.
@@ -227,7 +231,7 @@ def _render(text, tokens, partner, first, last, start, end, out, counts, depth) 
         is_shortcode = is_shortcode or name in _SELF_CLOSING
         if token[1]:
             # A closer without its opener is a stray tag: it goes.
-            counts[(name, "removed, its text kept")] += 1
+            counts[Notice.of("shortcode_removed", name=name)] += 1
             pos = token.end()
             index += 1
             continue
@@ -273,7 +277,7 @@ def _shortcode(name: str, attrs: dict[str, str], content: str, counts: Counter) 
             caption = caption or rest
         else:
             image, caption = "", caption or content.strip()
-        counts[("caption", "made a figure with its caption")] += 1
+        counts[Notice.of("caption", name="caption")] += 1
         if not image:
             return caption
         figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
@@ -285,14 +289,14 @@ def _shortcode(name: str, attrs: dict[str, str], content: str, counts: Counter) 
                 break
             url = attrs.get(key, "").strip()
         if url and _URL.match(url):
-            counts[(name, "made a link to the media")] += 1
+            counts[Notice.of("media_link", name=name)] += 1
             return _link(url, video_title(url) or url)
-        counts[(name, "removed (no address to link to)")] += 1
+        counts[Notice.of("media_removed", name=name)] += 1
         return ""
     if name in ("gallery", "playlist"):
-        counts[(name, "removed (its files stay in the old site's media library)")] += 1
+        counts[Notice.of("gallery_removed", name=name)] += 1
         return ""
-    counts[(name, "removed, its text kept")] += 1
+    counts[Notice.of("shortcode_removed", name=name)] += 1
     return content
 
 
@@ -325,8 +329,11 @@ def video_url(src: str) -> tuple[str, str]:
 
 
 def video_title(url: str) -> str:
+    """The link text for a video without a title of its own, in the active language (the import writes
+    posts in the blog's), or "" for an address that is not a video's."""
     _, service = video_url(url)
-    return f"Video on {service}" if service else ""
+    # Translators: the text of a link to a video in an imported post; %(service)s is YouTube or Vimeo.
+    return gettext("Video on %(service)s") % {"service": service} if service else ""
 
 
 def video_links(text: str, counts: Counter) -> str:
@@ -342,7 +349,7 @@ def video_links(text: str, counts: Counter) -> str:
             return match[0]
         title = _TITLE.search(match[2])
         name = html.unescape(next(g for g in title.groups() if g is not None)).strip() if title else ""
-        counts[("video", f"a {service} player made a link to the video")] += 1
-        return _link(url, name or f"Video on {service}")
+        counts[Notice.of("video_link", service=service)] += 1
+        return _link(url, name or video_title(url))
 
     return _PLAYER_TAGS.sub("", _IFRAME.sub(link, text))

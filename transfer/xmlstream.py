@@ -19,12 +19,19 @@ CHUNK_SIZE = 64 * 1024
 
 
 class ImportFileError(Exception):
-    """The file cannot be imported: a one-line reason, with the line number when known."""
+    """The file cannot be imported: a reason's code (one of `transfer.report.FILE_ERRORS`) with its
+    parameters, and the line number when known. Its text is built in the active language when read."""
 
-    def __init__(self, message: str, line: int | None = None):
-        self.message = message
+    def __init__(self, code: str, line: int | None = None, **params):
+        self.code = code
         self.line = line
-        super().__init__(f"line {line}: {message}" if line else message)
+        self.params = params
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        from .report import file_error_text
+
+        return file_error_text(self.code, self.params, self.line)
 
 
 class XMLStream:
@@ -67,12 +74,9 @@ class XMLStream:
                     events_read = list(pull.read_events())
                 except ET.ParseError as exc:
                     line = exc.position[0] if getattr(exc, "position", None) else self.line
-                    raise ImportFileError(f"not well-formed XML ({_expat_message(exc)})", line) from None
+                    raise ImportFileError("xml_malformed", line, detail=_expat_message(exc)) from None
                 except DefusedXmlException as exc:
-                    raise ImportFileError(
-                        f"the file declares entities or external references, which are refused ({exc})",
-                        self.line,
-                    ) from None
+                    raise ImportFileError("xml_entities", self.line, detail=str(exc)) from None
                 yield from events_read
                 if not chunk:
                     break

@@ -22,7 +22,7 @@ def test_a_json_export_too_large_to_read_whole_is_refused_with_a_way_out(
         client.post("/dashboard/import/", {"file": SimpleUploadedFile("blog.json", path.read_bytes())})
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.FAILED
-    assert "moves with its WXR export" in job.error
+    assert "moves with its WXR export" in job.error_text
     assert not Post.objects.exists()
 
 

@@ -28,13 +28,13 @@ def test_a_password_protected_wordpress_post_becomes_a_draft_with_a_note(user, f
     out = run_import(fixture_path("wordpress-fidelity.xml"))
     post = Post.objects.get(slug="secret-recipe")
     assert post.status == Post.Status.DRAFT and not post.is_public
-    assert "a post with a password on WordPress was imported as a draft, not public" in out
+    assert "1 post with a password on WordPress was imported as a draft, not public" in out
 
 
 def test_a_private_wordpress_post_becomes_a_draft_with_a_note(user, fixture_path):
     out = run_import(fixture_path("wordpress-fidelity.xml"))
     assert Post.objects.get(slug="family-only").status == Post.Status.DRAFT
-    assert "a private post on WordPress was imported as a draft, not public" in out
+    assert "1 private post on WordPress was imported as a draft, not public" in out
 
 
 def test_protected_posts_are_not_on_the_blog(client, user, fixture_path):
@@ -222,7 +222,7 @@ def test_blogger_video_players_become_links_and_other_iframes_go(user, fixture_p
     assert 'href="https://www.youtube.com/watch?v=Q0NzALRJifI"' in html
     assert 'href="https://www.youtube.com/watch?v=abcdefghijk"' in html
     assert "ads.example.com" not in html and "<iframe" not in html and "<embed" not in html
-    assert "2 [video]: a YouTube player made a link to the video" in out
+    assert "2 YouTube players: made links to the videos" in out
 
 
 # Blogger's old addresses ----------------------------------------------------------------------------------

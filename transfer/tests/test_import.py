@@ -213,7 +213,7 @@ def test_wordpress_summary_counts_and_gives_reasons_for_what_was_skipped(user, f
     assert "post: in WordPress's trash (status trash)" in out
     assert "nav_menu_item" in out
     assert "on a post that was not imported" in out
-    assert "a private post on WordPress was imported as a draft, not public" in out
+    assert "1 private post on WordPress was imported as a draft, not public" in out
 
 
 def test_importing_the_same_file_twice_changes_nothing(user, fixture_path):
@@ -262,8 +262,8 @@ def test_blogger_classic_import_keeps_posts_drafts_labels_and_time_zones(user, f
     draft = Post.objects.get(author=user, title="Unfinished draft")
     assert draft.status == Post.Status.DRAFT
     assert draft.created_at == datetime(2011, 3, 18, 21, 10, tzinfo=UTC)
-    assert "posts: 1 published or scheduled, 1 drafts" in out
-    assert "2 settings: blog settings are not imported" in out
+    assert "posts: 1 published or scheduled, 1 draft" in out
+    assert "2 settings entries: blog settings are not imported" in out
     assert "1 template: templates are not imported" in out
     assert "1 page: pages are not imported" in out
     assert set(LegacyPath.objects.values_list("path", flat=True)) == {"/2011/03/reading-writing.html"}
@@ -504,5 +504,5 @@ def test_comments_on_a_post_in_the_trash_are_counted_as_skipped(user, fixture_pa
     export = tmp_path / "trash.xml"
     export.write_text(text.replace(trash, trash + comment + comment.replace("901", "902")), encoding="utf-8")
     out = run_import(export)
-    assert "3 comment: on a post that was not imported" in out
+    assert "3 comments: on a post that was not imported" in out
     assert not Comment.objects.filter(body__startswith="Lost with").exists()

@@ -71,7 +71,7 @@ def test_a_tangled_tree_links_the_same_in_batches_of_three_as_in_one(tmp_path, m
     assert all(c.parent is None or (c.depth == c.parent.depth + 1 and c.parent.post_id == c.post_id) for c in rows)
     notes = "\n".join(summary.lines())
     assert "deeper than" in notes
-    assert "a reply whose parent is not in the file was kept as a top-level comment" in notes
+    assert "replies whose parents are not in the file were kept as top-level comments" in notes
     assert "1 comment: the same comment id appears twice in the file" in notes
     assert summary.comment_count == len(rows)
 

@@ -100,8 +100,8 @@ def test_without_the_option_pictures_keep_their_old_address(user, old_blog, tmp_
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
-        ("not-a-picture.png", "it is not a JPEG, PNG, GIF or WebP picture the media library takes"),
-        ("huge.png", "larger than 1 MB"),
+        ("not-a-picture.png", "1 picture: not a JPEG, PNG, GIF or WebP picture the media library takes"),
+        ("huge.png", "1 picture: larger than 1.0\xa0MB"),
         ("slow.png", "it took too long"),
         ("gone.png", "the old site answered 404"),
         ("to-elsewhere.png", "its address is a private or local one"),
@@ -112,7 +112,7 @@ def test_a_picture_that_cannot_be_fetched_keeps_its_address_and_is_counted(user,
     post = Post.objects.get(slug="pictures")
     assert f"{old_blog}/wp-content/uploads/2020/05/{name}" in post.body_html
     assert post.status == Post.Status.PUBLISHED
-    assert "pictures: 0 brought into this site, 1 kept at their old address" in out
+    assert "pictures: 0 brought into this site, 1 kept at its old address" in out
     assert reason in out
 
 

@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from transfer.importer import ImportBusy, abandon_unfinished_jobs, import_blog
+from transfer.report import failure_of, failure_text
 from transfer.xmlstream import ImportFileError
 
 
@@ -57,7 +58,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: a directory, not an export file") from None
         except ImportFileError as exc:
             bar.finish()
-            raise CommandError(f"{file}: {exc} (nothing was imported)") from None
+            raise CommandError(failure_text(failure_of(exc), file_name=file)) from None
         bar.finish()
         for line in summary.lines():
             self.stdout.write(line)
