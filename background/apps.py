@@ -22,3 +22,4 @@ class BackgroundConfig(AppConfig):
 
     def ready(self):
         connection_created.connect(use_sqlite_variable_limit, dispatch_uid="background.sqlite_variable_limit")
+        from . import mail  # noqa: F401  (registers its pruner)

@@ -34,6 +34,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import OutgoingMail
+from .pruning import delete_in_batches, register
 from .queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -269,3 +270,13 @@ def send_again(mails: Iterable[OutgoingMail]) -> int:
 
     enqueue_on_commit(deliver_mail, keys)
     return len(keys)
+
+
+@register("sent and failed mail")
+def prune_mail(now, limit: int | None) -> int:
+    """Delete sent and failed mail older than MAIL_KEEP_DAYS (a queued row always stays)."""
+    old = OutgoingMail.objects.filter(
+        status__in=[OutgoingMail.Status.SENT, OutgoingMail.Status.FAILED],
+        created_at__lt=now - timedelta(days=settings.MAIL_KEEP_DAYS),
+    )
+    return delete_in_batches(old, limit=limit)

@@ -351,6 +351,9 @@ WEBMENTION_RATE_LIMIT = int(env("WEBMENTION_RATE_LIMIT", "30"))
 WEBMENTION_RATE_WINDOW = int(env("WEBMENTION_RATE_WINDOW", "3600"))
 WEBMENTION_MAX_ATTEMPTS = int(env("WEBMENTION_MAX_ATTEMPTS", "6"))
 WEBMENTION_RETRY_SECONDS = float(env("WEBMENTION_RETRY_SECONDS", "300"))
+# Days a refused, removed or never verified webmention's receipt, and a finished send for a post or link that
+# is gone, are kept before `prune_records` deletes them.
+WEBMENTION_KEEP_DAYS = float(env("WEBMENTION_KEEP_DAYS", "30"))
 # Fetching an imported blog's pictures: the largest picture in MB, the seconds one fetch may take in all,
 # and networks (CIDR, comma-separated) that may be fetched from although private or local (none: only
 # public addresses).
@@ -377,6 +380,10 @@ FEDERATION_FETCH_TIMEOUT = float(env("FEDERATION_FETCH_TIMEOUT", "10"))
 FEDERATION_MAX_ATTEMPTS = int(env("FEDERATION_MAX_ATTEMPTS", "10"))
 FEDERATION_RETRY_SECONDS = float(env("FEDERATION_RETRY_SECONDS", "60"))
 FEDERATION_GIVE_UP_DAYS = float(env("FEDERATION_GIVE_UP_DAYS", "7"))
+# Days finished deliveries, and the activities they carried, are kept before `prune_records` deletes them (a
+# post's last activity stays while the post exists: it says what its followers were told). Seen signatures are
+# kept for twice FEDERATION_MAX_SKEW_SECONDS, the time a signed request's date can stay acceptable.
+FEDERATION_KEEP_DAYS = float(env("FEDERATION_KEEP_DAYS", "30"))
 
 # The site itself answers `/media/` from MEDIA_ROOT (on in development and under `make serve`), so that a
 # site run with gunicorn alone shows its pictures; behind a proxy that serves MEDIA_ROOT, turn it off.
@@ -438,6 +445,9 @@ TASKS_WORKER_LOST_SECONDS = float(env("TASKS_WORKER_LOST_SECONDS", "120"))
 # failed for staff to see and send again from the admin.
 MAIL_MAX_ATTEMPTS = int(env("MAIL_MAX_ATTEMPTS", "8"))
 MAIL_RETRY_SECONDS = float(env("MAIL_RETRY_SECONDS", "60"))
+# Days sent and failed mail stay in the outbox (for staff to read, and to keep an event's mail from going twice)
+# before `prune_records` deletes them.
+MAIL_KEEP_DAYS = float(env("MAIL_KEEP_DAYS", "90"))
 
 # Security. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=1 so that Django trusts its
 # X-Forwarded-Proto header, and turn the HTTPS-only settings on.

@@ -7,4 +7,4 @@ class FederationConfig(AppConfig):
     verbose_name = _("Federation")
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import pruning, receivers  # noqa: F401  (connects the receivers, registers the pruners)

@@ -39,6 +39,7 @@ from . import delivery, documents, replies
 from .keys import actor_for
 from .models import Actor, BlockedActor, Instance, Reaction, RemoteActor, RemoteFollower, SeenSignature
 from .moderation import is_blocked_by, undo_reactions
+from .pruning import expired_signatures
 from .remote import RemoteError, cached_key_owner, domain_of, fetch_key_owner
 from .signatures import SignatureError, parse, verify
 
@@ -148,9 +149,8 @@ def _first_sight(signature: str) -> bool:
     """Remember `signature` for the skew window; False when it was already seen (two queries)."""
     digest = hashlib.sha256(signature.encode()).hexdigest()
     now = timezone.now()
-    SeenSignature.objects.filter(
-        seen_at__lt=now - timedelta(seconds=2 * settings.FEDERATION_MAX_SKEW_SECONDS)
-    ).delete()
+    # Pruned as requests come (one DELETE on the index of `seen_at`), and by `prune_records` when none do.
+    expired_signatures(now).delete()
     try:
         with transaction.atomic():
             SeenSignature.objects.create(digest=digest, seen_at=now)

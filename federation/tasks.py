@@ -3,6 +3,8 @@
 from django.db import transaction
 from django_tasks import task
 
+from background.pruning import prune_now_and_then
+
 from . import delivery, outbox, replies
 
 
@@ -15,8 +17,10 @@ def send_post(post_id: int) -> str:
 
 @task
 def deliver(delivery_id: int) -> str:
-    """Deliver one activity to one inbox (see delivery.deliver)."""
-    return delivery.deliver(delivery_id)
+    """Deliver one activity to one inbox (see delivery.deliver), and prune finished ones now and then."""
+    outcome = delivery.deliver(delivery_id)
+    prune_now_and_then()
+    return outcome
 
 
 @task

@@ -6,4 +6,4 @@ class MentionsConfig(AppConfig):
     verbose_name = "Webmentions"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import pruning, signals  # noqa: F401  (connects the receivers, registers the pruners)

@@ -2,12 +2,16 @@
 
 from django_tasks import task
 
+from background.pruning import prune_now_and_then
+
 from . import services
 
 
 @task()
 def verify_webmention(receipt_id: int) -> str:
-    return services.verify_webmention(receipt_id)
+    state = services.verify_webmention(receipt_id)
+    prune_now_and_then()
+    return state
 
 
 @task()
@@ -17,4 +21,6 @@ def plan_webmentions(post_id: int) -> int:
 
 @task()
 def send_webmention(outgoing_id: int) -> str:
-    return services.send_webmention(outgoing_id)
+    status = services.send_webmention(outgoing_id)
+    prune_now_and_then()
+    return status

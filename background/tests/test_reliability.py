@@ -165,7 +165,11 @@ class ScratchSite:
         return self.rows("SELECT status, attempts, last_error FROM background_outgoingmail ORDER BY id")
 
     def tasks(self) -> list[tuple]:
-        rows = self.rows("SELECT status, worker_ids FROM django_tasks_database_dbtaskresult ORDER BY enqueued_at")
+        # The mail's delivery, not the pruning run it queues now and then.
+        rows = self.rows(
+            "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult"
+            " WHERE task_path = 'background.tasks.deliver_mail' ORDER BY enqueued_at"
+        )
         return [
             (status, worker_ids if isinstance(worker_ids, list) else json.loads(worker_ids))
             for status, worker_ids in rows
