@@ -3,14 +3,21 @@
 from allauth.account.models import EmailAddress
 from django.conf import settings
 
+from blogsite.versions import member_scope, remember
+
 BLOGGERS_GROUP = "Bloggers"
 
 
 def has_verified_email(user) -> bool:
-    """Whether the user has confirmed an email address (one query)."""
+    """Whether the user has confirmed an email address: one query, or none while their addresses and their
+    account are as when it was last asked (it is kept under their member version, see pagecache.signals)."""
     if not user.is_authenticated:
         return False
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
+    return remember(
+        f"verified:{user.pk}",
+        (member_scope(user.pk),),
+        lambda: EmailAddress.objects.filter(user=user, verified=True).exists(),
+    )
 
 
 def can_write(user) -> bool:

@@ -84,8 +84,9 @@ def set_language(request):
 def _switch_member_language(request):
     code = request.POST.get("language", "")
     if is_site_language(code):
-        # No page the cache shares shows a member's language, so nothing cached needs to move on.
-        User.objects.filter(pk=request.user.pk).update(language=code)
+        # Only this field is written; no page the cache shares shows it (see pagecache.signals).
+        request.user.language = code
+        request.user.save(update_fields=["language"])
     return _switch_language(request)
 
 

@@ -179,7 +179,6 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "blogsite"),
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Without Redis, every process of this machine (gunicorn's workers, the task worker, manage.py) shares
     # one cache in files, so that a change seen by one worker invalidates the pages of all of them and the
@@ -194,8 +193,12 @@ else:
             "OPTIONS": {"MAX_ENTRIES": int(env("CACHE_MAX_ENTRIES", "20000"))},
         }
     }
+# A signed-in reader's session is read from the cache (Redis, or the files every process shares), and
+# written through to the database, which keeps it when the cache drops it: no query on most requests
+# (Django's `cached_db`, see accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 # Anonymous pages and comment threads are cached this long at most (0: not at all). Changes show at once
-# (see pagecache/versions.py); the limit only bounds what time alone changes, such as comments closing.
+# (see blogsite/versions.py); the limit only bounds what time alone changes, such as comments closing.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
 # What a proxy or CDN in front may do with those anonymous pages (Cache-Control): keep one this long
 # (`s-maxage`; 0: not at all), then serve it this much longer while it fetches it again in the background
@@ -205,9 +208,10 @@ SHARED_CACHE_SECONDS = int(env("SHARED_CACHE_SECONDS", "60"))
 STALE_WHILE_REVALIDATE_SECONDS = int(env("STALE_WHILE_REVALIDATE_SECONDS", "300"))
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's, each reading a signed-in member's account from the cache (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -20,6 +20,7 @@ from posts.models import Blog
 
 from . import tokens
 from .models import Delivery, Follow, GuestSubscription, InboxFeed, Notification, new_feed_key
+from .signals import inbox_changed
 
 # Confirmation mails one address may receive in a day, whoever asks and for whichever blogs: someone who
 # types another person's address a hundred times sends them this many at most.
@@ -188,11 +189,27 @@ def unread_count(user) -> int:
 
 def mark_read(*, user, pk: int) -> bool:
     """Mark one of the user's own entries read; False when it is not theirs (or not there)."""
-    return bool(Notification.objects.filter(recipient=user, pk=pk).unread().update(read_at=timezone.now()))
+    marked = Notification.objects.filter(recipient=user, pk=pk).unread().update(read_at=timezone.now())
+    if marked:
+        inbox_changed.send(sender=Notification, recipient_ids={user.pk})
+    return bool(marked)
 
 
 def mark_all_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
+    marked = Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
+    if marked:
+        inbox_changed.send(sender=Notification, recipient_ids={user.pk})
+    return marked
+
+
+def add_entries(entries) -> None:
+    """Save new inbox entries (the Nones left out), at most once per event and recipient, and tell the
+    caches of the recipients' unread counts (one query)."""
+    entries = [entry for entry in entries if entry is not None]
+    if not entries:
+        return
+    Notification.objects.bulk_create(entries, ignore_conflicts=True)
+    inbox_changed.send(sender=Notification, recipient_ids={entry.recipient_id for entry in entries})
 
 
 def reset_inbox_feed(*, user) -> InboxFeed:
@@ -221,7 +238,7 @@ def notify_comment_posted(comment: Comment) -> None:
         entries.append(_entry(Notification.Kind.REPLY, parent.author, parent.author.notify_replies, comment))
     if post.author_id not in heard:
         entries.append(_entry(Notification.Kind.COMMENT, post.author, post.author.notify_comments, comment))
-    Notification.objects.bulk_create([e for e in entries if e is not None], ignore_conflicts=True)
+    add_entries(entries)
 
 
 def notify_moderated(*, comments, previous: dict) -> None:
@@ -253,7 +270,7 @@ def notify_moderated(*, comments, previous: dict) -> None:
             if reply.parent.author_id != reply.author_id:
                 author = reply.parent.author
                 entries.append(_entry(Notification.Kind.REPLY, author, author.notify_replies, reply))
-    Notification.objects.bulk_create([e for e in entries if e is not None], ignore_conflicts=True)
+    add_entries(entries)
 
 
 def _entry(kind: str, recipient, choice: str, comment: Comment, *, recipient_id=None, actor=True):

@@ -19,6 +19,7 @@ from posts.models import Post
 
 from . import tokens
 from .models import Delivery, Follow, GuestSubscription, Notification
+from .services import add_entries
 
 FAN_OUT_CHUNK = 500
 
@@ -70,18 +71,15 @@ def deliver_post(post_id: int, follow_ids: list[int], guest_ids: list[int]) -> i
             follows = list(
                 Follow.objects.filter(pk__in=follow_ids, follower__is_active=True).select_related("follower")
             )
-            Notification.objects.bulk_create(
-                [
-                    Notification(
-                        recipient_id=follow.follower_id,
-                        kind=Notification.Kind.POST,
-                        actor_id=post.author_id,
-                        post=post,
-                        in_digest=follow.delivery == Delivery.DIGEST,
-                    )
-                    for follow in follows
-                ],
-                ignore_conflicts=True,
+            add_entries(
+                Notification(
+                    recipient_id=follow.follower_id,
+                    kind=Notification.Kind.POST,
+                    actor_id=post.author_id,
+                    post=post,
+                    in_digest=follow.delivery == Delivery.DIGEST,
+                )
+                for follow in follows
             )
             for follow in follows:
                 if follow.delivery == Delivery.INSTANT and follow.follower.email:

@@ -12,7 +12,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.translation import get_language_from_request
 
-from .versions import GLOBAL, SITE, blog_scope, current
+from blogsite.versions import GLOBAL, SITE, blog_scope, current, looked_up_once
 
 # The pages cached, by URL name, and the scope (beyond `global`) each depends on. `None`: the site;
 # `"username"`: the blog named by that URL argument.
@@ -120,6 +120,10 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        with looked_up_once():
+            return self.respond(request)
+
+    def respond(self, request):
         page = self.shared_page(request)
         if page is not None and not is_canonical_query(request):
             # Shared caches in front key pages by URL too: send every spelling to one address.

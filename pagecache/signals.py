@@ -7,14 +7,27 @@ it. Writes that bypass model signals (bulk updates in moderation) send `comments
 
 import logging
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from blocklist.models import BlockedSite
+from blogsite.versions import (
+    GLOBAL,
+    INBOXES,
+    SITE,
+    blog_scope,
+    bump,
+    member_scope,
+    note_schedule_changed,
+    post_scope,
+)
 from comments.models import Comment
 from comments.signals import comments_changed
+from community.models import Notification
+from community.signals import inbox_changed
 from federation.models import Reaction
 from federation.signals import reactions_changed
 from library.signals import pictures_changed
@@ -22,8 +35,6 @@ from mentions.models import Mention
 from mentions.signals import mentions_changed
 from posts.models import Blog, Label, Post
 from posts.signals import post_published
-
-from .versions import GLOBAL, SITE, blog_scope, bump, note_schedule_changed, post_scope
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
@@ -96,10 +107,41 @@ def blog_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=User)
 @receiver(post_delete, sender=User)
 def user_changed(sender, instance, created=False, update_fields=None, **kwargs):
-    # A new account shows nowhere yet, and signing in saves last_login, which no page shows.
-    if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
+    # What is kept of the member's own (see `member_scope`) goes with any change to their account.
+    bump_now_and_on_commit(member_scope(instance.pk))
+    # A new account shows nowhere yet; signing in saves last_login and the language switch the member's
+    # language, which no shared page shows.
+    if created or (update_fields is not None and set(update_fields) <= {"last_login", "language"}):
         return
     bump_now_and_on_commit(GLOBAL)
+
+
+@receiver(post_save, sender=EmailAddress)
+@receiver(post_delete, sender=EmailAddress)
+def email_address_changed(sender, instance, **kwargs):
+    # Whether a member may comment depends on a confirmed address (accounts.permissions).
+    bump_now_and_on_commit(member_scope(instance.user_id))
+
+
+# Beyond this many members, a change to inboxes (a post's fan-out to its followers) moves every member's
+# unread count on at once: one counter written, not one for each.
+MANY_INBOXES = 20
+
+
+@receiver(post_save, sender=Notification)
+def notification_saved(sender, instance, **kwargs):
+    # One entry saved by itself (the inbox's own writes are bulk ones, see `inbox_changed`). Entries go
+    # only with their post, comment or recipient, whose deletion moves the site's or the global version.
+    bump_now_and_on_commit(member_scope(instance.recipient_id))
+
+
+@receiver(inbox_changed)
+def inboxes_changed(sender, recipient_ids, **kwargs):
+    recipient_ids = set(recipient_ids)
+    if len(recipient_ids) > MANY_INBOXES:
+        bump_now_and_on_commit(INBOXES)
+    elif recipient_ids:
+        bump_now_and_on_commit(*map(member_scope, recipient_ids))
 
 
 @receiver(post_save, sender=Label)

@@ -7,6 +7,12 @@ class PostsConfig(AppConfig):
     verbose_name = "Posts"
 
     def ready(self):
+        from blogsite import versions
+
+        from .models import next_scheduled_at
         from .search import ensure_sqlite_index
+
+        # The caches move on when a scheduled post becomes public, which no write announces.
+        versions.next_scheduled = next_scheduled_at
 
         post_migrate.connect(ensure_sqlite_index, sender=self, dispatch_uid="posts.ensure_sqlite_index")

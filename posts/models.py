@@ -470,3 +470,9 @@ class GonePost(models.Model):
 
     def __str__(self):
         return f"{self.author_id}/{self.slug} (gone)"
+
+
+def next_scheduled_at() -> datetime.datetime | None:
+    """When the next scheduled post becomes public, None when none is waiting (one query)."""
+    upcoming = Post.objects.filter(status=Post.Status.SCHEDULED, published_at__gt=timezone.now())
+    return upcoming.aggregate(at=models.Min("published_at"))["at"]

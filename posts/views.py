@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.permissions import BLOGGERS_GROUP, can_write, has_verified_email
 from accounts.views import verify_email_response
+from blogsite.versions import GLOBAL, blog_scope, remember
 
 from . import editor, services
 from .forms import BlogSettingsForm, PostForm
@@ -128,13 +129,21 @@ def label_posts(request, username, label):
     return render(request, "posts/blog.html", context)
 
 
-def _get_post_for(request, username, slug) -> Post:
-    """The post by that author with that slug if this user may see it (its author and staff see drafts)."""
-    post = (
-        Post.objects.select_related("author", "author__blog")
-        .filter(author__in=User.objects.named(username), slug=slug)
-        .first()
-    )
+def _get_post_for(request, username, slug, *, cached: bool = False) -> Post:
+    """The post by that author with that slug if this user may see it (its author and staff see drafts).
+
+    One query. With `cached`, for reading only, none while neither the blog nor anything every page shows
+    (a name, a scheduled post falling due) has changed since someone last looked it up: the post is kept
+    under their versions (see blogsite/versions.py). An editor always reads the row itself."""
+
+    def find() -> Post | None:
+        return (
+            Post.objects.select_related("author", "author__blog")
+            .filter(author__in=User.objects.named(username), slug=slug)
+            .first()
+        )
+
+    post = remember(f"post:{username.lower()}:{slug}", (GLOBAL, blog_scope(username)), find) if cached else find()
     if post is None or not (post.is_public or post.can_edit(request.user)):
         raise Http404("No such post.")
     return post
@@ -152,7 +161,7 @@ def _share_image_url(post: Post) -> str:
 @require_safe
 def post_detail(request, username, year, month, slug):
     try:
-        post = _get_post_for(request, username, slug)
+        post = _get_post_for(request, username, slug, cached=True)
     except Http404:
         if was_published_at(username=username, slug=slug):
             # Webmention receivers and fediverse servers take 410 for "deleted", and readers learn it too.

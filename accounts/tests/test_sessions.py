@@ -108,3 +108,13 @@ def test_a_page_costs_no_session_query_for_a_fresh_sign_in(client, user):
 )
 def test_a_browser_is_named_from_its_user_agent(user_agent, expected):
     assert device(user_agent) == expected
+
+
+@pytest.mark.parametrize(
+    "backend", ["django.contrib.auth.backends.ModelBackend", "allauth.account.auth_backends.AuthenticationBackend"]
+)
+def test_a_session_signed_in_through_the_backends_the_site_used_before_stays_signed_in(client, user, backend):
+    client.force_login(user, backend=backend)
+    response = client.get(reverse("accounts:profile"))
+    assert response.status_code == 200
+    assert response.context["user"] == user

@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from blogsite.versions import GLOBAL, current
 from comments.models import Comment
 from federation.models import Instance, RemoteActor, RemoteNote
-from pagecache.versions import GLOBAL, current
 from posts.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -60,8 +60,9 @@ def test_delivering_a_chunk_costs_the_same_for_one_follower_or_many(user, blog, 
 DELIVER_QUERIES = 7
 
 
-# The session, the user, the page's count, the page's entries, the feed address; and the header's unread count.
-INBOX_QUERIES = 6
+# The user, the page's count, the page's entries, the feed address; and the header's unread count (the
+# session comes from the cache).
+INBOX_QUERIES = 5
 
 
 @pytest.mark.parametrize("n", [1, 30])

@@ -7,10 +7,10 @@ from django.core.cache import cache
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
+from blogsite.versions import GLOBAL, blog_scope, current, post_scope
 from comments.templatetags.comments import SHARED_THREAD
 
 from ..middleware import cache_seconds, cacheable_query
-from ..versions import GLOBAL, blog_scope, current, post_scope
 
 register = template.Library()
 

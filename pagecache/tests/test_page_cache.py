@@ -11,12 +11,12 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from accounts.tests.factories import UserFactory
+from blogsite.versions import GLOBAL, KEY_PREFIX, current, post_scope
 from comments.models import Comment, ModerationEvent
 from comments.moderation import ban_user, moderate_comments
 from comments.services import delete_comment, edit_comment, post_comment
 from comments.tests.factories import CommentFactory
 from pagecache.middleware import HEADER
-from pagecache.versions import GLOBAL, KEY_PREFIX, current, post_scope
 from posts.models import Blog, Post
 from posts.services import create_post, delete_post, publish_due_posts, update_post
 from posts.tests.factories import LabelFactory, PostFactory

@@ -394,12 +394,12 @@ def test_an_imported_html_post_previews_as_html(client, user):
 
 # Query budgets
 
-# Editor: session, user, post with author, its labels (form), autosave, the labels again (to compare the
-# autosave), the revision count, the writer's blog (its time zone, for a writer who chose none) and the header's
-# unread inbox count.
-EDITOR_PAGE_QUERIES = 9
-# History: session, user, post with author, the revisions with who saved them, the header's unread inbox count.
-HISTORY_PAGE_QUERIES = 5
+# Editor (the session comes from the cache): user, post with author, its labels (form), autosave, the labels
+# again (to compare the autosave), the revision count, the writer's blog (its time zone, for a writer who chose
+# none) and the header's unread inbox count.
+EDITOR_PAGE_QUERIES = 8
+# History: user, post with author, the revisions with who saved them, the header's unread inbox count.
+HISTORY_PAGE_QUERIES = 4
 
 
 def _with_revisions(user, n):
