@@ -4,9 +4,10 @@ Every cached page or fragment has the versions of the scopes it depends on in it
 versions of the scopes it touches; entries under the old versions are simply never read again and expire
 on their own. Scopes:
 
-- `global`: everything (a user's name or avatar, a label, a scheduled post falling due);
+- `global`: everything (an account deleted, a label, a scheduled post falling due);
 - `site`: site-wide lists (front page, site feeds, sitemap): any post or comment anywhere;
-- `blog:<username>`: one blog's pages (home, archives, labels, permalinks, feeds);
+- `blog:<username>`: one blog's pages (home, archives, labels, permalinks, feeds); a change to an account
+  (a name, a picture, a ban) moves on its blog, the site's and the blogs and threads it commented in;
 - `post:<pk>`: one post's comment thread;
 - `member:<pk>`: what is one member's own (their account's row, their addresses, their inbox);
 - `inboxes`: every member's inbox at once (a post's fan-out to many followers).

@@ -10,7 +10,7 @@ import logging
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 from django.dispatch import receiver
 
 from blocklist.models import BlockedSite
@@ -25,6 +25,7 @@ from blogsite.versions import (
     post_scope,
 )
 from comments.models import Comment
+from comments.notifications import KIND_FIELDS
 from comments.signals import comments_changed
 from community.models import Notification
 from community.signals import inbox_changed
@@ -104,15 +105,45 @@ def blog_changed(sender, instance, **kwargs):
     bump_now_and_on_commit(*scopes)
 
 
+# What an account saves that no shared page shows: signing in (last_login), the reader's own language and time
+# zone (a blog has its own), and how they hear of replies, comments and moderation (an unsubscribe link).
+PRIVATE_FIELDS = frozenset({"last_login", "language", "time_zone", *KIND_FIELDS.values()})
+
+
+@receiver(pre_save, sender=User)
+def user_saving(sender, instance, update_fields=None, **kwargs):
+    # A new username moves the blog to a new address: the pages cached at the old one must go too.
+    if instance.pk and (update_fields is None or "username" in update_fields):
+        instance._username_before = _username(instance.pk)
+
+
 @receiver(post_save, sender=User)
-@receiver(post_delete, sender=User)
 def user_changed(sender, instance, created=False, update_fields=None, **kwargs):
     # What is kept of the member's own (see `member_scope`) goes with any change to their account.
     bump_now_and_on_commit(member_scope(instance.pk))
-    # A new account shows nowhere yet; signing in saves last_login and the language switch the member's
-    # language, which no shared page shows.
-    if created or (update_fields is not None and set(update_fields) <= {"last_login", "language"}):
+    # A new account shows nowhere yet, and a save of its own settings alone (see PRIVATE_FIELDS) changes no
+    # shared page.
+    if created or (update_fields is not None and set(update_fields) <= PRIVATE_FIELDS):
         return
+    account_shown_changed(instance)
+
+
+def account_shown_changed(user) -> None:
+    """Move on the pages that show an account (its name, picture, whether it is active): its blog (at its old
+    address too, after a new username), the site's lists and profiles (its posts, its recent comments) and
+    the threads it commented in, with their posts' pages and feeds; no other blog's. Two queries."""
+    usernames = {user.username, getattr(user, "_username_before", None)} - {None}
+    commented = Comment.objects.filter(author=user).order_by().values_list("post_id", flat=True).distinct()
+    # The site, and the blogs and threads of the posts it commented on (none: the site alone, no query).
+    posts_changed(set(commented))
+    bump_now_and_on_commit(*map(blog_scope, usernames))
+
+
+@receiver(post_delete, sender=User)
+def user_deleted(sender, instance, **kwargs):
+    bump_now_and_on_commit(member_scope(instance.pk))
+    # Their comments went before them (or stay as nameless placeholders), leaving no trace of the threads
+    # they were in: everything moves on.
     bump_now_and_on_commit(GLOBAL)
 
 

@@ -271,11 +271,57 @@ def test_a_commenters_new_name_shows_on_every_thread_at_once(client, post, reade
     assert "Simon P." in get(client, comments_feed(post), expect="miss")
 
 
+def test_a_users_change_moves_on_their_blog_profile_and_threads_and_no_unrelated_blog(client, post, reader):
+    """sp commented on Karen's post; Tomasz's blog, where sp wrote nothing, keeps its cached pages."""
+    CommentFactory(post=post, author=reader)
+    own = PostFactory(author=reader, title="My own notes")
+    tomasz = UserFactory(username="tomasz", display_name="Tomasz")
+    elsewhere = PostFactory(author=tomasz, title="Elsewhere")
+    unrelated = [reverse("posts:blog", args=["tomasz"]), elsewhere.get_absolute_url()]
+    related = [
+        post.get_absolute_url(),
+        comments_feed(post),
+        own.get_absolute_url(),
+        reverse("posts:blog", args=["sp"]),
+        reverse("accounts:about", args=["sp"]),
+        "/",
+    ]
+    for url in unrelated + related:
+        get(client, url, expect="miss")
+    reader.display_name = "Simon P."
+    reader.save()
+    for url in unrelated:
+        get(client, url, expect="hit")
+    for url in related:
+        assert "Simon P." in get(client, url, expect="miss"), url
+
+
+def test_a_new_username_leaves_nothing_cached_at_the_old_address(client, post, reader):
+    PostFactory(author=reader, title="My own notes")
+    old = reverse("posts:blog", args=["sp"])
+    get(client, old, expect="miss")
+    reader.username = "simon"
+    reader.save()
+    assert client.get(old).get(HEADER) != "hit"
+    assert "My own notes" in get(client, reverse("posts:blog", args=["simon"]), expect="miss")
+
+
 def test_signing_in_does_not_empty_the_cache(client, post, reader):
     get(client, "/", expect="miss")
     reader.last_login = timezone.now()
     reader.save(update_fields=["last_login"])
     get(client, "/", expect="hit")
+
+
+def test_a_readers_own_settings_move_no_shared_page_on(client, post, reader):
+    """How they hear of replies (an unsubscribe link), their language and time zone show on no shared page."""
+    CommentFactory(post=post, author=reader)
+    get(client, "/", expect="miss")
+    get(client, post.get_absolute_url(), expect="miss")
+    reader.notify_replies, reader.language, reader.time_zone = "off", "fr", "Europe/Paris"
+    reader.save(update_fields=["notify_replies", "language", "time_zone"])
+    get(client, "/", expect="hit")
+    get(client, post.get_absolute_url(), expect="hit")
 
 
 # Invalidation: moderation and new comments
