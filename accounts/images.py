@@ -1,10 +1,11 @@
 """Checking and re-encoding uploaded images (avatars here; post covers and the media library reuse it).
 
-`process_upload` (avatars, covers) and `open_image` (the media library) are public. Neither trusts the file
-name or the browser's content type: they read the bytes, let Pillow identify them, check the pixel count from
-the header *before* decoding anything, then decode and apply the EXIF orientation; the pixels are copied into
-a fresh image, so no metadata (EXIF with GPS position, XMP, comments, ICC profiles) survives. Every problem
-becomes a `ValidationError` whose message can be shown to the person who uploaded the file as it is.
+`process_upload` (avatars, covers), `square_copies` (pictures of people from elsewhere) and `open_image` (the
+media library) are public. None trusts the file name or the browser's content type: they read the bytes, let
+Pillow identify them, check the pixel count from the header *before* decoding anything, then decode and apply
+the EXIF orientation; the pixels are copied into a fresh image, so no metadata (EXIF with GPS position, XMP,
+comments, ICC profiles) survives. Every problem becomes a `ValidationError` whose message can be shown to the
+person who uploaded the file as it is.
 """
 
 import logging
@@ -60,10 +61,31 @@ def process_upload(
     width, height = (size, size) if isinstance(size, int) else size
     picture, _ = open_image(upload, max_bytes=max_bytes, max_pixels=max_pixels, draft_box=(width, height))
     if square:
-        picture = ImageOps.fit(picture, (width, height), Image.Resampling.LANCZOS, centering=(0.5, 0.5))
+        picture = _fill(picture, (width, height))
     else:
         picture.thumbnail((width, height), Image.Resampling.LANCZOS)
     return _encode(picture, quality)
+
+
+def square_copies(
+    upload,
+    *,
+    sizes: tuple[int, ...],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    quality: int = 85,
+) -> list[ContentFile]:
+    """The picture as `process_upload` makes an avatar, at each of `sizes` (squares, in that order), from one
+    decode: checked the same way (the same `ValidationError`s), scaled and centre-cropped, re-encoded without
+    metadata, each under its own random name."""
+    largest = max(sizes)
+    picture, _ = open_image(upload, max_bytes=max_bytes, max_pixels=max_pixels, draft_box=(largest, largest))
+    return [_encode(_fill(picture, (size, size)), quality) for size in sizes]
+
+
+def _fill(picture: Image.Image, box: tuple[int, int]) -> Image.Image:
+    """`picture` scaled and centre-cropped to fill `box` exactly."""
+    return ImageOps.fit(picture, box, Image.Resampling.LANCZOS, centering=(0.5, 0.5))
 
 
 def open_image(

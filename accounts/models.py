@@ -97,3 +97,29 @@ class User(AbstractUser):
     def name(self) -> str:
         """The name shown beside the user's posts and comments."""
         return self.display_name or self.username
+
+
+def remote_avatar_upload_to(instance, filename):
+    # `filename` is always one the pipeline made up (random), never one from elsewhere.
+    return f"remote-avatars/{filename}"
+
+
+class RemoteAvatar(models.Model):
+    """The picture of someone from another site (a fediverse account, a webmention's author), kept here so
+    that no page shows a picture from elsewhere: fetched in the background from `source_url`, checked and
+    re-encoded as uploads are, and stored as two squares (see accounts/remote_avatars.py)."""
+
+    # Whose picture it is: the fediverse actor's id, or the address of the webmention's author.
+    key = models.URLField(max_length=500, unique=True)
+    # Where their picture is, as last heard (empty: they have none), and where the stored one came from.
+    source_url = models.URLField(max_length=2000, blank=True)
+    fetched_url = models.URLField(max_length=2000, blank=True)
+    image = models.FileField(upload_to=remote_avatar_upload_to, max_length=200, blank=True)
+    image_2x = models.FileField(upload_to=remote_avatar_upload_to, max_length=200, blank=True)
+    # When the last fetch was claimed (in the future: one waits for then); at most one a day.
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.key

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageFile
 
-from accounts.images import process_upload
+from accounts.images import process_upload, square_copies
 
 from .images import GPS_IFD, SVG, image_bytes, jpeg_with_gps, jpeg_with_orientation, png_bomb, truncated_jpeg, upload
 
@@ -172,3 +172,23 @@ def test_each_result_gets_a_new_name():
     data = image_bytes("JPEG")
 
     assert process_upload(upload(data)).name != process_upload(upload(data)).name
+
+
+def test_square_copies_are_made_from_one_decode_at_every_size():
+    wide = BytesIO(jpeg_with_gps(size=(900, 300)))
+
+    copies = square_copies(wide, sizes=(96, 192))
+
+    assert len({c.name for c in copies}) == 2
+    for copy, size in zip(copies, (96, 192), strict=True):
+        with Image.open(BytesIO(copy.read())) as picture:
+            assert picture.size == (size, size) and not picture.getexif()
+
+
+def test_square_copies_refuse_what_an_upload_would_be_refused_for():
+    with pytest.raises(ValidationError) as refused:
+        square_copies(BytesIO(png_bomb()), sizes=(96,))
+    assert refused.value.code == "too_many_pixels"
+    with pytest.raises(ValidationError) as refused:
+        square_copies(BytesIO(SVG), sizes=(96,))
+    assert refused.value.code in ("invalid_image", "unsupported_format")
