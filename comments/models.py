@@ -77,6 +77,11 @@ class Comment(models.Model):
     # ALTER TABLE on SQLite, which keeps the table's triggers (see migration 0003).
     remote_url = models.URLField(max_length=500, null=True, blank=True)  # noqa: DJ001
     remote_handle = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    # Their picture, fetched and kept here (accounts/remote_avatars.py); a fediverse account's one row for all
+    # its replies, so that a new picture shows beside every one of them.
+    remote_avatar = models.ForeignKey(
+        "accounts.RemoteAvatar", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Replies outlive a removed parent (it stays as a placeholder): a parent row cannot be deleted on its
     # own, only together with its whole post.
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.RESTRICT, related_name="replies")

@@ -75,6 +75,15 @@ def _avatar(comment, avatars: dict) -> str:
         if src is None:
             src = avatars[author.pk] = escape(author.avatar.url)
         return f'<img class="comment-avatar" src="{src}" alt="" width="40" height="40" loading="lazy">'
+    remote = comment.remote_avatar if author is None and comment.remote_avatar_id else None
+    if remote is not None and remote.image:
+        # A copy kept here (accounts/remote_avatars.py), never the picture on its own site.
+        key = f"r{remote.pk}"
+        attributes = avatars.get(key)
+        if attributes is None:
+            small, large = escape(remote.image.url), escape(remote.image_2x.url)
+            attributes = avatars[key] = f'src="{small}" srcset="{small} 96w, {large} 192w" sizes="40px"'
+        return f'<img class="comment-avatar" {attributes} alt="" width="40" height="40" loading="lazy">'
     initial = escape(comment.author_name[:1].upper())
     return f'<span class="comment-avatar comment-avatar-initial" aria-hidden="true">{initial}</span>'
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import RemoteAvatar
 from blogsite.ratelimit import count_hit
 from posts.markup import COMMENT_HTML, html_to_text, sanitize_html
 from posts.models import Blog, Post
@@ -276,7 +277,15 @@ def delete_comment(*, comment: Comment, user) -> bool:
 
 
 def post_remote_comment(
-    *, post: Post, parent: Comment | None, name: str, handle: str, profile_url: str, url: str, html: str
+    *,
+    post: Post,
+    parent: Comment | None,
+    name: str,
+    handle: str,
+    profile_url: str,
+    url: str,
+    html: str,
+    avatar: RemoteAvatar | None = None,
 ) -> Comment:
     """Save a reply written on another fediverse server, as a guest's comment under `parent` (or the post).
 
@@ -300,6 +309,7 @@ def post_remote_comment(
             guest_url=profile_url[:200],
             remote_url=url[:500],
             remote_handle=handle[:200],
+            remote_avatar=avatar,
             body=body,
             body_html=body_html,
             status=Comment.Status.APPROVED if held is None else Comment.Status.PENDING,

@@ -161,7 +161,7 @@ def find_page(roots, *, start=None, before=None, latest=False, per_page: int = C
 
 def _as_displayed(comments):
     """Comments with what the thread shows of them: their authors, and not the moderators' fields."""
-    return comments.select_related("author").defer("ip_address", "user_agent", "guest_email")
+    return comments.select_related("author", "remote_avatar").defer("ip_address", "user_agent", "guest_email")
 
 
 def _page_rows(post, viewer, page: PageBounds, limit: int) -> tuple[list[Comment], str | None, bool]:

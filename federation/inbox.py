@@ -14,8 +14,8 @@ does.
 5. The activity: `Follow` of a blog stores its follower and answers with a signed `Accept`, delivered by the
    task queue; `Undo` of that `Follow` removes it. A `Create` of a `Note` in reply to a post or one of its
    comments becomes a comment in the thread (see replies.py); `Update` and `Delete` from the same actor edit
-   or remove it. `Like` and `Announce` of a post are counted (and `Undo` of them uncounted). Others are
-   accepted (202) and left.
+   or remove it. An `Update` of the actor itself keeps its new name and picture (see remote.py). `Like` and
+   `Announce` of a post are counted (and `Undo` of them uncounted). Others are accepted (202) and left.
 """
 
 from __future__ import annotations
@@ -40,13 +40,14 @@ from .keys import actor_for
 from .models import Actor, BlockedActor, Instance, Reaction, RemoteActor, RemoteFollower, SeenSignature
 from .moderation import is_blocked_by, undo_reactions
 from .pruning import expired_signatures
-from .remote import RemoteError, cached_key_owner, domain_of, fetch_key_owner
+from .remote import RemoteError, cached_key_owner, domain_of, fetch_key_owner, update_profile
 from .signatures import SignatureError, parse, verify
 
 logger = logging.getLogger(__name__)
 
 LOCAL_ACTOR = re.compile(r"/@([A-Za-z0-9_-]+)/?")
 NOTE_TYPES = ("Note", "Article")
+ACTOR_TYPES = ("Person", "Service", "Application", "Group", "Organization")
 # A cached key that does not match a signature is fetched again only when it is older than this.
 KEY_REFETCH_AFTER = timedelta(minutes=1)
 REACTIONS = {"Like": Reaction.Kind.LIKE, "Announce": Reaction.Kind.ANNOUNCE}
@@ -212,9 +213,12 @@ def handle(activity: dict, *, remote: RemoteActor, actor: Actor | None) -> None:
         if isinstance(note, dict) and note.get("type") in NOTE_TYPES:
             replies.receive_reply(note, remote=remote, actor=actor)
     elif kind == "Update":
-        note = activity.get("object")
-        if isinstance(note, dict) and note.get("type") in NOTE_TYPES:
-            replies.edit_reply(note, remote=remote)
+        obj = activity.get("object")
+        if isinstance(obj, dict) and obj.get("type") in NOTE_TYPES:
+            replies.edit_reply(obj, remote=remote)
+        elif isinstance(obj, dict) and obj.get("type") in ACTOR_TYPES and obj.get("id") == remote.uri:
+            # An account telling of a change to itself (a new name or picture, as Mastodon sends).
+            update_profile(remote, obj)
     elif kind == "Delete":
         replies.delete_reply(_id_of(activity.get("object")), remote=remote)
     elif kind in REACTIONS:

@@ -54,6 +54,10 @@ class RemoteActor(models.Model):
     name = models.CharField(max_length=200, blank=True)
     url = models.URLField(max_length=500, blank=True)
     icon_url = models.URLField(max_length=500, blank=True)
+    # Their picture as this site keeps it (accounts/remote_avatars.py); pages never show `icon_url` itself.
+    avatar = models.ForeignKey(
+        "accounts.RemoteAvatar", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     inbox = models.URLField(max_length=500)
     shared_inbox = models.URLField(max_length=500, blank=True)
     key_id = models.CharField(max_length=500, blank=True, db_index=True)

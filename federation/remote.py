@@ -9,8 +9,11 @@ from urllib.parse import urldefrag, urlsplit
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.remote_avatars import want_avatar
 from blogsite import fetch as guarded
 from blogsite.fetch import FetchError
+from comments.models import Comment
+from comments.signals import comments_changed
 
 from .documents import ACTIVITY_JSON, LD_JSON
 from .models import Instance, RemoteActor
@@ -87,10 +90,7 @@ def store_actor(document: dict) -> RemoteActor:
     shared = _url(endpoints.get("sharedInbox"))
     fields = {
         "instance": instance_for(domain_of(uri)),
-        "username": _text(document.get("preferredUsername"), 200),
-        "name": _text(document.get("name"), 200),
-        "url": _url(document.get("url"))[:500],
-        "icon_url": _url(document.get("icon"))[:500],
+        **_profile(document),
         "inbox": inbox[:500],
         "shared_inbox": shared[:500] if shared and domain_of(shared) == domain_of(uri) else "",
         "key_id": _text(key.get("id"), 500) if isinstance(key, dict) else "",
@@ -98,6 +98,41 @@ def store_actor(document: dict) -> RemoteActor:
         "fetched_at": timezone.now(),
     }
     remote, _ = RemoteActor.objects.update_or_create(uri=uri[:500], defaults=fields)
+    return sync_avatar(remote)
+
+
+def _profile(document: dict) -> dict:
+    """What an actor document says of the person: their names, profile page and picture's address."""
+    return {
+        "username": _text(document.get("preferredUsername"), 200),
+        "name": _text(document.get("name"), 200),
+        "url": _url(document.get("url"))[:500],
+        "icon_url": _url(document.get("icon"))[:500],
+    }
+
+
+def update_profile(remote: RemoteActor, document: dict) -> RemoteActor:
+    """Keep what `remote`'s own `Update` of itself says of them. Its keys and inboxes stay as fetched, and so
+    does `fetched_at`, which says how old the key is."""
+    profile = _profile(document)
+    for name, value in profile.items():
+        setattr(remote, name, value)
+    remote.save(update_fields=list(profile))
+    return sync_avatar(remote)
+
+
+def sync_avatar(remote: RemoteActor) -> RemoteActor:
+    """`remote` with its picture's row, told where the picture is now (a fetch queued when due; see
+    accounts/remote_avatars.py). Their replies stored before they had one get it too (two queries, once)."""
+    avatar = want_avatar(key=remote.uri, url=remote.icon_url)
+    if avatar is not None and remote.avatar_id != avatar.pk:
+        RemoteActor.objects.filter(pk=remote.pk).update(avatar=avatar)
+        earlier = Comment.objects.filter(remote_note__remote=remote, remote_avatar__isnull=True)
+        post_ids = set(earlier.values_list("post_id", flat=True))
+        if post_ids:
+            earlier.update(remote_avatar=avatar)
+            comments_changed.send(sender=Comment, post_ids=post_ids)
+    remote.avatar = avatar
     return remote
 
 

@@ -21,6 +21,7 @@ from posts.models import Post
 from . import delivery, documents
 from .models import Actor, RemoteActor, RemoteNote
 from .moderation import is_blocked_by
+from .remote import sync_avatar
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ def receive_reply(note: dict, *, remote: RemoteActor, actor) -> Comment | None:
     if is_blocked_by(owner_id=post.author_id, uri=remote.uri):
         return None
     url = note.get("url") if isinstance(note.get("url"), str) else note_id
+    remote = sync_avatar(remote)
     try:
         with transaction.atomic():
             comment = post_remote_comment(
@@ -91,6 +93,7 @@ def receive_reply(note: dict, *, remote: RemoteActor, actor) -> Comment | None:
                 profile_url=remote.url or remote.uri,
                 url=url,
                 html=_text_of(note),
+                avatar=remote.avatar,
             )
             RemoteNote.objects.create(comment=comment, note_id=note_id[:500], remote=remote)
     except IntegrityError:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 from django.dispatch import receiver
 
+from accounts.signals import remote_avatars_changed
 from blocklist.models import BlockedSite
 from blogsite.versions import (
     GLOBAL,
@@ -238,3 +239,12 @@ def migrated(sender, plan=None, **kwargs):
         bump(GLOBAL)
     except Exception:
         logger.warning("Could not move the page cache on after migrating: pages may be stale", exc_info=True)
+
+
+@receiver(remote_avatars_changed)
+def remote_avatars_were_changed(sender, avatar_ids, **kwargs):
+    # A picture of someone from elsewhere arrived (or changed, or went): the posts where their replies show
+    # move on (one query, one for the blogs); nothing else shows these pictures.
+    post_ids = set(Comment.objects.filter(remote_avatar__in=avatar_ids).values_list("post_id", flat=True))
+    if post_ids:
+        posts_changed(post_ids)

@@ -24,6 +24,9 @@ class FakeInstance:
         self.blog_public_keys: dict[str, str] = {}
         self.inbox_status = 202
         self.fetches = 0
+        # Other files it serves (pictures): path -> (status, content type, body); `served` counts GETs of each.
+        self.files: dict[str, tuple[int, str, bytes]] = {}
+        self.served: dict[str, int] = {}
         self.lock = threading.Lock()
 
     @property
@@ -83,6 +86,11 @@ class FakeInstance:
                     instance.fetches += 1
                 if self.path == "/users/alice":
                     self._answer(200, json.dumps(instance.actor_document()).encode())
+                elif self.path in instance.files:
+                    with instance.lock:
+                        instance.served[self.path] = instance.served.get(self.path, 0) + 1
+                    status, content_type, body = instance.files[self.path]
+                    self._answer(status, body, content_type)
                 else:
                     self._answer(404, b"{}")
 
@@ -93,9 +101,9 @@ class FakeInstance:
                     instance.received.append({"path": self.path, "signature": verdict, "activity": json.loads(body)})
                 self._answer(instance.inbox_status, b"")
 
-            def _answer(self, status, body):
+            def _answer(self, status, body, content_type="application/activity+json"):
                 self.send_response(status)
-                self.send_header("Content-Type", "application/activity+json")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
