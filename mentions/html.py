@@ -146,6 +146,8 @@ class SourceSummary:
     kind: str = "mention"
     author_name: str = ""
     author_url: str = ""
+    # The address of the author's picture (their h-card's `photo`): fetched and kept by the site, never shown.
+    author_photo: str = ""
     title: str = ""
     content_html: str = ""
     excerpt: str = ""
@@ -182,19 +184,23 @@ def _entries(items, depth=0):
             yield from _entries(item.get("children", []), depth + 1)
 
 
-def _author(entry: dict | None, items: list[dict]) -> tuple[str, str]:
+def _author(entry: dict | None, items: list[dict]) -> tuple[str, str, str]:
+    """The entry's author (else the page's first h-card): name, address and picture's address."""
     authors = (entry or {}).get("properties", {}).get("author") or [
         item for item in items if "h-card" in item.get("type", [])
     ][:1]
     for author in authors:
         if isinstance(author, str):
-            return (author, "") if not author.startswith(("http://", "https://")) else ("", author)
+            return (author, "", "") if not author.startswith(("http://", "https://")) else ("", author, "")
         if isinstance(author, dict):
             properties = author.get("properties", {})
             name = _first_text(properties.get("name")) or _first_text([author])
             urls = [u for u in properties.get("url", []) if isinstance(u, str)]
-            return name, urls[0] if urls else ""
-    return "", ""
+            # mf2 gives a photo with alt text as {"value": address, "alt": text}.
+            photos = [p.get("value") if isinstance(p, dict) else p for p in properties.get("photo", [])]
+            photos = [p for p in photos if isinstance(p, str)]
+            return name, urls[0] if urls else "", photos[0] if photos else ""
+    return "", "", ""
 
 
 def _web_address(url: str) -> str:
@@ -223,9 +229,10 @@ def summarize(soup: BeautifulSoup, *, url: str, target: str) -> SourceSummary:
         if any(same_address(urljoin(url, u), target) for u in _urls(properties.get(prop))):
             summary.kind = kind
             break
-    name, author_url = _author(entry, items)
+    name, author_url, photo = _author(entry, items)
     summary.author_name = name[:200]
     summary.author_url = _web_address(urljoin(url, author_url))[:2000] if author_url else ""
+    summary.author_photo = _web_address(urljoin(url, photo))[:2000] if photo else ""
     summary.title = _first_text(properties.get("name"))[:300]
     content = (properties.get("content") or [None])[0]
     if isinstance(content, dict) and isinstance(content.get("html"), str):

@@ -53,6 +53,10 @@ class Mention(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     author_name = models.CharField(max_length=200, blank=True)
     author_url = models.URLField(max_length=2000, blank=True)
+    # The author's h-card `photo`, fetched and kept here (accounts/remote_avatars.py), never shown from there.
+    author_avatar = models.ForeignKey(
+        "accounts.RemoteAvatar", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     title = models.CharField(max_length=300, blank=True)
     # The source's content, sanitized with the comment allow-list.
     content_html = models.TextField(blank=True)

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from accounts.remote_avatars import want_avatar
 from background.queue import enqueue_many_on_commit, enqueue_on_commit
 from blocklist.models import BlockedSite
 from blogsite.fetch import FetchError, fetch
@@ -191,11 +192,15 @@ def verify_webmention(receipt_id: int) -> str:
     if not links_to(soup, base=response.url, target=receipt.target):
         return _remove(receipt, "The source does not link to the target.")
     summary = summarize(soup, url=response.url, target=receipt.target)
+    # The author's picture is theirs wherever they write: kept under their address (the picture's own when
+    # they give none), and fetched by a task of its own.
+    avatar = want_avatar(key=summary.author_url or summary.author_photo, url=summary.author_photo)
     fields = {
         "source_host": host_of(receipt.source),
         "kind": summary.kind,
         "author_name": summary.author_name,
         "author_url": summary.author_url,
+        "author_avatar": avatar,
         "title": summary.title,
         "content_html": summary.content_html,
         "excerpt": summary.excerpt,

@@ -243,8 +243,9 @@ def migrated(sender, plan=None, **kwargs):
 
 @receiver(remote_avatars_changed)
 def remote_avatars_were_changed(sender, avatar_ids, **kwargs):
-    # A picture of someone from elsewhere arrived (or changed, or went): the posts where their replies show
-    # move on (one query, one for the blogs); nothing else shows these pictures.
+    # A picture of someone from elsewhere arrived (or changed, or went): the posts where their replies and
+    # webmentions show move on (one query for each, one for the blogs); nothing else shows these pictures.
     post_ids = set(Comment.objects.filter(remote_avatar__in=avatar_ids).values_list("post_id", flat=True))
+    post_ids |= set(Mention.objects.filter(author_avatar__in=avatar_ids).values_list("post_id", flat=True))
     if post_ids:
         posts_changed(post_ids)

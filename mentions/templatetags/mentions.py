@@ -29,7 +29,8 @@ def post_mentions(post):
     links as a list. One query, whatever their number (none when the blog takes no webmentions)."""
     groups = {kind: [] for kind in Mention.Kind.values}
     if post.is_public and blog_takes_webmentions(post.author):
-        for mention in Mention.objects.filter(post=post).approved().order_by("created_at", "pk"):
+        mentions = Mention.objects.filter(post=post).approved().select_related("author_avatar")
+        for mention in mentions.order_by("created_at", "pk"):
             groups[mention.kind].append(mention)
     return {
         "replies": groups[Mention.Kind.REPLY],

@@ -1,8 +1,12 @@
 """Receiving webmentions: the endpoint, verification in the background, moderation, and what the post shows."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
 
+from accounts.models import RemoteAvatar
+from accounts.tests.images import image_bytes
 from blocklist.models import BlockedSite
 from mentions.models import Mention, Receipt
 from posts.models import Blog
@@ -277,3 +281,43 @@ def test_the_moderation_page_says_how_many_mentions_wait_beyond_those_it_lists(c
     assert html.count('id="pending-mention-') == MODERATION_PAGE_SIZE
     assert f"Webmentions awaiting moderation ({total})" in html
     assert f"The oldest {MODERATION_PAGE_SIZE} of {total}; the others come up" in html
+
+
+def test_the_authors_photo_is_fetched_kept_and_shown_from_this_site(
+    client, post, target, elsewhere, django_capture_on_commit_callbacks
+):
+    elsewhere.routes["/ann.jpg"] = ("image/jpeg", image_bytes("JPEG", size=(200, 150)))
+    elsewhere.routes["/reply"] = ("text/html; charset=utf-8", reply_page(target))
+    elsewhere.routes["/another-reply"] = ("text/html; charset=utf-8", reply_page(target, text="Again."))
+
+    send(client, f"{elsewhere.base}/reply", target, django_capture_on_commit_callbacks)
+    send(client, f"{elsewhere.base}/another-reply", target, django_capture_on_commit_callbacks)
+
+    avatar = RemoteAvatar.objects.get()
+    assert avatar.key == f"{elsewhere.base}/about" and avatar.fetched_url == f"{elsewhere.base}/ann.jpg"
+    assert {m.author_avatar for m in Mention.objects.all()} == {avatar}, "one picture for one author"
+    Mention.objects.update(status=Mention.Status.APPROVED)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert html.count(f'src="{avatar.image.url}" srcset="{avatar.image.url} 96w, {avatar.image_2x.url} 192w"') == 2
+    assert f"{elsewhere.base}/ann.jpg" not in html
+
+
+def test_an_authors_photo_arriving_later_moves_the_cached_page_on(
+    client, post, target, elsewhere, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    Blog.objects.update_or_create(owner=post.author, defaults={"comment_policy": Blog.CommentPolicy.OPEN})
+    elsewhere.routes["/reply"] = ("text/html; charset=utf-8", reply_page(target))
+    send(client, f"{elsewhere.base}/reply", target, django_capture_on_commit_callbacks)
+    url = post.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    html = client.get(url).content.decode()
+    assert 'avatar-initial mention-avatar" aria-hidden="true">A</span>' in html
+
+    elsewhere.routes["/ann.jpg"] = ("image/jpeg", image_bytes("JPEG", size=(200, 150)))
+    RemoteAvatar.objects.update(attempted_at=RemoteAvatar.objects.get().attempted_at - timedelta(days=2))
+    send(client, f"{elsewhere.base}/reply", target, django_capture_on_commit_callbacks)
+
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert f'src="{RemoteAvatar.objects.get().image.url}"' in response.content.decode()
