@@ -39,6 +39,17 @@ def _clear_cache(_test_settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request leaves the language it chose active in its thread
+    (LocaleMiddleware activates, nothing deactivates), which would carry over into the next test."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def user(db):
     return UserFactory(username="karen", display_name="Karen")
