@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import Blog, Label, Post
 from .services import delete_post
 
@@ -24,6 +25,11 @@ class BlogAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(post_count=Count("owner__posts"))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "language" in form.changed_data:
+            services.index_in_blog_language(blog=obj)
 
     @admin.display(description=_("posts"), ordering="post_count")
     def post_count(self, obj):

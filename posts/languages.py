@@ -37,3 +37,47 @@ def language_or_default(code: str) -> str:
 def is_rtl(code: str) -> bool:
     """Whether the language is written right to left (Arabic, Hebrew, Persian, Urdu…)."""
     return bool(LANG_INFO.get(code, {}).get("bidi"))
+
+
+# The PostgreSQL text search configuration for each language a blog may be written in that has one: the Snowball
+# stemmers every PostgreSQL from 14 (the oldest Django 5.2 supports) ships, checked against `pg_ts_config` by
+# the tests. Other languages get `simple`, which lowercases words and stems nothing.
+SEARCH_CONFIGS = {
+    "ar": "arabic",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "fi": "finnish",
+    "fr": "french",
+    "ga": "irish",
+    "hu": "hungarian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "nb": "norwegian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "nn": "norwegian",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+}
+SIMPLE_SEARCH_CONFIG = "simple"
+
+
+def search_config_for(code: str) -> str:
+    """The text search configuration posts written in language `code` are indexed with (`pt-br` has
+    Portuguese's; `simple` for a language PostgreSQL has no stemmer for)."""
+    code = code.lower()
+    return SEARCH_CONFIGS.get(code) or SEARCH_CONFIGS.get(code.split("-")[0], SIMPLE_SEARCH_CONFIG)
+
+
+def site_search_config() -> str:
+    """The configuration of the site's language: a new post's until it is given its blog's."""
+    return search_config_for(settings.LANGUAGE_CODE)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.validators import own_time_zone, time_zone_names, validate_time_zone
 
 from .highlight import highlight_code
-from .languages import is_rtl, language_or_default, validate_written_language
+from .languages import is_rtl, language_or_default, search_config_for, site_search_config, validate_written_language
 from .markup import IMPORTED_HTML, count_words, extract_excerpt, html_to_text, render_markdown, sanitize_html
 
 
@@ -100,6 +100,11 @@ class Blog(models.Model):
     @property
     def is_rtl(self) -> bool:
         return is_rtl(self.language_code)
+
+    @property
+    def search_config(self) -> str:
+        """The PostgreSQL text search configuration the blog's posts are indexed with."""
+        return search_config_for(self.language_code)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -211,6 +216,26 @@ class PostQuerySet(models.QuerySet):
         )
 
 
+class SearchConfigField(models.CharField):
+    """The name of a PostgreSQL text search configuration: a `regconfig` column there, which the generated
+    search vector (migration 0012) may read as it may not read a name stored as text, and text elsewhere."""
+
+    def db_type(self, connection):
+        return "regconfig" if connection.vendor == "postgresql" else super().db_type(connection)
+
+    def get_placeholder(self, value, compiler, connection):
+        return "%s::regconfig" if connection.vendor == "postgresql" else "%s"
+
+
+@SearchConfigField.register_lookup
+class SearchConfigExact(models.lookups.Exact):
+    """`search_config = 'french'`: a name compared with a regconfig is read as an oid unless cast."""
+
+    def process_rhs(self, compiler, connection):
+        sql, params = super().process_rhs(compiler, connection)
+        return (f"({sql})::regconfig" if connection.vendor == "postgresql" else sql), params
+
+
 def cover_upload_to(instance, filename):
     return f"covers/{instance.author_id}/{filename}"
 
@@ -254,6 +279,9 @@ class Post(models.Model):
     # Kept by database triggers on the comments table (comments migration 0004), so that lists and the
     # post page show it without counting a post's comments on every view.
     approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # The text search configuration of its blog's language, which PostgreSQL's search vector is built with:
+    # given by `posts.services` when the post is made and again when the blog's language changes.
+    search_config = SearchConfigField(max_length=40, default=site_search_config, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -274,6 +302,8 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["author", "status", "-published_at"], name="posts_post_author_listing"),
             models.Index(fields=["status", "-published_at"], name="posts_post_listing"),
+            # For the few steps that list the configurations in use (posts.search.configs_in_use).
+            models.Index(fields=["search_config"], name="posts_post_search_config"),
         ]
 
     def __str__(self):

@@ -1,27 +1,29 @@
-"""Ranked full-text search over public posts, with one query syntax and the same results on both databases.
+"""Ranked full-text search over public posts, with one query syntax and the same results on both databases,
+but for the word forms of languages other than English (see below).
 
 The syntax is the one PostgreSQL's `websearch_to_tsquery` reads: words are all required, `"quoted words"`
 are a phrase, `OR` between two terms makes either do, and `-word` (or `-"a phrase"`) excludes. It is parsed
 here, once, into a `ParsedQuery`, which each database then gets in its own form:
 
-- PostgreSQL: the generated, GIN-indexed `posts_post.search_vector` (migration 0002) matched with
-  tsqueries built from the parsed terms;
+- PostgreSQL: the generated, GIN-indexed `posts_post.search_vector` (migrations 0002 and 0012) matched
+  with tsqueries built from the parsed terms;
 - SQLite: the FTS5 table `posts_post_fts` (Porter stemmer over unicode61, migration 0005) matched with
   FTS5 expressions built from the same terms (every term quoted, so nothing the reader types is syntax);
   without FTS5, a LIKE search.
 
 Posts with the words in their title come first, then the newest (see `_rank`), alike on both.
 
-Both stem English word forms ("allotment" finds "allotments"). A term also matches a post when it is the
-name of one of the post's labels or of its author, so searching a label or a blogger finds their posts.
-When nothing matches, partial words are looked for with trigrams (pg_trgm on PostgreSQL, FTS5's trigram
-tokenizer on SQLite: "lotmen" finds "allotments"), and the nearest label, blogger or title word is
+Each post is stemmed in its blog's language on PostgreSQL: the post keeps the text search configuration of
+that language (`Post.search_config`: `french` for a French blog, `simple` for a language PostgreSQL has no
+stemmer for), its search vector is built with it, and a query matches each post in the post's own
+configuration, so that one search over every blog finds "jardin" in a French post from "jardins" and
+"gardens" in an English one from "garden" (see `_in_own_config`). SQLite's FTS5 has one stemmer, Porter's,
+which knows English only: there every post is stemmed by English rules (which still join many plurals in
+-s of other Latin-script languages, and leave other scripts as they are). A term also matches a post when
+it is the name of one of the post's labels or of its author, so searching a label or a blogger finds their
+posts. When nothing matches, partial words are looked for with trigrams (pg_trgm on PostgreSQL, FTS5's
+trigram tokenizer on SQLite: "lotmen" finds "allotments"), and the nearest label, blogger or title word is
 suggested. Snippets are made here, from the rendered text, the same on both databases.
-
-The text search configuration comes from `search_config()`: English for every post, whatever its blog's
-language. PostgreSQL's index (the generated `search_vector`, migration 0002) is built with `english` for
-all posts, and a query only finds the stems its index holds, so the query keeps the index's configuration;
-stemming each blog in its own language would need the configuration stored with each post.
 """
 
 import difflib
@@ -51,8 +53,6 @@ FACETS = 8
 # the titles of this many recent posts.
 SUGGESTION_TITLES = 500
 
-SEARCH_CONFIGS = {"en": "english"}
-DEFAULT_LANGUAGE = "en"
 
 FTS_TABLE = "posts_post_fts"
 TRIGRAM_TABLE = "posts_post_trigram"
@@ -82,11 +82,6 @@ def _index_triggers(table: str) -> dict[str, str]:
 
 
 SQLITE_TRIGGERS = {**_index_triggers(FTS_TABLE), **_index_triggers(TRIGRAM_TABLE)}
-
-
-def search_config(language: str | None = None) -> str:
-    """The PostgreSQL text search configuration for a language code (English when unknown or None)."""
-    return SEARCH_CONFIGS.get(language or DEFAULT_LANGUAGE, SEARCH_CONFIGS[DEFAULT_LANGUAGE])
 
 
 def clean_query(raw: str) -> str:
@@ -185,7 +180,8 @@ def any_term_expression(parsed: ParsedQuery) -> str:
 
 
 def ts_query(parsed: ParsedQuery, config: str, *, any_term: bool = False) -> SearchQuery:
-    """The query as a PostgreSQL tsquery (every group, or with `any_term` any term, with no exclusions)."""
+    """The query as a PostgreSQL tsquery in configuration `config`: every group, or with `any_term` any term,
+    with no exclusions."""
 
     def one(term: Term) -> SearchQuery:
         return SearchQuery(term.text, search_type="phrase" if len(term.words) > 1 else "plain", config=config)
@@ -304,9 +300,7 @@ def _sqlite_has_fts() -> bool:
     return _sqlite_has_table(FTS_TABLE)
 
 
-def search_posts(
-    raw_query: str, *, blog=None, label: Label | None = None, language: str | None = None
-) -> SearchResults:
+def search_posts(raw_query: str, *, blog=None, label: Label | None = None) -> SearchResults:
     """Public posts matching the query, best first, within one blog (its owner) and one label if given.
 
     The queryset runs one query per page plus one to count; finding the names costs two queries, and a
@@ -324,19 +318,19 @@ def search_posts(
     if not parsed:
         return SearchResults(query, [], public.none(), "none", parsed=parsed)
     names = find_names(parsed)
-    config = search_config(language)
-    posts = _matching(public, parsed, names, engine, config)
+    configs = configs_in_use() if engine == "postgresql" else []
+    posts = _matching(public, parsed, names, engine, configs)
     results = SearchResults(query, parsed.words, posts, engine, parsed=parsed)
     if not posts.exists():
-        partial = _matching(public, parsed, names, engine, config, partial=True)
+        partial = _matching(public, parsed, names, engine, configs, partial=True)
         results.posts, results.partial = partial, True
         results.suggestions = suggest(parsed, public)
     return results
 
 
-def _matching(public, parsed: ParsedQuery, names: Names, engine: str, config: str, *, partial: bool = False):
+def _matching(public, parsed: ParsedQuery, names: Names, engine: str, configs: list[str], *, partial: bool = False):
     """`public` narrowed to the posts the query finds, best first (a queryset)."""
-    text = _text_matcher(engine, config, partial=partial)
+    text = _text_matcher(engine, configs, partial=partial)
     condition = Q()
     for group in parsed.groups:
         either = Q(pk__in=[])
@@ -351,7 +345,7 @@ def _matching(public, parsed: ParsedQuery, names: Names, engine: str, config: st
     for term in parsed.excluded:
         condition &= ~text(term)
     posts = public.filter(pk__in=Post.objects.filter(condition).values("pk"))
-    return posts.annotate(rank=_rank(parsed, engine, config, partial=partial)).order_by(
+    return posts.annotate(rank=_rank(parsed, engine, configs, partial=partial)).order_by(
         "-rank", "-published_at", "-pk"
     )
 
@@ -376,7 +370,61 @@ def _search_vector():
     return SearchVectorColumn()
 
 
-def _text_matcher(engine: str, config: str, *, partial: bool):
+# The text search configurations posts have: a loose index scan, one step through the index on search_config
+# (migration 0014) for each, where SELECT DISTINCT would read every post.
+CONFIGS_IN_USE = """
+    WITH RECURSIVE configs(config) AS (
+        (SELECT search_config FROM posts_post ORDER BY search_config LIMIT 1)
+        UNION ALL
+        SELECT (
+            SELECT p.search_config FROM posts_post p WHERE p.search_config > configs.config
+            ORDER BY p.search_config LIMIT 1
+        ) FROM configs WHERE configs.config IS NOT NULL
+    )
+    SELECT config::text FROM configs WHERE config IS NOT NULL
+"""
+
+
+def configs_in_use() -> list[str]:
+    """The text search configurations posts are indexed with, on PostgreSQL (one query, whatever the number
+    of posts)."""
+    with connection.cursor() as cursor:
+        cursor.execute(CONFIGS_IN_USE)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _in_own_config(tsquery, configs: list[str]) -> Q:
+    """Posts whose search vector matches `tsquery(config)` in the post's own configuration (one subquery).
+
+    The vector must match the query made in every configuration posts have (`configs`, from
+    `configs_in_use`), OR'ed, which the GIN index answers, and then, on the posts that one finds, the query
+    made in theirs: one branch per configuration, each a comparison and a match against a tsquery made
+    once for the whole query. (A tsquery made from each row's own configuration would be made again for
+    every row; the OR'ed query alone would let the `run` of a French post answer "running", which is `run`
+    in `english` only.)"""
+    if not configs:
+        return NOTHING
+    every = tsquery(configs[0])
+    for config in configs[1:]:
+        every |= tsquery(config)
+    own = Q()
+    for config in configs:
+        own |= Q(search_config=config, document=tsquery(config))
+    found = Post.objects.alias(document=_search_vector()).filter(document=every).filter(own)
+    return Q(pk__in=found.values("pk"))
+
+
+def _title_in_own_config(tsquery, configs: list[str]) -> Q:
+    """Posts whose title matches `tsquery(config)` in the post's own configuration (no query of its own)."""
+    if not configs:
+        return NOTHING
+    own = Q()
+    for config in configs:
+        own |= Q(Q(search_config=config), SearchVectorExact(SearchVector("title", config=config), tsquery(config)))
+    return own
+
+
+def _text_matcher(engine: str, configs: list[str], *, partial: bool):
     """A function from a term to the Q of the posts whose title or body has it: as a word (any form of
     it), or with `partial` as a part of a word, at least MIN_PARTIAL_LENGTH characters long."""
     if partial and engine == "fts5" and _sqlite_has_table(TRIGRAM_TABLE):
@@ -394,17 +442,13 @@ def _text_matcher(engine: str, config: str, *, partial: bool):
         )
     if engine == "fts5":
         return lambda term: Q(pk__in=RawSQL(FTS_MATCH, [_fts_string(term)]))  # noqa: S611  # nosec B611 - constant SQL
-    return lambda term: Q(
-        pk__in=Post.objects.alias(document=_search_vector())
-        .filter(document=ts_query(ParsedQuery([[term]]), config))
-        .values("pk")
-    )
+    return lambda term: _in_own_config(lambda config: ts_query(ParsedQuery([[term]]), config), configs)
 
 
 TITLE_WEIGHT = 10
 
 
-def _rank(parsed: ParsedQuery, engine: str, config: str, *, partial: bool):
+def _rank(parsed: ParsedQuery, engine: str, configs: list[str], *, partial: bool):
     """Higher for better matches, the same on both databases: TITLE_WEIGHT when the title has any of the
     terms, plus one when the post has any of them anywhere; 0 for a post found by a label or its author's
     name alone. (Per-row scoring such as FTS5's bm25 in a correlated subquery costs a full-text search for
@@ -421,9 +465,8 @@ def _rank(parsed: ParsedQuery, engine: str, config: str, *, partial: bool):
         in_title = Q(pk__in=RawSQL(FTS_MATCH, [f"title : ({terms})"]))  # noqa: S611  # nosec B611 - constant SQL
         anywhere = Q(pk__in=RawSQL(FTS_MATCH, [terms]))  # noqa: S611  # nosec B611 - constant SQL
     else:
-        query = ts_query(parsed, config, any_term=True)
-        in_title = SearchVectorExact(SearchVector("title", config=config), query)
-        anywhere = Q(pk__in=Post.objects.alias(document=_search_vector()).filter(document=query).values("pk"))
+        in_title = _title_in_own_config(lambda config: ts_query(parsed, config, any_term=True), configs)
+        anywhere = _in_own_config(lambda config: ts_query(parsed, config, any_term=True), configs)
     return Case(When(in_title, then=Value(TITLE_WEIGHT)), default=Value(0), output_field=IntegerField()) + Case(
         When(anywhere, then=Value(1)), default=Value(0), output_field=IntegerField()
     )

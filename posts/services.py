@@ -18,6 +18,7 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 
+from background.queue import enqueue_on_commit
 from library.html import pictures_in
 
 from .models import Autosave, Blog, GonePost, Label, Post, Revision
@@ -30,6 +31,9 @@ COVER_ALT_MAX_LENGTH = Post._meta.get_field("cover_alt").max_length
 LABEL_MAX_LENGTH = Label._meta.get_field("name").max_length
 MAX_LABELS = 20
 SLUG_BASE_MAX_LENGTH = 80
+# A blog whose language changes has up to this many posts indexed again in the request; more, on the queue.
+REINDEX_IN_REQUEST = 200
+REINDEX_BATCH = 500
 
 _UNCHANGED = object()
 
@@ -221,9 +225,10 @@ def create_post(
     _validate(title=title, body=body, status=status, publish_at=publish_at, excerpt=excerpt)
     label_names = parse_labels(labels)
     now = timezone.now()
-    Blog.objects.get_or_create(owner=author)
+    blog, _ = Blog.objects.get_or_create(owner=author)
     post = Post(
         author=author,
+        search_config=blog.search_config,
         title=title,
         body=body,
         body_format=body_format,
@@ -430,3 +435,40 @@ def publish_due_posts(*, now: datetime | None = None) -> list[Post]:
 
 def _announce(post: Post) -> None:
     transaction.on_commit(lambda: post_published.send(sender=Post, post=post))
+
+
+@transaction.atomic
+def save_blog_settings(*, form) -> Blog:
+    """Save a valid blog settings form; when the language changed, see `index_in_blog_language`."""
+    language_changed = "language" in form.changed_data
+    blog = form.save()
+    if language_changed:
+        index_in_blog_language(blog=blog)
+    return blog
+
+
+def index_in_blog_language(*, blog: Blog) -> None:
+    """After the blog's language changed: index its posts again in the new language's text search
+    configuration, in the caller's transaction when they are few (two queries), else on the queue
+    (`posts.tasks.reindex_blog_posts`). Until the task has run, a search finds each post in the one it has."""
+    from .tasks import reindex_blog_posts
+
+    stale = Post.objects.filter(author_id=blog.owner_id).exclude(search_config=blog.search_config)
+    if stale[: REINDEX_IN_REQUEST + 1].count() <= REINDEX_IN_REQUEST:
+        stale.update(search_config=blog.search_config)
+    else:
+        enqueue_on_commit(reindex_blog_posts, blog.owner_id)
+
+
+def reindex_posts(*, owner_id: int) -> int:
+    """Give every post of the blog its language's text search configuration, REINDEX_BATCH posts an UPDATE
+    (each its own transaction when run outside one); returns how many changed. Idempotent, and always to
+    the language the blog has when it runs."""
+    blog = Blog.objects.filter(owner_id=owner_id).first()
+    if blog is None:
+        return 0
+    stale = Post.objects.filter(author_id=owner_id).exclude(search_config=blog.search_config)
+    done = 0
+    while ids := list(stale.values_list("pk", flat=True)[:REINDEX_BATCH]):
+        done += Post.objects.filter(pk__in=ids).update(search_config=blog.search_config)
+    return done

@@ -334,7 +334,7 @@ def blog_settings(request):
     blog = Blog.of(request.user)
     form = BlogSettingsForm(request.POST or None, instance=blog)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_blog_settings(form=form)
         messages.success(request, gettext("Blog settings saved."))
         return redirect("posts:dashboard")
     return render(request, "posts/blog_settings.html", {"form": form, "blog": blog})

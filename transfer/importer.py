@@ -11,6 +11,7 @@ its parent in the file): what an import holds in memory does not grow with the n
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from collections import Counter
@@ -287,6 +288,12 @@ class _Import:
         self.labels: dict[str, Label] = {}
         self.users: dict[str, int | None] = {}
 
+    @functools.cached_property
+    def search_config(self) -> str:
+        """The text search configuration of the blog's language, which its posts are indexed with (one query;
+        the blog exists by the time posts are added)."""
+        return Blog.objects.get(owner=self.author).search_config
+
     def run(self) -> None:
         """Read the file and write what it holds, in transactions of at most COMMIT_SECONDS each: long
         enough that a large file costs few commits (each a sync to disk), short enough that the site's
@@ -424,6 +431,7 @@ class _Import:
         title = (record.title.strip() or gettext("(untitled)"))[:200]
         post = Post(
             author=self.author,
+            search_config=self.search_config,
             title=title,
             slug=unique_slug(
                 author=self.author,

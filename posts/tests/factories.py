@@ -34,6 +34,8 @@ class PostFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     author = factory.SubFactory(UserFactory)
+    # Its blog's, as `create_post` gives it.
+    search_config = factory.LazyAttribute(lambda post: Blog.of(post.author).search_config)
     title = factory.Sequence(lambda n: f"Post number {n}")
     slug = factory.LazyAttributeSequence(lambda post, n: f"{slugify(post.title, allow_unicode=True)}-{n}")
     body = factory.LazyAttribute(lambda post: f"The first paragraph of *{post.title}*.\n\nA second paragraph.")

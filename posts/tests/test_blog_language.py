@@ -4,7 +4,6 @@ import pytest
 from defusedxml import ElementTree
 
 from posts.models import Blog
-from posts.search import search_config
 from posts.tests.factories import BlogFactory, LabelFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -199,9 +198,3 @@ def test_a_posts_comment_feed_carries_its_blogs_language(client, user, arabic_bl
     root = ElementTree.fromstring(client.get(post.get_comments_feed_url(), headers={"accept-language": "fr"}).content)
 
     assert root.get(XML_LANG) == "ar"
-
-
-def test_search_keeps_the_index_configuration_whatever_the_blogs_language():
-    """The PostgreSQL index is built with `english`; a query in another configuration would miss its stems."""
-    assert search_config() == "english"
-    assert search_config("fr") == "english"

@@ -10,6 +10,7 @@ from accounts.tests.factories import UserFactory
 from comments.models import Comment
 from comments.tests.helpers import counted_thread_replies, stored_thread_replies
 from posts.models import Label, Post
+from posts.tests.factories import BlogFactory
 from transfer.models import ImportedObject, LegacyPath
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,12 @@ def test_wordpress_import_brings_posts_with_their_statuses_dates_and_slugs(user,
     assert posts["Coming soon"].status == Post.Status.SCHEDULED
     assert posts["Coming soon"].published_at == datetime(2030, 6, 1, 12, 0, tzinfo=UTC)
     assert posts["Only for me"].status == Post.Status.DRAFT
+
+
+def test_imported_posts_are_indexed_in_the_blogs_language(user, fixture_path):
+    BlogFactory(owner=user, language="de")
+    run_import(fixture_path("wordpress.xml"))
+    assert set(Post.objects.filter(author=user).values_list("search_config", flat=True)) == {"german"}
 
 
 def test_wordpress_content_keeps_cdata_entities_and_unicode_but_loses_scripts(user, fixture_path):
