@@ -202,7 +202,7 @@ class Bench:
                 Comment.objects.create_in_thread(
                     post=post, parent=first, author=reader, body="Mine.", body_html="<p>Mine.</p>", status=status
                 )
-        self.seed_search_posts(Post, User, now)
+        self.seed_search_posts(Post, Blog, User, now)
         pages = {"hello": ("/bench/hello/", 0, None)}
         for size, post in posts.items():
             pages[f"post, uncached|{size}"] = (post.get_absolute_url() + UNCACHED, size, None)
@@ -216,15 +216,24 @@ class Bench:
         pages[f"search, {SEARCH_POSTS:,} posts"] = (reverse("posts:search") + "?q=morning+garden", 0, None)
         return pages
 
-    def seed_search_posts(self, Post, User, now) -> None:
-        """SEARCH_POSTS short published posts by a second blogger, older than the measured ones."""
-        writer = User.objects.create(username="tomasz", email="tomasz@example.com", display_name="Tomasz")
+    def seed_search_posts(self, Post, Blog, User, now) -> None:
+        """SEARCH_POSTS short published posts, older than the measured ones, by two more bloggers: one whose
+        blog is in English and one in French, so that a search matches posts in two configurations."""
+        blogs = [
+            Blog.objects.create(
+                owner=User.objects.create(username=name, email=f"{name}@example.com", display_name=name.title()),
+                language=language,
+            )
+            for name, language in (("tomasz", "en"), ("amelie", "fr"))
+        ]
         rows = []
         for i in range(SEARCH_POSTS):
             body = prose(self.rng, 400)
+            blog = blogs[i % len(blogs)]
             rows.append(
                 Post(
-                    author=writer,
+                    author=blog.owner,
+                    search_config=blog.search_config,
                     title=prose(self.rng, 30).rstrip("."),
                     slug=f"note-{i}",
                     body=body,
