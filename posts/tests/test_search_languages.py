@@ -17,7 +17,7 @@ from posts.tasks import reindex_blog_posts
 
 from .factories import BlogFactory, PostFactory
 from .test_blog_language import SETTINGS, settings_form
-from .test_search_finds import CONFIGS_QUERY
+from .test_search_finds import CONFIGS_QUERY, index_tables_known  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +165,7 @@ def test_settings_saved_without_a_new_language_index_nothing_again(client, frenc
     assert set(Post.objects.filter(author=french).values_list("search_config", flat=True)) == {"simple"}
 
 
+@pytest.mark.usefixtures("index_tables_known")
 def test_search_queries_do_not_grow_with_the_number_of_languages(client, django_assert_num_queries):
     for i, language in enumerate(["en", "fr", "de", "es", "ar", "ja"]):
         author = BlogFactory(owner=UserFactory(username=f"writer{i}"), language=language).owner
