@@ -35,7 +35,7 @@ from django.utils import timezone, translation
 
 from .models import OutgoingMail
 from .pruning import delete_in_batches, register
-from .queue import enqueue_on_commit
+from .queue import backoff, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -147,8 +147,7 @@ def claim(keys: Iterable[str], *, token: str) -> list[OutgoingMail]:
 
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th failed attempt: MAIL_RETRY_SECONDS, doubling, at most an hour."""
-    seconds = settings.MAIL_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
-    return min(timedelta(seconds=seconds), MAX_RETRY_DELAY)
+    return backoff(attempts, first_seconds=settings.MAIL_RETRY_SECONDS, most=MAX_RETRY_DELAY)
 
 
 def is_permanent(error: Exception) -> bool:

@@ -14,6 +14,7 @@ rolled-back transaction queues nothing.
 
 import logging
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -23,6 +24,12 @@ from django_tasks.utils import normalize_json
 from django_tasks_db import DatabaseBackend
 
 logger = logging.getLogger(__name__)
+
+
+def backoff(attempts: int, *, first_seconds: float, most: timedelta) -> timedelta:
+    """How long to wait before trying again after the `attempts`-th failed attempt: `first_seconds` after the
+    first, twice as long after each next one, never more than `most`."""
+    return min(timedelta(seconds=first_seconds * 2 ** max(attempts - 1, 0)), most)
 
 
 def on_database_queue(task: Task) -> bool:

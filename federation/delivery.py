@@ -18,7 +18,7 @@ from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from background.queue import enqueue_many_on_commit, enqueue_on_commit
+from background.queue import backoff, enqueue_many_on_commit, enqueue_on_commit
 from blocklist.models import BlockedSite
 from blogsite import fetch as guarded
 from blogsite.fetch import FetchError
@@ -69,8 +69,7 @@ def send(
 
 
 def retry_delay(attempts: int) -> timedelta:
-    seconds = settings.FEDERATION_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
-    return min(timedelta(seconds=seconds), MAX_RETRY_DELAY)
+    return backoff(attempts, first_seconds=settings.FEDERATION_RETRY_SECONDS, most=MAX_RETRY_DELAY)
 
 
 def is_given_up(instance: Instance, now) -> bool:

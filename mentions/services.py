@@ -22,7 +22,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from accounts.remote_avatars import want_avatar
-from background.queue import enqueue_many_on_commit, enqueue_on_commit
+from background.queue import backoff, enqueue_many_on_commit, enqueue_on_commit
 from blocklist.models import BlockedSite
 from blogsite.fetch import FetchError, fetch
 from blogsite.ratelimit import count_hit
@@ -339,8 +339,7 @@ def plan_webmentions(post_id: int) -> int:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    seconds = settings.WEBMENTION_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
-    return min(timedelta(seconds=seconds), MAX_RETRY_DELAY)
+    return backoff(attempts, first_seconds=settings.WEBMENTION_RETRY_SECONDS, most=MAX_RETRY_DELAY)
 
 
 def send_webmention(outgoing_id: int) -> str:
