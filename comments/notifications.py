@@ -7,13 +7,13 @@ that nobody hears twice about one comment. Every message carries a one-click uns
 signed token.
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.urls import reverse
 
 from accounts.models import Notify
 from background.mail import queue_mail, render_mail
+from blogsite.addresses import site_url
 
 from .models import Comment
 
@@ -51,17 +51,6 @@ def unsubscribe(user, kind: str) -> None:
 def wants_mail_at_once(user, kind: str) -> bool:
     """Whether `user` is to be mailed at once about this kind of event (no query)."""
     return getattr(user, KIND_FIELDS[kind]) == Notify.INSTANT and bool(user.email) and user.is_active
-
-
-def site_url(base_url: str = "") -> str:
-    """The site's address for links in email: the request's when there is one, else SITE_URL, else the
-    first allowed host."""
-    if base_url or getattr(settings, "SITE_URL", ""):
-        return (base_url or settings.SITE_URL).rstrip("/")
-    hosts = [h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))]
-    if settings.DEBUG or not hosts:
-        return "http://localhost:8000"
-    return f"https://{hosts[0]}"
 
 
 def _mail(*, comment, recipient, kind: str, template: str, context: dict, base_url: str):
