@@ -358,6 +358,15 @@ WEBMENTION_RETRY_SECONDS = float(env("WEBMENTION_RETRY_SECONDS", "300"))
 # Days a refused, removed or never verified webmention's receipt, and a finished send for a post or link that
 # is gone, are kept before `prune_records` deletes them.
 WEBMENTION_KEEP_DAYS = float(env("WEBMENTION_KEEP_DAYS", "30"))
+# WebSub (posts/websub.py): a hub's address (https://hub.example/). When set, feeds name it, and publishing or
+# changing a post pings it, through the task queue, for the feeds the post is in; a ping that fails for a while
+# is tried again after WEBSUB_RETRY_SECONDS, then twice as long each time, WEBSUB_MAX_ATTEMPTS times in all.
+# Empty (the default): off.
+WEBSUB_HUB = env("WEBSUB_HUB", "")
+if WEBSUB_HUB and (urlsplit(WEBSUB_HUB).scheme not in ("http", "https") or not urlsplit(WEBSUB_HUB).hostname):
+    raise ImproperlyConfigured(f"WEBSUB_HUB={WEBSUB_HUB!r}: give the hub's address, https://hub.example/ say.")
+WEBSUB_MAX_ATTEMPTS = int(env("WEBSUB_MAX_ATTEMPTS", "5"))
+WEBSUB_RETRY_SECONDS = float(env("WEBSUB_RETRY_SECONDS", "60"))
 # Fetching an imported blog's pictures: the largest picture in MB, the seconds one fetch may take in all,
 # and networks (CIDR, comma-separated) that may be fetched from although private or local (none: only
 # public addresses).

@@ -9,6 +9,7 @@ class PostsConfig(AppConfig):
     def ready(self):
         from blogsite import versions
 
+        from . import receivers  # noqa: F401
         from .models import next_scheduled_at
         from .search import ensure_sqlite_index
 

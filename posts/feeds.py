@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from blogsite.feedgen import Atom1Feed, Rss201rev2Feed
 
+from . import websub
 from .markup import sanitize_html
 from .models import Blog, Post
 from .views import canonical_redirect, find_label, get_blogger
@@ -32,6 +33,12 @@ class _FeedExtras:
 
 
 class PostAtomFeedGenerator(_FeedExtras, Atom1Feed):
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if self.feed.get("hub"):
+            # Beside the `rel="self"` link Django writes from `feed_url`.
+            handler.addQuickElement("link", "", {"rel": "hub", "href": self.feed["hub"]})
+
     def add_extra_elements(self, handler, item):
         handler.addQuickElement("content", item["content_html"], {"type": "html"})
         if item.get("cover_url"):
@@ -43,6 +50,12 @@ class PostAtomFeedGenerator(_FeedExtras, Atom1Feed):
 class PostRssFeedGenerator(_FeedExtras, Rss201rev2Feed):
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:media": "http://search.yahoo.com/mrss/"}
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if self.feed.get("hub"):
+            # Beside the `<atom:link rel="self">` Django writes from `feed_url`.
+            handler.addQuickElement("atom:link", None, {"rel": "hub", "href": self.feed["hub"]})
 
     def add_extra_elements(self, handler, item):
         if item.get("cover_url"):
@@ -62,7 +75,14 @@ class PostFeed(Feed):
         # One Feed instance serves every request: keep the request on a copy, never on the shared one.
         feed = copy.copy(self)
         feed.request = request
-        return Feed.__call__(feed, request, *args, **kwargs)
+        response = Feed.__call__(feed, request, *args, **kwargs)
+        if hub := websub.hub():
+            # WebSub discovery by headers too, for subscribers that read no XML before subscribing.
+            response["Link"] = f'<{hub}>; rel="hub", <{websub.feed_url(request.path)}>; rel="self"'
+        return response
+
+    def feed_extra_kwargs(self, obj):
+        return {"hub": websub.hub()}
 
     def base_items(self, obj):
         return Post.objects.published()
@@ -82,7 +102,8 @@ class PostFeed(Feed):
         return reverse("posts:front")
 
     def feed_url(self, obj):
-        return self.request.path
+        # With a WebSub hub, the address the hub is told of (SITE_URL's), whichever host the reader asked.
+        return websub.feed_url(self.request.path) if websub.hub() else self.request.path
 
     def item_title(self, item):
         return item.title

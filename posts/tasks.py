@@ -14,3 +14,11 @@ def reindex_blog_posts(owner_id: int) -> int:
     done = reindex_posts(owner_id=owner_id)
     logger.info("Indexed %d posts of blog %s in its language", done, owner_id)
     return done
+
+
+@task()
+def ping_hub(topic: str, attempt: int = 1) -> str:
+    """Tell the WebSub hub that the feed `topic` changed (see posts/websub.py); returns what became of it."""
+    from .websub import ping
+
+    return ping(topic, attempt=attempt)
