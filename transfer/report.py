@@ -17,9 +17,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-from django.template.defaultfilters import filesizeformat
-from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext, pgettext
+
+from blogsite.sentences import Message, say
+from blogsite.sentences import number as _number
 
 
 class Notice(NamedTuple):
@@ -35,9 +36,6 @@ class Notice(NamedTuple):
     @property
     def kwargs(self) -> dict[str, Any]:
         return dict(self.params)
-
-
-Message = Callable[[int], str]
 
 
 # Why part of a file was left out. Each takes the count; the number itself is `%(count)s`.
@@ -335,24 +333,6 @@ COMMENT_STATUSES: dict[str, Message] = {
     "spam": lambda n: ngettext("%(count)s spam", "%(count)s spam", n),
     "removed": lambda n: ngettext("%(count)s removed", "%(count)s removed", n),
 }
-
-
-def say(messages: dict[str, Message], code: str, params: dict[str, Any] | None = None, count: int = 1) -> str:
-    """The sentence for `code` in the active language, with `params` (and `count`, grouped as the language
-    groups digits) filled in; a code or parameter this version doesn't know gives the code and parameters
-    as they are, never an error."""
-    params = dict(params or {})
-    if "size_bytes" in params:
-        params["size"] = filesizeformat(params["size_bytes"])
-    try:
-        return messages[code](count) % {**params, "count": _number(count)}
-    except (KeyError, TypeError, ValueError):
-        shown = ", ".join(f"{key}={value}" for key, value in sorted(params.items()))
-        return code + (f" ({shown})" if shown else "") + f": {_number(count)}"
-
-
-def _number(n: int) -> str:
-    return number_format(n, force_grouping=True)
 
 
 def _list(items: Iterable[str]) -> str:
