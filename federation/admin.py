@@ -71,10 +71,14 @@ class RemoteFollowerAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["inbox", "activity", "status", "attempts", "last_error", "created_at", "delivered_at"]
+    list_display = ["inbox", "activity", "status", "attempts", "error", "created_at", "delivered_at"]
     list_filter = ["status"]
     search_fields = ["inbox"]
-    readonly_fields = ["activity", "inbox", "status", "attempts", "last_error", "created_at", "delivered_at"]
+    fields = readonly_fields = ["activity", "inbox", "status", "attempts", "error", "created_at", "delivered_at"]
+
+    @admin.display(description=_("Last error"))
+    def error(self, obj):
+        return obj.error_text
 
     def has_add_permission(self, request):
         return False

@@ -22,6 +22,7 @@ from background.queue import backoff, enqueue_many_on_commit, enqueue_on_commit
 from blocklist.models import BlockedSite
 from blogsite import fetch as guarded
 from blogsite.fetch import FetchError
+from blogsite.sentences import fetch_failure, reason
 
 from . import documents
 from .models import Actor, Delivery, Instance, OutgoingActivity, RemoteFollower
@@ -91,10 +92,10 @@ def deliver(delivery_id: int) -> str:
     instance = instance_for(domain_of(row.inbox))
     # Blocked after the delivery was queued: it goes no further.
     if BlockedSite.objects.blocks(instance.domain):
-        _finish(row, Delivery.Status.GIVEN_UP, "the site is blocked")
+        _finish(row, Delivery.Status.GIVEN_UP, reason("site_blocked"))
         return "given up"
     if is_given_up(instance, now):
-        _finish(row, Delivery.Status.GIVEN_UP, "the instance is gone")
+        _finish(row, Delivery.Status.GIVEN_UP, reason("instance_gone"))
         return "given up"
     actor = row.activity.actor
     body = json.dumps(row.activity.payload).encode()
@@ -116,36 +117,36 @@ def deliver(delivery_id: int) -> str:
             max_bytes=64 * 1024,
             timeout=settings.FEDERATION_FETCH_TIMEOUT,
         )
-        status, error = response.status, f"it answered {response.status}"
+        status, failure = response.status, reason("answered", status=response.status)
     except FetchError as exc:
-        status, error = 0, str(exc)
+        status, failure = 0, fetch_failure(exc)
     row.attempts += 1
     if 200 <= status < 300:
         Instance.objects.filter(pk=instance.pk).update(failing_since=None, failures=0, last_success_at=now)
-        _finish(row, Delivery.Status.DELIVERED, "")
+        _finish(row, Delivery.Status.DELIVERED, {})
         return "delivered"
     if 400 <= status < 500 and status not in (408, 429):
         # The instance answered: it is alive, and it will not take this activity however often it is sent.
         Instance.objects.filter(pk=instance.pk).update(failing_since=None, failures=0)
-        _finish(row, Delivery.Status.GIVEN_UP, error)
+        _finish(row, Delivery.Status.GIVEN_UP, failure)
         return "refused"
     Instance.objects.filter(pk=instance.pk).update(
         failing_since=Coalesce(F("failing_since"), Value(now)), failures=F("failures") + 1
     )
     if row.attempts >= settings.FEDERATION_MAX_ATTEMPTS:
-        _finish(row, Delivery.Status.GIVEN_UP, error)
+        _finish(row, Delivery.Status.GIVEN_UP, failure)
         return "given up"
-    row.last_error = error[:300]
-    row.save(update_fields=["attempts", "last_error"])
+    row.failure, row.last_error = failure, ""
+    row.save(update_fields=["attempts", "failure", "last_error"])
     schedule_retry(row)
     return "retried"
 
 
-def _finish(row: Delivery, status: str, error: str) -> None:
+def _finish(row: Delivery, status: str, failure: dict) -> None:
     row.status = status
-    row.last_error = error[:300]
+    row.failure, row.last_error = failure, ""
     row.delivered_at = timezone.now() if status == Delivery.Status.DELIVERED else None
-    row.save(update_fields=["status", "attempts", "last_error", "delivered_at"])
+    row.save(update_fields=["status", "attempts", "failure", "last_error", "delivered_at"])
 
 
 def schedule_retry(row: Delivery) -> None:

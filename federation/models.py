@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from blocklist.models import BlockedSite
 
+from .failures import delivery_failure_text
+
 
 class Actor(models.Model):
     """A blog as an ActivityPub actor: its key pair, made the first time it is needed, and whether the blog
@@ -156,6 +158,9 @@ class Delivery(models.Model):
     inbox = models.URLField(max_length=500)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Why the last try failed, as a code and parameters (federation.failures), put into words when shown.
+    failure = models.JSONField(default=dict, blank=True)
+    # The same as English text, as deliveries wrote it before `failure`: kept for those rows.
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
@@ -171,6 +176,11 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.activity} → {self.inbox}"
+
+    @property
+    def error_text(self) -> str:
+        """Why the last try failed, in the active language ("" when it did not)."""
+        return delivery_failure_text(self.failure) if self.failure else self.last_error
 
 
 class RemoteNote(models.Model):

@@ -1,6 +1,7 @@
 """Staff moderation of webmentions, and what was received and sent (blocked sites are blocklist's)."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from .models import Mention, Outgoing, Receipt
 from .services import moderate_mentions
@@ -29,9 +30,15 @@ class MentionAdmin(admin.ModelAdmin):
 
 @admin.register(Receipt)
 class ReceiptAdmin(admin.ModelAdmin):
-    list_display = ["source", "target", "state", "reason", "created_at"]
+    list_display = ["source", "target", "state", "why", "created_at"]
     list_filter = ["state"]
     search_fields = ["source", "target"]
+    exclude = ["failure", "reason"]
+    readonly_fields = ["why"]
+
+    @admin.display(description=_("Reason"))
+    def why(self, obj):
+        return obj.reason_text
 
     def has_add_permission(self, request):
         return False
@@ -42,10 +49,16 @@ class ReceiptAdmin(admin.ModelAdmin):
 
 @admin.register(Outgoing)
 class OutgoingAdmin(admin.ModelAdmin):
-    list_display = ["target", "status", "post", "attempts", "last_error", "updated_at"]
+    list_display = ["target", "status", "post", "attempts", "error", "updated_at"]
     list_filter = ["status"]
     search_fields = ["target"]
     list_select_related = ["post"]
+    exclude = ["failure", "last_error"]
+    readonly_fields = ["error"]
+
+    @admin.display(description=_("Last error"))
+    def error(self, obj):
+        return obj.error_text
 
     def has_add_permission(self, request):
         return False

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from blocklist.models import BlockedSite
 from posts.models import Post
 
+from .failures import receipt_failure_text, sending_failure_text
+
 
 class MentionQuerySet(models.QuerySet):
     def unblocked(self):
@@ -106,6 +108,10 @@ class Receipt(models.Model):
     source = models.URLField(max_length=2000)
     target = models.URLField(max_length=2000)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    # Why it was refused or its mention removed, as a code and parameters (mentions.failures), put into words
+    # in the reader's language when shown.
+    failure = models.JSONField(default=dict, blank=True)
+    # The same as English text, as receipts wrote it before `failure`: kept for those rows.
     reason = models.CharField(max_length=300, blank=True)
     mention = models.ForeignKey(Mention, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -119,6 +125,11 @@ class Receipt(models.Model):
 
     def get_absolute_url(self):
         return reverse("mentions:status", kwargs={"token": self.token})
+
+    @property
+    def reason_text(self) -> str:
+        """Why it was refused or its mention removed, in the active language ("" when accepted or queued)."""
+        return receipt_failure_text(self.failure) if self.failure else self.reason
 
 
 class Outgoing(models.Model):
@@ -140,6 +151,9 @@ class Outgoing(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     endpoint = models.URLField(max_length=2000, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Why the last try failed, as a code and parameters (mentions.failures), put into words when shown.
+    failure = models.JSONField(default=dict, blank=True)
+    # The same as English text, as sends wrote it before `failure`: kept for those rows.
     last_error = models.CharField(max_length=300, blank=True)
     # The version of the post (its `updated_at`) last queued for sending, so that it is sent once per version;
     # empty once the target was told the post is gone (deleted, or a draft again).
@@ -157,3 +171,8 @@ class Outgoing(models.Model):
 
     def __str__(self):
         return f"{self.post_id} → {self.target} ({self.status})"
+
+    @property
+    def error_text(self) -> str:
+        """Why the last try failed, in the active language ("" when it did not)."""
+        return sending_failure_text(self.failure) if self.failure else self.last_error

@@ -26,6 +26,7 @@ from background.queue import backoff, enqueue_many_on_commit, enqueue_on_commit
 from blocklist.models import BlockedSite
 from blogsite.fetch import FetchError, fetch
 from blogsite.ratelimit import count_hit
+from blogsite.sentences import fetch_failure, reason
 from comments.notifications import site_url
 from posts.models import Blog, Post
 
@@ -168,9 +169,9 @@ def verify_webmention(receipt_id: int) -> str:
         return receipt.state if receipt else "missing"
     post = receipt.post
     if not blog_takes_webmentions(post.author) or not post.is_public:
-        return _finish(receipt, Receipt.State.REFUSED, "The target no longer takes webmentions.")
+        return _finish(receipt, Receipt.State.REFUSED, reason("target_closed"))
     if BlockedSite.objects.blocks(host_of(receipt.source)):
-        return _finish(receipt, Receipt.State.REFUSED, "This site does not take webmentions from that source.")
+        return _finish(receipt, Receipt.State.REFUSED, reason("source_blocked"))
     try:
         response = fetch(
             receipt.source,
@@ -178,19 +179,19 @@ def verify_webmention(receipt_id: int) -> str:
             **_limits(),
         )
     except FetchError as error:
-        return _finish(receipt, Receipt.State.REFUSED, f"The source could not be fetched: {error}.")
+        return _finish(receipt, Receipt.State.REFUSED, fetch_failure(error))
     if response.status in (404, 410):
-        return _remove(receipt, f"The source answered {response.status}.")
+        return _remove(receipt, reason("answered", status=response.status))
     if not 200 <= response.status < 300:
-        return _finish(receipt, Receipt.State.REFUSED, f"The source answered {response.status}.")
+        return _finish(receipt, Receipt.State.REFUSED, reason("answered", status=response.status))
     if response.content_type not in HTML_TYPES:
-        return _finish(receipt, Receipt.State.REFUSED, "The source is not an HTML page.")
+        return _finish(receipt, Receipt.State.REFUSED, reason("not_html"))
     try:
         soup = parse_page(_decode(response))
     except TooDeep:
-        return _finish(receipt, Receipt.State.REFUSED, "The source is nested too deeply to be read.")
+        return _finish(receipt, Receipt.State.REFUSED, reason("too_deep"))
     if not links_to(soup, base=response.url, target=receipt.target):
-        return _remove(receipt, "The source does not link to the target.")
+        return _remove(receipt, reason("no_link"))
     summary = summarize(soup, url=response.url, target=receipt.target)
     # The author's picture is theirs wherever they write: kept under their address (the picture's own when
     # they give none), and fetched by a task of its own.
@@ -221,7 +222,7 @@ def verify_webmention(receipt_id: int) -> str:
         else:
             _update(mention, fields)
         receipt.mention = mention
-        return _finish(receipt, Receipt.State.ACCEPTED, "")
+        return _finish(receipt, Receipt.State.ACCEPTED, {})
 
 
 def _update(mention: Mention, fields: dict) -> None:
@@ -230,15 +231,15 @@ def _update(mention: Mention, fields: dict) -> None:
     mention.save()
 
 
-def _remove(receipt: Receipt, reason: str) -> str:
+def _remove(receipt: Receipt, failure: dict) -> str:
     deleted, _ = Mention.objects.filter(post=receipt.post, source=receipt.source).delete()
     state = Receipt.State.DELETED if deleted else Receipt.State.REFUSED
-    return _finish(receipt, state, reason)
+    return _finish(receipt, state, failure)
 
 
-def _finish(receipt: Receipt, state: str, reason: str) -> str:
-    receipt.state, receipt.reason = state, reason[:300]
-    receipt.save(update_fields=["state", "reason", "mention", "updated_at"])
+def _finish(receipt: Receipt, state: str, failure: dict) -> str:
+    receipt.state, receipt.failure, receipt.reason = state, failure, ""
+    receipt.save(update_fields=["state", "failure", "reason", "mention", "updated_at"])
     return state
 
 
@@ -293,7 +294,9 @@ def _claim(rows, *, version, source: str) -> list[int]:
         if (
             Outgoing.objects.filter(pk=pk)
             .exclude(version=version)
-            .update(version=version, source=source, status=Outgoing.Status.QUEUED, attempts=0, last_error="")
+            .update(
+                version=version, source=source, status=Outgoing.Status.QUEUED, attempts=0, failure={}, last_error=""
+            )
         ):
             claimed.append(pk)
     return claimed
@@ -352,10 +355,10 @@ def send_webmention(outgoing_id: int) -> str:
         return row.status if row else "missing"
     # A blocked site is sent nothing, whether it is the page linked to or the endpoint that page names.
     if BlockedSite.objects.blocks(host_of(row.target)):
-        return _record(row, Outgoing.Status.FAILED, "the site is blocked")
+        return _record(row, Outgoing.Status.FAILED, reason("site_blocked"))
     source = row.source or (site_url() + row.post.get_absolute_url() if row.post else "")
     if not source:
-        return _record(row, Outgoing.Status.FAILED, "the post is gone")
+        return _record(row, Outgoing.Status.FAILED, reason("post_gone"))
     try:
         page = fetch(
             row.target,
@@ -369,10 +372,10 @@ def send_webmention(outgoing_id: int) -> str:
             page=_decode(page) if page.content_type in HTML_TYPES else "",
         )
         if endpoint is None:
-            return _record(row, Outgoing.Status.NO_ENDPOINT, "")
+            return _record(row, Outgoing.Status.NO_ENDPOINT, {})
         row.endpoint = endpoint[:URL_MAX_LENGTH]
         if BlockedSite.objects.blocks(host_of(endpoint)):
-            return _record(row, Outgoing.Status.FAILED, "the endpoint's site is blocked")
+            return _record(row, Outgoing.Status.FAILED, reason("endpoint_blocked"))
         answer = fetch(
             endpoint,
             method="POST",
@@ -381,29 +384,29 @@ def send_webmention(outgoing_id: int) -> str:
             **_limits(),
         )
     except FetchError as error:
-        return _retry_or_fail(row, str(error))
+        return _retry_or_fail(row, fetch_failure(error))
     except TooDeep:
-        return _record(row, Outgoing.Status.NO_ENDPOINT, "the page is nested too deeply to be read")
+        return _record(row, Outgoing.Status.NO_ENDPOINT, reason("too_deep"))
     if 200 <= answer.status < 300:
-        return _record(row, Outgoing.Status.SENT, "")
+        return _record(row, Outgoing.Status.SENT, {})
     if 400 <= answer.status < 500 and answer.status != 429:
-        return _record(row, Outgoing.Status.FAILED, f"the endpoint answered {answer.status}")
-    return _retry_or_fail(row, f"the endpoint answered {answer.status}")
+        return _record(row, Outgoing.Status.FAILED, reason("endpoint_answered", status=answer.status))
+    return _retry_or_fail(row, reason("endpoint_answered", status=answer.status))
 
 
-def _record(row: Outgoing, status: str, error: str) -> str:
+def _record(row: Outgoing, status: str, failure: dict) -> str:
     row.attempts += 1
-    row.status, row.last_error = status, error[:300]
-    row.save(update_fields=["status", "last_error", "attempts", "endpoint", "updated_at"])
+    row.status, row.failure, row.last_error = status, failure, ""
+    row.save(update_fields=["status", "failure", "last_error", "attempts", "endpoint", "updated_at"])
     return status
 
 
-def _retry_or_fail(row: Outgoing, error: str) -> str:
+def _retry_or_fail(row: Outgoing, failure: dict) -> str:
     send_webmention = _send_task()
     if row.attempts + 1 >= settings.WEBMENTION_MAX_ATTEMPTS:
-        logger.warning("Gave up the webmention of %s to %s: %s", row.source or row.post_id, row.target, error)
-        return _record(row, Outgoing.Status.FAILED, error)
-    _record(row, Outgoing.Status.QUEUED, error)
+        logger.warning("Gave up the webmention of %s to %s: %s", row.source or row.post_id, row.target, failure)
+        return _record(row, Outgoing.Status.FAILED, failure)
+    _record(row, Outgoing.Status.QUEUED, failure)
     if send_webmention.get_backend().supports_defer:
         enqueue_on_commit(send_webmention.using(run_after=timezone.now() + retry_delay(row.attempts)), row.pk)
     else:

@@ -181,3 +181,29 @@ def test_an_instance_given_up_is_sent_to_again_once_it_sends_a_signed_activity(
     assert [received["activity"]["type"] for received in fake.received] == ["Accept"]
     instance = Instance.objects.get(domain="127.0.0.1")
     assert instance.failing_since is None and instance.failures == 0
+
+
+def test_why_a_delivery_failed_is_kept_as_a_code_and_said_in_the_readers_language(
+    blog, settings, fake, admin_client, admin_user
+):
+    fake.inbox_status = 410
+    row = queued_delivery(blog, f"{fake.base}/inbox")
+    assert delivery.deliver(row.pk) == "refused"
+    row.refresh_from_db()
+    assert (row.failure, row.last_error) == ({"code": "answered", "params": {"status": 410}}, "")
+    unreachable = queued_delivery(blog, "http://unreachable.invalid/inbox")
+    settings.FEDERATION_MAX_ATTEMPTS = 1
+    assert delivery.deliver(unreachable.pk) == "given up"
+    unreachable.refresh_from_db()
+    assert unreachable.failure == {"code": "no_such_host", "params": {}}
+    old = Delivery.objects.create(
+        activity=row.activity, inbox="https://old.example/inbox", last_error="it answered 500"
+    )
+
+    admin_user.language = "ar"
+    admin_user.save(update_fields=["language"])
+    page = admin_client.get("/admin/federation/delivery/").content.decode()
+    assert "أجاب صندوق الوارد بالرمز 410." in page
+    assert "تعذّر الوصول إلى صندوق الوارد: اسم مضيفه لا يُحلّ إلى عنوان." in page
+    assert "it answered 500" in page
+    assert old.error_text == "it answered 500"

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts.models import RemoteAvatar
 from accounts.tests.images import image_bytes
@@ -66,7 +67,10 @@ def test_a_source_that_does_not_link_to_the_target_is_not_stored(
     elsewhere.routes["/other"] = ("text/html", b'<a href="http://testserver/@karen/">the blog, not the post</a>')
     send(client, f"{elsewhere.base}/other", target, django_capture_on_commit_callbacks)
     assert not Mention.objects.exists()
-    assert Receipt.objects.get().reason == "The source does not link to the target."
+    receipt = Receipt.objects.get()
+    assert (receipt.failure, receipt.reason) == ({"code": "no_link", "params": {}}, "")
+    with translation.override("en"):
+        assert receipt.reason_text == "The source does not link to the target."
 
 
 def test_an_open_blog_shows_mentions_at_once(
@@ -127,14 +131,17 @@ def test_a_source_over_the_size_limit_is_cut_off_and_not_stored(
     elsewhere.routes["/huge"] = ("endless", 40)  # 2.5 MB without a length
     send(client, f"{elsewhere.base}/huge", target, django_capture_on_commit_callbacks)
     assert not Mention.objects.exists()
-    assert "larger than 1 MB" in Receipt.objects.get().reason
+    receipt = Receipt.objects.get()
+    assert receipt.failure == {"code": "too_large", "params": {"size_bytes": 2**20}}
+    with translation.override("en"):
+        assert receipt.reason_text == "The source could not be fetched: larger than 1.0\xa0MB."
 
 
 def test_a_source_that_is_not_html_is_refused(client, target, elsewhere, django_capture_on_commit_callbacks):
     elsewhere.routes["/data"] = ("application/json", f'{{"url": "{target}"}}'.encode())
     send(client, f"{elsewhere.base}/data", target, django_capture_on_commit_callbacks)
     assert not Mention.objects.exists()
-    assert Receipt.objects.get().reason == "The source is not an HTML page."
+    assert Receipt.objects.get().failure == {"code": "not_html", "params": {}}
 
 
 @pytest.mark.parametrize(
@@ -321,3 +328,57 @@ def test_an_authors_photo_arriving_later_moves_the_cached_page_on(
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"
     assert f'src="{RemoteAvatar.objects.get().image.url}"' in response.content.decode()
+
+
+def test_a_french_blogger_reads_why_a_webmention_was_refused_in_french(
+    client, user, target, elsewhere, django_capture_on_commit_callbacks
+):
+    """What is stored is a code: the sentence is said in the reader's language, not the sender's."""
+    elsewhere.routes["/huge"] = ("endless", 40)
+    elsewhere.routes["/data"] = ("application/json", f'{{"url": "{target}"}}'.encode())
+    send(client, f"{elsewhere.base}/huge", target, django_capture_on_commit_callbacks)
+    send(client, f"{elsewhere.base}/data", target, django_capture_on_commit_callbacks)
+    too_large, not_html = Receipt.objects.order_by("pk")
+    assert (too_large.reason, not_html.reason) == ("", "")
+    assert not_html.failure == {"code": "not_html", "params": {}}
+
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    page = client.get(too_large.get_absolute_url()).content.decode()
+    assert "Refusée : La source n\u2019a pas pu être récupérée : plus de 1,0\xa0Mio." in page
+    page = client.get(not_html.get_absolute_url()).content.decode()
+    assert "Refusée : La source n\u2019est pas une page HTML." in page
+    assert "not an HTML page" not in page
+
+
+def test_staff_read_the_reasons_in_their_language_in_the_admin(admin_client, admin_user, post):
+    admin_user.language = "de"
+    admin_user.save(update_fields=["language"])
+    Receipt.objects.create(
+        post=post,
+        source="https://a.example/",
+        target="https://b.example/",
+        state="refused",
+        failure={"code": "answered", "params": {"status": 404}},
+    )
+    page = admin_client.get("/admin/mentions/receipt/").content.decode()
+    assert "Die Quelle antwortete 404." in page
+
+
+def test_a_receipt_written_before_reasons_were_codes_shows_its_text(client, post):
+    old = Receipt.objects.create(
+        post=post,
+        source="https://a.example/",
+        target="https://b.example/",
+        state="refused",
+        reason="The source answered 404.",
+    )
+    assert old.reason_text == "The source answered 404."
+    page = client.get(old.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Refusée : The source answered 404." in page
+
+
+def test_a_code_this_version_does_not_know_shows_as_it_is(post):
+    receipt = Receipt(post=post, failure={"code": "from_a_newer_version", "params": {"n": 2}})
+    assert receipt.reason_text == "from_a_newer_version (n=2)"

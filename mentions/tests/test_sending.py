@@ -3,6 +3,7 @@
 from urllib.parse import parse_qs
 
 import pytest
+from django.utils import translation
 
 from comments.notifications import site_url
 from mentions.models import Outgoing
@@ -74,7 +75,10 @@ def test_an_endpoint_that_fails_is_tried_again_and_a_refusal_is_final(
     linked.routes["/endpoint"] = ("status", 503)
     publish(user, f"[a]({linked.base}/article)", django_capture_on_commit_callbacks)
     row = Outgoing.objects.get()
-    assert (row.status, row.attempts, row.last_error) == ("queued", 1, "the endpoint answered 503")
+    assert (row.status, row.attempts) == ("queued", 1)
+    assert row.failure == {"code": "endpoint_answered", "params": {"status": 503}}
+    with translation.override("en"):
+        assert row.error_text == "The endpoint answered 503."
 
     from mentions.services import send_webmention
 
@@ -83,14 +87,14 @@ def test_an_endpoint_that_fails_is_tried_again_and_a_refusal_is_final(
     linked.routes["/endpoint"] = ("status", 400)
     Outgoing.objects.filter(pk=row.pk).update(status="queued", attempts=0)
     assert send_webmention(row.pk) == "failed"
-    assert Outgoing.objects.get().last_error == "the endpoint answered 400"
+    assert Outgoing.objects.get().failure == {"code": "endpoint_answered", "params": {"status": 400}}
 
 
 def test_endpoints_on_private_addresses_are_never_posted_to(user, linked, django_capture_on_commit_callbacks):
     linked.routes["/article"] = ("page", (200, {"Link": '<http://10.0.0.1/wm>; rel="webmention"'}, b""))
     publish(user, f"[a]({linked.base}/article)", django_capture_on_commit_callbacks)
     row = Outgoing.objects.get()
-    assert "private or local" in row.last_error
+    assert row.failure == {"code": "private_address", "params": {}}
     assert not linked.posted
 
 
@@ -174,3 +178,16 @@ def test_deleting_a_draft_that_never_was_public_sends_nothing(user, linked, djan
         delete_post(post=post)
 
     assert posted(linked) == []
+
+
+def test_a_send_that_could_not_reach_its_target_keeps_the_fetch_code(user, linked, django_capture_on_commit_callbacks):
+    linked.routes["/article"] = ("page", (200, {"Link": '<http://10.0.0.1/wm>; rel="webmention"'}, b""))
+    publish(user, f"[a]({linked.base}/article)", django_capture_on_commit_callbacks)
+    row = Outgoing.objects.get()
+    assert (row.failure, row.last_error) == ({"code": "private_address", "params": {}}, "")
+    with translation.override("es"):
+        assert row.error_text == (
+            "No se pudo contactar con el destino o su punto de acceso: "
+            "su dirección es privada o local, y este sitio no descarga nada de ahí."
+        )
+    assert Outgoing(last_error="the endpoint answered 400").error_text == "the endpoint answered 400"
