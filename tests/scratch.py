@@ -1,6 +1,8 @@
 """Helpers for tests that run the site in other processes, on a scratch database of their own."""
 
+import contextlib
 import socket
+from collections.abc import Iterator
 
 # For `manage.py shell -c`: a blogger (karen) with a blog of the given comment policy and one published post, and
 # a verified reader (sp). Leaves `owner`, `reader` and `post` defined for a script that goes on from there.
@@ -28,3 +30,21 @@ def reachable(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+@contextlib.contextmanager
+def listening_socket() -> Iterator[socket.socket]:
+    """A socket listening on a port of 127.0.0.1 that the system chose, for gunicorn in a child process to serve
+    on: `--bind fd://N` (or BIND), with the socket in Popen's `pass_fds`. The port is held from the start, so no
+    other test, pytest-xdist worker or test run on the machine can take it between choosing it and serving."""
+    sock = socket.socket()
+    try:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(128)
+        yield sock
+    finally:
+        sock.close()
+
+
+def base_url(sock: socket.socket) -> str:
+    return f"http://127.0.0.1:{sock.getsockname()[1]}"

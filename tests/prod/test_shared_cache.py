@@ -19,9 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.scratch import SEED_BLOG
+from tests.scratch import SEED_BLOG, base_url, listening_socket
 
-from .test_two_instances import ROOT, STARTUP_SECONDS, Browser, free_ports, healthy
+from .test_two_instances import ROOT, STARTUP_SECONDS, Browser, healthy
 
 WORKERS = 3
 WRITERS = 8
@@ -77,12 +77,13 @@ def site(tmp_path_factory):
     seeded = json.loads(subprocess.run([*manage, "shell", "-c", SETUP], **run).stdout.splitlines()[-1])
 
     log_path = folder / "gunicorn.log"
-    port = free_ports(1)[0]
-    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(WORKERS)]
-    command += ["--bind", f"127.0.0.1:{port}", "--access-logformat", "pid=%(p)s %(m)s %(U)s %(s)s"]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    with listening_socket() as sock, open(log_path, "wb") as log:
+        command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(WORKERS)]
+        command += ["--bind", f"fd://{sock.fileno()}", "--access-logformat", "pid=%(p)s %(m)s %(U)s %(s)s"]
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, pass_fds=(sock.fileno(),), stdout=log, stderr=subprocess.STDOUT
+        )
+        base = base_url(sock)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while not healthy(base):

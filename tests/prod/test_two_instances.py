@@ -1,6 +1,6 @@
 """Two app instances sharing one PostgreSQL and one Redis behave as one site.
 
-Starts two gunicorns on 127.0.0.1 (ports 8160-8169) with DEBUG=0 against a fresh PostgreSQL database and a
+Starts two gunicorns on 127.0.0.1 (on ports the system chose) with DEBUG=0 against a fresh PostgreSQL database and a
 Redis key prefix of their own, signs in through one and uses the session on the other, and approves a
 comment through one while the other has the page cached. Skipped, with the reason, when PostgreSQL or
 Redis can't be reached. Everything it starts it stops, within a bounded time.
@@ -11,24 +11,21 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from tests.scratch import SEED_BLOG, reachable
+from tests.scratch import SEED_BLOG, base_url, listening_socket, reachable
 
 pytestmark = pytest.mark.instances
 
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = range(8160, 8170)
 STARTUP_SECONDS = 60
 REQUEST_SECONDS = 20
 
@@ -52,20 +49,6 @@ print(json.dumps({
 }))
 """
 )
-
-
-def free_ports(count: int) -> list[int]:
-    ports = []
-    for port in PORTS:
-        with closing(socket.socket()) as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        ports.append(port)
-        if len(ports) == count:
-            return ports
-    pytest.skip(f"fewer than {count} free ports in {PORTS.start}-{PORTS.stop - 1}")
 
 
 def postgres_server_url() -> str:
@@ -144,16 +127,18 @@ def instances(shared_services):
     env, seeded = shared_services
     processes, urls = [], []
     try:
-        for port in free_ports(2):
-            process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "1"],
-                cwd=ROOT,
-                env={**env, "BIND": f"127.0.0.1:{port}"},
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+        for _ in range(2):
+            with listening_socket() as sock:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "1"],
+                    cwd=ROOT,
+                    env={**env, "BIND": f"fd://{sock.fileno()}"},
+                    pass_fds=(sock.fileno(),),
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                urls.append(base_url(sock))
             processes.append(process)
-            urls.append(f"http://127.0.0.1:{port}")
         deadline = time.monotonic() + STARTUP_SECONDS
         for url in urls:
             while not healthy(url):

@@ -1,6 +1,6 @@
 """Many readers replying at once into one thread, against a real gunicorn on PostgreSQL, with a worker killed.
 
-The server runs as in production (DEBUG=0, three gunicorn workers) on a free port of 127.0.0.1:8180-8189,
+The server runs as in production (DEBUG=0, three gunicorn workers) on a port of 127.0.0.1 the system chose,
 over a database of its own (blogsite_security_load_<pid>, made afresh and dropped afterwards). Eight
 signed-in readers post 25 replies each at the same time, nesting under the thread's first comment and their
 own earlier replies; a third of the way in, one worker is killed with SIGKILL. Afterwards every reply the
@@ -14,7 +14,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from comments.models import path_segment
+from tests.scratch import base_url, listening_socket
 
 pytestmark = pytest.mark.postgres
 
@@ -32,17 +32,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PG_SERVER = os.environ.get("LOAD_TEST_PG", "postgres://postgres@127.0.0.1:5432")
 # Several test runs may happen at once on one machine: each gets its own database and a free port.
 LOAD_DB = f"blogsite_security_load_{os.getpid()}"
-
-
-def _free_port() -> int:
-    for port in range(8180, 8190):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("no free port in 8180-8189 for the load test's server")
 
 
 READERS = 8
@@ -123,28 +112,25 @@ def live_server_on_postgres():
         text=True,
     )
     world = json.loads(setup.stdout.split("SETUP", 1)[1])
-    # The post's comments feed exists only in this run's database: it proves the port answers our server.
+    # The post's comments feed, which exists only in this run's database: answered once the server is up.
     world["probe_path"] = world["post_url"] + "comments/feed/"
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     log = open(ROOT / "test-artifacts" / f"load-server-{os.getpid()}.log", "w")  # noqa: SIM115 - closed below
-    server = None
-    for _attempt in range(3):
-        port = _free_port()
-        env["BIND"] = f"127.0.0.1:{port}"
+    with listening_socket() as sock:
+        env["BIND"] = f"fd://{sock.fileno()}"
         server = subprocess.Popen(
             [str(Path(python).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
             cwd=ROOT,
             env=env,
+            pass_fds=(sock.fileno(),),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        world["url"] = f"http://127.0.0.1:{port}"
-        if _wait_until_up(server, world["url"] + world["probe_path"]):
-            break
+        world["url"] = base_url(sock)
+    if not _wait_until_up(server, world["url"] + world["probe_path"]):
         _stop(server)
-    else:
         log.close()
-        pytest.fail("gunicorn could not serve the load test on any port of 8180-8189")
+        pytest.fail(f"gunicorn did not serve the load test; see {log.name}")
     try:
         world["server"] = server
         yield world
@@ -165,7 +151,7 @@ def _stop(server):
 
 
 def _wait_until_up(server, probe_url) -> bool:
-    """Whether `server` came up and serves this run's database (not another run's server on the port)."""
+    """Whether `server` came up and serves this run's database."""
     import requests
 
     deadline = time.monotonic() + 40
