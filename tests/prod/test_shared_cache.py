@@ -117,14 +117,19 @@ def read_concurrently(url: str, count: int = CONCURRENT_READS) -> list[tuple[int
         return list(pool.map(lambda _: Browser().request(url), range(count)))
 
 
-def until_every_worker_served(served_by, path, since, action, attempts=15) -> list:
-    """Repeat `action` (which returns a list of results) until all workers have answered `path`."""
+def until_every_worker_served(served_by, path, since, action, seconds=STARTUP_SECONDS) -> list:
+    """Repeat `action` (which returns a list of results) until all workers have answered `path`.
+
+    Bounded in time rather than in rounds: on a busy machine a worker may still be loading the site while the
+    others answer round after round, and it takes part once it has."""
     results = []
-    for _ in range(attempts):
+    deadline = time.monotonic() + seconds
+    while True:
         results += action()
         if len(served_by(path, since)) == WORKERS:
             return results
-    pytest.fail(f"only workers {served_by(path, since)} answered {path}:\n{served_by.log()[-2000:]}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"only workers {served_by(path, since)} answered {path}:\n{served_by.log()[-2000:]}")
 
 
 def sign_in(browser: Browser, base: str, login: str, password: str) -> tuple[int, str]:
