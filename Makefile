@@ -38,8 +38,14 @@ node_modules/.installed: package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: axe-core not installed, the browser tests' accessibility checks will fail"; fi
 
+# The suite on one pytest-xdist worker per CPU, each with its own test database; PYTEST_WORKERS=0 runs it in
+# this process, one test after another. Tests are handed out one by one (`--dist load`) in pytest-django's
+# order, so that on every worker the tests that empty the database (transactional ones, the browser's) come
+# after those that read what the migrations made (the roles); `loadfile` would mix them.
+PYTEST_WORKERS ?= auto
 test: $(BIN)/.installed-test node_modules/.installed
-	SECRET_KEY=$${SECRET_KEY:-tests-only-not-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	SECRET_KEY=$${SECRET_KEY:-tests-only-not-secret} $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load \
+	  $(PYTEST_ARGS)
 
 # Production-like: DEBUG=0 (so SECRET_KEY must be set), hashed and compressed static files, gunicorn and the
 # task worker beside it. When either stops (or on Ctrl-C / SIGTERM) the other is stopped too, and the exit

@@ -7,6 +7,20 @@ from allauth.account.models import EmailAddress
 
 from accounts.tests.factories import UserFactory
 
+# Lines that a conftest wants in the run's summary but that it wrote on a pytest-xdist worker (where the tests
+# are collected), such as why the browser tests were left out: the controller prints them once.
+_summary_lines: set[str] = set()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    _summary_lines.update(getattr(node, "workeroutput", {}).get("summary_lines", []))
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in sorted(_summary_lines):
+        terminalreporter.write_line(line, yellow=True, bold=True)
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
@@ -21,7 +35,8 @@ def _test_settings(settings, tmp_path):
     # Staff need no second factor in tests unless the environment or a test asks for it, as under `make run`.
     settings.MFA_REQUIRED_FOR_STAFF = os.environ.get("MFA_REQUIRED_FOR_STAFF", "").strip() == "1"
     # Tests see every page fresh; the page cache's own tests turn it on. The cache is the process's own:
-    # tests run in one process, and the shared file cache has tests of its own (tests/prod/test_shared_cache.py).
+    # each process running tests (each pytest-xdist worker) has its own, and the shared file cache has tests of
+    # its own (tests/prod/test_shared_cache.py).
     settings.PAGE_CACHE_SECONDS = 0
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
     settings.STORAGES = {

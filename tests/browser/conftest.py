@@ -43,6 +43,9 @@ def pytest_collection_modifyitems(config, items):
             f"Chromium not found at {CHROMIUM_PATH}: {len(browser_items)} browser tests skipped "
             "(apt-get install chromium to run them)"
         )
+        # Under pytest-xdist the workers collect and the controller prints: the root conftest prints the line.
+        if hasattr(config, "workeroutput"):
+            config.workeroutput.setdefault("summary_lines", []).append(_skip_reason["line"])
         config.hook.pytest_deselected(items=browser_items)
         items[:] = [item for item in items if item not in browser_items]
 
