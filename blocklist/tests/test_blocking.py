@@ -112,14 +112,14 @@ def test_a_site_blocked_once_is_refused_hidden_and_sent_nothing_on_both_protocol
     assert RemoteNote.objects.count() == 1 and Comment.objects.count() == 1
     # A delivery queued before the block goes no further; a new post goes to the other follower only.
     assert delivery.deliver(queued.deliveries.get().pk) == "given up"
-    assert Delivery.objects.get(activity=queued).last_error == "the site is blocked"
+    assert Delivery.objects.get(activity=queued).failure["code"] == "site_blocked"
     with django_capture_on_commit_callbacks(execute=True):
         create_post(author=user, title="News", body="[a page](https://blocked.example/page)", status="published")
     created = Delivery.objects.exclude(activity=queued)
     assert sorted(created.values_list("inbox", flat=True)) == ["https://fine.example/inbox"]
     # Nor is it sent a webmention for the link to it.
     outgoing = Outgoing.objects.get(target="https://blocked.example/page")
-    assert (outgoing.status, outgoing.last_error) == (Outgoing.Status.FAILED, "the site is blocked")
+    assert (outgoing.status, outgoing.failure["code"]) == (Outgoing.Status.FAILED, "site_blocked")
 
 
 def test_a_page_whose_endpoint_is_on_a_blocked_site_is_not_posted_to(
@@ -135,7 +135,7 @@ def test_a_page_whose_endpoint_is_on_a_blocked_site_is_not_posted_to(
         create_post(author=user, title="Links", body=f"[an article]({elsewhere.base}/article)", status="published")
 
     outgoing = Outgoing.objects.get()
-    assert (outgoing.status, outgoing.last_error) == (Outgoing.Status.FAILED, "the endpoint's site is blocked")
+    assert (outgoing.status, outgoing.failure["code"]) == (Outgoing.Status.FAILED, "endpoint_blocked")
     assert send_webmention(outgoing.pk) == Outgoing.Status.FAILED
 
 
