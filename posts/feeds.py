@@ -205,7 +205,7 @@ class LabelAtomFeed(BlogAtomFeed):
 
     def subtitle(self, obj):
         author, label = obj
-        return f"Posts by {author.name} labelled “{label.name}”"
+        return gettext("Posts by %(name)s labelled “%(label)s”") % {"name": author.name, "label": label.name}
 
     description = subtitle
 

@@ -70,6 +70,16 @@ def test_label_feeds_list_that_labels_posts(client, user):
     assert client.get("/@karen/label/missing/feed/").status_code == 404
 
 
+def test_a_label_feed_describes_itself_in_the_readers_language(client, user):
+    label = LabelFactory(name="Jardin")
+    PostFactory(author=user, labels=[label])
+    url = f"/@karen/label/{label.slug}/feed/"
+    english = feedparser.parse(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content).feed
+    french = feedparser.parse(client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content).feed
+    assert english.subtitle == f"Posts by {user.name} labelled “Jardin”"
+    assert french.subtitle == f"Articles de {user.name} avec le libellé « Jardin »"
+
+
 def test_covers_are_in_feeds(client, user):
     cover = ContentFile(image_bytes("PNG", size=(20, 10)), "c.png")
     create_post(author=user, title="Pic", body="x", status="published", cover=cover)
