@@ -23,7 +23,7 @@ deployment section), and it needs no table.
 
 import fcntl
 import os
-import pickle  # nosec B403 - entries are the cache's own files, in a folder only this user can write
+import pickle  # nosec B403 # entries are the cache's own files, in a folder only this user can write
 import time
 from contextlib import contextmanager
 

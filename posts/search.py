@@ -68,16 +68,16 @@ def _index_triggers(table: str) -> dict[str, str]:
         f"{table}_insert": f"""
             CREATE TRIGGER IF NOT EXISTS {table}_insert AFTER INSERT ON posts_post BEGIN
                 INSERT INTO {table}(rowid, title, body) VALUES (new.id, new.title, new.body);
-            END""",  # noqa: S608  # nosec B608 - constant table names
+            END""",  # noqa: S608  # nosec B608 # constant table names
         f"{table}_delete": f"""
             CREATE TRIGGER IF NOT EXISTS {table}_delete AFTER DELETE ON posts_post BEGIN
                 DELETE FROM {table} WHERE rowid = old.id;
-            END""",  # noqa: S608  # nosec B608 - constant table names
+            END""",  # noqa: S608  # nosec B608 # constant table names
         f"{table}_update": f"""
             CREATE TRIGGER IF NOT EXISTS {table}_update AFTER UPDATE OF title, body ON posts_post BEGIN
                 DELETE FROM {table} WHERE rowid = old.id;
                 INSERT INTO {table}(rowid, title, body) VALUES (new.id, new.title, new.body);
-            END""",  # noqa: S608  # nosec B608 - constant table names
+            END""",  # noqa: S608  # nosec B608 # constant table names
     }
 
 
@@ -429,7 +429,7 @@ def _text_matcher(engine: str, configs: list[str], *, partial: bool):
     it), or with `partial` as a part of a word, at least MIN_PARTIAL_LENGTH characters long."""
     if partial and engine == "fts5" and _sqlite_has_table(TRIGRAM_TABLE):
         return lambda term: (
-            Q(pk__in=RawSQL(TRIGRAM_MATCH, [_fts_string(term)]))  # noqa: S611  # nosec B611 - constant SQL, parameters
+            Q(pk__in=RawSQL(TRIGRAM_MATCH, [_fts_string(term)]))  # noqa: S611  # nosec B611 # constant SQL, parameters
             if len(term.text) >= MIN_PARTIAL_LENGTH
             else NOTHING
         )
@@ -441,7 +441,7 @@ def _text_matcher(engine: str, configs: list[str], *, partial: bool):
             else NOTHING
         )
     if engine == "fts5":
-        return lambda term: Q(pk__in=RawSQL(FTS_MATCH, [_fts_string(term)]))  # noqa: S611  # nosec B611 - constant SQL
+        return lambda term: Q(pk__in=RawSQL(FTS_MATCH, [_fts_string(term)]))  # noqa: S611  # nosec B611 # constant SQL
     return lambda term: _in_own_config(lambda config: ts_query(ParsedQuery([[term]]), config), configs)
 
 
@@ -462,8 +462,8 @@ def _rank(parsed: ParsedQuery, engine: str, configs: list[str], *, partial: bool
             anywhere |= Q(title__icontains=term.text) | Q(body__icontains=term.text)
     elif engine == "fts5":
         terms = any_term_expression(parsed)
-        in_title = Q(pk__in=RawSQL(FTS_MATCH, [f"title : ({terms})"]))  # noqa: S611  # nosec B611 - constant SQL
-        anywhere = Q(pk__in=RawSQL(FTS_MATCH, [terms]))  # noqa: S611  # nosec B611 - constant SQL
+        in_title = Q(pk__in=RawSQL(FTS_MATCH, [f"title : ({terms})"]))  # noqa: S611  # nosec B611 # constant SQL
+        anywhere = Q(pk__in=RawSQL(FTS_MATCH, [terms]))  # noqa: S611  # nosec B611 # constant SQL
     else:
         in_title = _title_in_own_config(lambda config: ts_query(parsed, config, any_term=True), configs)
         anywhere = _in_own_config(lambda config: ts_query(parsed, config, any_term=True), configs)
@@ -537,7 +537,7 @@ def highlight(text: str, pattern: re.Pattern | None) -> SafeString:
         out.append(f"<mark>{escape(match.group(0))}</mark>")
         last = match.end()
     out.append(escape(text[last:]))
-    return mark_safe("".join(out))  # noqa: S308  # nosec B308 B703 - every piece is escaped above
+    return mark_safe("".join(out))  # noqa: S308  # nosec B308 B703 # every piece is escaped above
 
 
 def snippet(text: str, pattern: re.Pattern | None, length: int = SNIPPET_LENGTH) -> SafeString:
@@ -553,7 +553,7 @@ def snippet(text: str, pattern: re.Pattern | None, length: int = SNIPPET_LENGTH)
     piece = text[start:end]
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(text) else ""
-    return mark_safe(escape(prefix) + highlight(piece, pattern) + escape(suffix))  # noqa: S308  # nosec B308 B703 - both ends and the match are escaped
+    return mark_safe(escape(prefix) + highlight(piece, pattern) + escape(suffix))  # noqa: S308  # nosec B308 B703 # both ends and the match are escaped
 
 
 def sqlite_has_trigram_tokenizer(cursor) -> bool:
@@ -589,5 +589,5 @@ def ensure_sqlite_index(using=None, **kwargs) -> None:
             cursor.execute(sql)
         for table in (FTS_TABLE, TRIGRAM_TABLE):
             if table in names:
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608  # nosec B608 - a constant table name
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608  # nosec B608 # a constant table name
                 cursor.execute(f"INSERT INTO {table}(rowid, title, body) SELECT id, title, body FROM posts_post")  # noqa: S608  # nosec B608

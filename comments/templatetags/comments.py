@@ -25,7 +25,7 @@ register = template.Library()
 # and within a shared form, its CSRF token.
 FORM_SLOT = "<!--comment-form-->"
 FORM_END = "<!--/comment-form-->"
-CSRF_SLOT = mark_safe("<!--csrf-->")  # nosec B308, B703 # a constant
+CSRF_SLOT = mark_safe("<!--csrf-->")  # nosec B308 # a constant
 # The page of threads the markup shows (where it begins and where the next begins) and, in markup shared by
 # every reader, a random name for this rendering of it, new whenever the thread changes.
 PAGE_MARK = re.compile(r"<!--page:([0-9a-z]*):([0-9a-z]*)(?::([0-9a-f]*))?-->")
