@@ -47,10 +47,10 @@ test: $(BIN)/.installed-test node_modules/.installed
 	SECRET_KEY=$${SECRET_KEY:-tests-only-not-secret} $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load \
 	  $(PYTEST_ARGS)
 
-# Production-like: DEBUG=0 (so SECRET_KEY must be set), hashed and compressed static files, gunicorn and the
-# task worker beside it. When either stops (or on Ctrl-C / SIGTERM) the other is stopped too, and the exit
-# status says which failed, so that whatever runs `make serve` can start it again. The app serves /media/ too
-# unless SERVE_MEDIA=0 (a proxy does it).
+# Production-like: DEBUG=0 (so SECRET_KEY must be set, or come from the .env of make run), hashed and
+# compressed static files, gunicorn and the task worker beside it. When either stops (or on Ctrl-C / SIGTERM)
+# the other is stopped too, and the exit status says which failed, so that whatever runs `make serve` can start
+# it again. The app serves /media/ too unless SERVE_MEDIA=0 (a proxy does it).
 serve: $(BIN)/.installed
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 $(BIN)/python manage.py migrate --noinput
