@@ -99,13 +99,13 @@ screenshots: $(BIN)/.installed-test node_modules/.installed
 	SECRET_KEY=$${SECRET_KEY:-tests-only-not-secret} $(BIN)/python -m pytest -q -p no:cacheprovider \
 	  tests/browser/screenshots.py
 
-# Peak memory of import_blog on a generated WordPress export: 20,000 comments, or BENCH_ARGS="--size-mb 200".
 # A post delivered to 1,000 fediverse followers on 100 instances (servers on loopback): the enqueue cost in
 # queries and deliveries per second (see bench/federation.py).
 .PHONY: bench-federation
 bench-federation: $(BIN)/.installed
 	$(BIN)/python -m bench.federation $(BENCH_ARGS)
 
+# Peak memory of import_blog on a generated WordPress export: 20,000 comments, or BENCH_ARGS="--size-mb 200".
 .PHONY: bench-import
 bench-import: $(BIN)/.installed
 	$(BIN)/python -m transfer.bench_import $(BENCH_ARGS)
