@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -48,18 +49,15 @@ print(json.dumps({"post": post.get_absolute_url(), "comment": doomed.pk, "post_i
 ).replace("range(WRITERS)", f"range({WRITERS})")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """gunicorn with 3 workers on a fresh SQLite file, no Redis; yields (base URL, seeded ids, database
-    path, a function returning the pids in the access log since a given offset, and the log's offset)."""
-    folder = tmp_path_factory.mktemp("shared-cache")
-    database = folder / "db.sqlite3"
-    env = {
+def site_environment(folder: Path) -> dict[str, str]:
+    """The environment of the site in `folder` (its SQLite file, file cache, static and media), for gunicorn
+    and for any other process of the machine, such as a task worker, that works on the same site."""
+    return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "AWS_"))},
         "DEBUG": "0",
         "SECRET_KEY": "tests-only-not-secret-shared-cache",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
         "CACHE_DIR": str(folder / "cache"),
         "STATIC_ROOT": str(folder / "static"),
         "MEDIA_ROOT": str(folder / "media"),
@@ -70,6 +68,15 @@ def site(tmp_path_factory):
         "LOG_LEVEL": "WARNING",
         "ACCESS_LOG": "1",
     }
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """gunicorn with 3 workers on a fresh SQLite file, no Redis; yields (base URL, seeded ids, database
+    path, a function returning the pids in the access log since a given offset, and the log's offset)."""
+    folder = tmp_path_factory.mktemp("shared-cache")
+    database = folder / "db.sqlite3"
+    env = site_environment(folder)
     manage = [sys.executable, "manage.py"]
     run = {"cwd": ROOT, "env": env, "capture_output": True, "text": True, "timeout": 180, "check": True}
     subprocess.run([*manage, "migrate", "--noinput"], **run)
@@ -182,13 +189,13 @@ def test_likes_from_the_fediverse_show_at_every_worker_at_once(site):
     warm = until_every_worker_served(served_by, post, start, lambda: read_concurrently(base + post))
     assert all(status == 200 and "fediverse-likes" not in html for status, _, html in warm)
 
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "tests-only-not-secret-shared-cache"}
-    env.update({"DATABASE_URL": f"sqlite:///{database}", "CACHE_DIR": str(database.parent / "cache")})
-    env["ALLOWED_HOSTS"] = "127.0.0.1"
-    env = {k: v for k, v in env.items() if not k.startswith(("REDIS_URL", "AWS_"))}
     script = LIKE_FROM_A_WORKER.replace("POST_ID", str(seeded["post_id"]))
     subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, check=True, capture_output=True
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=site_environment(database.parent),
+        check=True,
+        capture_output=True,
     )
 
     start = offset()
