@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Blog, Label, Post
-from .services import delete_post
 
 
 @admin.register(Blog)
@@ -93,11 +92,11 @@ class PostAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         # As when its author deletes it: its address answers 410 Gone from now on.
-        delete_post(post=obj)
+        services.delete_post(post=obj)
 
     def delete_queryset(self, request, queryset):
         for post in queryset:
-            delete_post(post=post)
+            services.delete_post(post=post)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
