@@ -19,6 +19,8 @@ from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .queue import enqueue_on_commit
+
 logger = logging.getLogger(__name__)
 
 PRUNE_EVERY_SECONDS = 3600
@@ -63,7 +65,6 @@ def prune_all(*, limit: int | None = None, now: datetime | None = None) -> dict[
 def prune_now_and_then() -> bool:
     """Queue one pruning run if none was queued in the last PRUNE_EVERY_SECONDS; returns whether it did. One
     cache round trip, and one query on the database queue when it queues."""
-    from .queue import enqueue_on_commit
     from .tasks import prune_records
 
     try:

@@ -3,7 +3,7 @@
 from django_tasks import TaskContext, task
 
 from . import mail
-from .pruning import prune_now_and_then
+from .pruning import PRUNE_BATCH, prune_all, prune_now_and_then
 
 
 @task(takes_context=True)
@@ -18,6 +18,4 @@ def deliver_mail(context: TaskContext, keys: list[str]) -> dict[str, int]:
 @task
 def prune_records() -> dict[str, int]:
     """Delete a batch of what every app prunes (see pruning.py)."""
-    from .pruning import PRUNE_BATCH, prune_all
-
     return prune_all(limit=PRUNE_BATCH)
