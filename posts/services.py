@@ -453,11 +453,16 @@ def index_in_blog_language(*, blog: Blog) -> None:
     (`posts.tasks.reindex_blog_posts`). Until the task has run, a search finds each post in the one it has."""
     from .tasks import reindex_blog_posts
 
-    stale = Post.objects.filter(author_id=blog.owner_id).exclude(search_config=blog.search_config)
+    stale = _not_in_blog_language(blog)
     if stale[: REINDEX_IN_REQUEST + 1].count() <= REINDEX_IN_REQUEST:
         stale.update(search_config=blog.search_config)
     else:
         enqueue_on_commit(reindex_blog_posts, blog.owner_id)
+
+
+def _not_in_blog_language(blog: Blog):
+    """The blog's posts indexed in another configuration than its language's (a queryset)."""
+    return Post.objects.filter(author_id=blog.owner_id).exclude(search_config=blog.search_config)
 
 
 def reindex_posts(*, owner_id: int) -> int:
@@ -467,7 +472,7 @@ def reindex_posts(*, owner_id: int) -> int:
     blog = Blog.objects.filter(owner_id=owner_id).first()
     if blog is None:
         return 0
-    stale = Post.objects.filter(author_id=owner_id).exclude(search_config=blog.search_config)
+    stale = _not_in_blog_language(blog)
     done = 0
     while ids := list(stale.values_list("pk", flat=True)[:REINDEX_BATCH]):
         done += Post.objects.filter(pk__in=ids).update(search_config=blog.search_config)
