@@ -303,8 +303,9 @@ def _sqlite_has_fts() -> bool:
 def search_posts(raw_query: str, *, blog=None, label: Label | None = None) -> SearchResults:
     """Public posts matching the query, best first, within one blog (its owner) and one label if given.
 
-    The queryset runs one query per page plus one to count; finding the names costs two queries, and a
-    search that finds nothing one more for partial words and two for suggestions.
+    The queryset runs one query per page plus one to count; finding the names costs two queries, listing the
+    text search configurations in use one more on PostgreSQL, and a search that finds nothing one more for
+    partial words and two for suggestions.
     """
     query = clean_query(raw_query)
     parsed = parse_query(query)
