@@ -35,7 +35,7 @@ from django.utils import timezone, translation
 
 from .models import OutgoingMail
 from .pruning import delete_in_batches, register
-from .queue import backoff, enqueue_on_commit
+from .queue import backoff, enqueue_later_on_commit, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -251,10 +251,8 @@ def schedule_delivery(keys: list[str], *, when) -> None:
     them to `manage.py send_queued_mail`."""
     from .tasks import deliver_mail
 
-    if not deliver_mail.get_backend().supports_defer:
+    if not enqueue_later_on_commit(deliver_mail, when, keys):
         logger.warning("The task backend cannot schedule retries: run `manage.py send_queued_mail` to send them")
-        return
-    enqueue_on_commit(deliver_mail.using(run_after=when), keys)
 
 
 def send_again(mails: Iterable[OutgoingMail]) -> int:

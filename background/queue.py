@@ -1,10 +1,11 @@
 """Putting tasks on the queue so that they run if, and only if, the work that asked for them is committed.
 
 Tasks are django-tasks `@task` functions (`from django_tasks import task`; on Django 6, `django.tasks`), kept in
-each app's `tasks.py`. Queue them with these two functions rather than with `task.enqueue()`:
+each app's `tasks.py`. Queue them with these functions rather than with `task.enqueue()`:
 
     enqueue_on_commit(render_cover, post.pk)
     enqueue_many_on_commit(deliver_activity, [(inbox, activity.pk) for inbox in inboxes])
+    enqueue_later_on_commit(ping_hub, retry_at, topic, attempt + 1)  # a retry
 
 On the database backend the task rows are written in the caller's transaction: workers see them when it commits,
 and a crash just after the commit cannot lose them. On the other backends (Redis, or the immediate backend of
@@ -14,7 +15,7 @@ rolled-back transaction queues nothing.
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -62,6 +63,15 @@ def enqueue_many_on_commit(task: Task, calls: Iterable[Sequence[Any]]) -> int:
     else:
         transaction.on_commit(partial(_enqueue_after_commit, task, calls), robust=True)
     return len(calls)
+
+
+def enqueue_later_on_commit(task: Task, when: datetime, *args: Any) -> bool:
+    """Queue `task(*args)` to run at `when`, as `enqueue_on_commit` does; returns whether it did. A backend that
+    cannot defer work (the immediate one of development) gets nothing: the caller says what happens instead."""
+    if not task.get_backend().supports_defer:
+        return False
+    enqueue_on_commit(task.using(run_after=when), *args)
+    return True
 
 
 def _enqueue_after_commit(task: Task, calls: list[tuple[tuple, dict]]) -> None:

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from background.queue import backoff, enqueue_many_on_commit, enqueue_on_commit
+from background.queue import backoff, enqueue_later_on_commit, enqueue_many_on_commit
 from blogsite.addresses import site_url
 from blogsite.fetch import FetchError, fetch
 
@@ -98,8 +98,7 @@ def _retry_or_fail(topic: str, attempt: int, error: str) -> str:
     if attempt >= settings.WEBSUB_MAX_ATTEMPTS:
         logger.warning("Gave up pinging the WebSub hub for %s after %d attempts: %s", topic, attempt, error)
         return "failed"
-    if not ping_hub.get_backend().supports_defer:
+    if not enqueue_later_on_commit(ping_hub, timezone.now() + retry_delay(attempt), topic, attempt + 1):
         logger.warning("The task backend cannot schedule retries; the WebSub ping for %s is dropped", topic)
         return "failed"
-    enqueue_on_commit(ping_hub.using(run_after=timezone.now() + retry_delay(attempt)), topic, attempt + 1)
     return "retrying"

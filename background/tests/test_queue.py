@@ -1,9 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from background.queue import enqueue_many_on_commit, enqueue_on_commit
+from background.queue import enqueue_later_on_commit, enqueue_many_on_commit, enqueue_on_commit
 
 from . import tasks
 
@@ -63,3 +66,18 @@ def test_many_tasks_on_a_backend_without_bulk_inserts_each_run_after_the_commit(
 def test_queuing_nothing_costs_nothing(database_queue, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert enqueue_many_on_commit(tasks.remember, []) == 0
+
+
+def test_a_later_run_is_queued_for_its_time_where_the_backend_can_wait(database_queue):
+    when = timezone.now() + timedelta(minutes=5)
+    with transaction.atomic():
+        assert enqueue_later_on_commit(tasks.remember, when, "retry") is True
+    queued = DBTaskResult.objects.get()
+    assert queued.args_kwargs == {"args": ["retry"], "kwargs": {}}
+    assert queued.run_after == when
+
+
+def test_a_backend_that_cannot_wait_is_given_no_later_run(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        assert enqueue_later_on_commit(tasks.remember, timezone.now() + timedelta(minutes=5), "retry") is False
+    assert tasks.calls == []
