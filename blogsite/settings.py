@@ -509,7 +509,8 @@ if not SECURE_HSTS_PRELOAD:
 SITE_NAME = env("SITE_NAME", "Blogsite")
 # The name an authenticator app shows beside the account's codes.
 MFA_TOTP_ISSUER = SITE_NAME
-# The site's address (https://blogs.example) for links in emails sent outside a request.
+# The site's public address (https://blogs.example) for links made outside a request: mail, fediverse ids,
+# webmentions, WebSub (blogsite/addresses.py).
 SITE_URL = env("SITE_URL")
 
 # Who may write: any verified user, or (when off) the group `Bloggers` and staff.
