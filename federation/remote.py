@@ -98,7 +98,9 @@ def store_actor(document: dict) -> RemoteActor:
         "fetched_at": timezone.now(),
     }
     remote, _ = RemoteActor.objects.update_or_create(uri=uri[:500], defaults=fields)
-    return sync_avatar(remote)
+    # No picture is asked for here: every follower's and liker's key comes this way, and only a reply shows
+    # one (replies.receive_reply asks, as the person shows up; so does their `Update` of themselves).
+    return remote
 
 
 def _profile(document: dict) -> dict:

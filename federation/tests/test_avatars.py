@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from accounts.models import RemoteAvatar
@@ -15,7 +17,7 @@ from comments.models import Comment
 from federation.models import Instance, RemoteActor, RemoteNote
 from posts.tests.factories import PostFactory
 
-from .signing import post_signed
+from .signing import follow, post_signed
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +76,22 @@ def test_a_replys_author_picture_is_fetched_cleaned_and_shown_from_this_site(
     assert f'src="{avatar.image.url}" srcset="{avatar.image.url} 96w, {avatar.image_2x.url} 192w"' in html
     assert "/alice.png" not in html, "the picture is never shown from its own site"
     assert fake.served == {"/alice.png": 1}
+
+
+def test_a_new_repliers_picture_is_queued_once_and_a_followers_not_at_all(client, article, fake, settings):
+    """On the database queue the fetch waits for a worker: the reply that first names the account queues one,
+    not a second for the next day, and a follower, whose picture no page shows, queues none."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    fetches = DBTaskResult.objects.filter(task_path="accounts.tasks.fetch_remote_avatar")
+
+    assert post_signed(client, "/@karen/inbox/", follow(fake), fake).status_code == 202
+    assert not RemoteAvatar.objects.exists() and not fetches.exists()
+
+    RemoteActor.objects.all().delete()
+    assert post_signed(client, "/inbox", reply(fake, article), fake).status_code == 202
+    avatar = RemoteAvatar.objects.get()
+    assert [task.args_kwargs["args"] for task in fetches] == [[avatar.pk]]
+    assert avatar.attempted_at <= timezone.now(), "no second fetch was claimed for the next day"
 
 
 @pytest.mark.parametrize(
