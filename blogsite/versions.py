@@ -4,7 +4,7 @@ Every cached page or fragment has the versions of the scopes it depends on in it
 versions of the scopes it touches; entries under the old versions are simply never read again and expire
 on their own. Scopes:
 
-- `global`: everything (an account deleted, a label, a scheduled post falling due);
+- `global`: everything (an account deleted, a label, a scheduled post falling due, a run of migrations);
 - `site`: site-wide lists (front page, site feeds, sitemap): any post or comment anywhere;
 - `blog:<username>`: one blog's pages (home, archives, labels, permalinks, feeds); a change to an account
   (a name, a picture, a ban) moves on its blog, the site's and the blogs and threads it commented in;
@@ -63,16 +63,17 @@ def member_scope(pk: int) -> str:
 
 
 def remember(name: str, scopes: tuple[str, ...], compute: Callable[[], T]) -> T:
-    """`compute()`, worked out once per version of `scopes` and kept in the cache as long as a cached page
-    (PAGE_CACHE_SECONDS; 0: computed every time), unless it is None. `name` tells apart what is kept for
-    the same scopes.
+    """`compute()`, worked out once per version of `scopes` and of `global` and kept in the cache as long as a
+    cached page (PAGE_CACHE_SECONDS; 0: computed every time), unless it is None. `name` tells apart what is
+    kept for the same scopes. Like every cached page, it depends on `global`, which moves everything on
+    (a run of migrations, which may change any row without a signal, included).
 
     The versions are read before `compute()` runs, so a change committed meanwhile (which moves them on
     again as it commits) leaves what it computed under versions nobody reads any more."""
     seconds = int(getattr(settings, "PAGE_CACHE_SECONDS", 0) or 0)
     if not seconds:
         return compute()
-    versions = current(*scopes)
+    versions = current(GLOBAL, *scopes)
     key = REMEMBER_PREFIX + name + ":" + ":".join(map(str, versions))
     value = cache.get(key)
     if value is None:

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from blogsite.versions import GLOBAL, INBOXES, SITE, member_scope, remember
+from blogsite.versions import INBOXES, SITE, member_scope, remember
 
 from .services import unread_count
 
@@ -17,7 +17,7 @@ def inbox(request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return 0
-        scopes = (GLOBAL, SITE, INBOXES, member_scope(user.pk))
+        scopes = (SITE, INBOXES, member_scope(user.pk))
         return remember(f"unread:{user.pk}", scopes, lambda: unread_count(user))
 
     return {"inbox_unread": SimpleLazyObject(count)}

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.permissions import BLOGGERS_GROUP, can_write, has_verified_email
 from accounts.views import verify_email_response
-from blogsite.versions import GLOBAL, blog_scope, remember
+from blogsite.versions import blog_scope, remember
 
 from . import editor, services
 from .forms import BlogSettingsForm, PostForm
@@ -143,7 +143,7 @@ def _get_post_for(request, username, slug, *, cached: bool = False) -> Post:
             .first()
         )
 
-    post = remember(f"post:{username.lower()}:{slug}", (GLOBAL, blog_scope(username)), find) if cached else find()
+    post = remember(f"post:{username.lower()}:{slug}", (blog_scope(username),), find) if cached else find()
     if post is None or not (post.is_public or post.can_edit(request.user)):
         raise Http404("No such post.")
     return post

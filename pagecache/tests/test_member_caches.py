@@ -7,7 +7,9 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core.management.sql import emit_post_migrate_signal
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 from django.urls import reverse
 
@@ -129,6 +131,15 @@ def test_a_new_username_and_the_language_switch_show_at_once(scene):
     # The account's language, not this browser's cookie, is what the next page speaks.
     del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert '<header class="site-header border-bottom" lang="fr">' in page(client, post)
+
+
+def test_a_run_of_migrations_moves_what_is_kept_of_a_members_own_on(scene):
+    """A data migration writes without model signals: the member's account is read again after it."""
+    client, post, ana = scene["client"], scene["post"], scene["ana"]
+    get_user_model().objects.filter(pk=ana.pk).update(username="ana-maria")
+    migration = MigrationLoader(None, ignore_no_migrations=True).get_migration("accounts", "0001_initial")
+    emit_post_migrate_signal(0, False, "default", plan=[(migration, False)])
+    assert signed_in_as(page(client, post)) == "ana-maria"
 
 
 def test_losing_or_confirming_an_address_takes_the_comment_form_away_or_gives_it_at_once(scene):
