@@ -18,7 +18,7 @@ from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from background.queue import backoff, enqueue_many_on_commit, enqueue_on_commit
+from background.queue import backoff, enqueue_later_on_commit, enqueue_many_on_commit
 from blocklist.models import BlockedSite
 from blogsite import fetch as guarded
 from blogsite.fetch import FetchError
@@ -154,7 +154,5 @@ def schedule_retry(row: Delivery) -> None:
     leaves it queued, for `manage.py deliver_activities` to send."""
     from .tasks import deliver
 
-    if not deliver.get_backend().supports_defer:
+    if not enqueue_later_on_commit(deliver, timezone.now() + retry_delay(row.attempts), row.pk):
         logger.warning("The task backend cannot schedule retries: run `manage.py deliver_activities` to send them")
-        return
-    enqueue_on_commit(deliver.using(run_after=timezone.now() + retry_delay(row.attempts)), row.pk)
