@@ -93,3 +93,10 @@ def post(user):
     from posts.tests.factories import PostFactory
 
     return PostFactory(author=user, title="A first post")
+
+
+@pytest.fixture
+def database_queue(settings):
+    """The production default: tasks, retries included, wait in the database for a worker."""
+    settings.TASKS_BACKEND = "database"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

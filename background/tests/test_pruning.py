@@ -54,9 +54,7 @@ def test_batches_delete_everything_or_stop_at_the_limit():
     assert not OutgoingMail.objects.exists()
 
 
-def test_a_pruning_run_is_queued_at_most_once_an_hour(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
+def test_a_pruning_run_is_queued_at_most_once_an_hour(database_queue):
     assert prune_now_and_then() is True
     assert prune_now_and_then() is False
 

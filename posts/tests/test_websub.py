@@ -21,7 +21,6 @@ pytestmark = pytest.mark.django_db
 
 SITE = "https://blogs.example"
 ATOM = "{http://www.w3.org/2005/Atom}"
-DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 @pytest.fixture
@@ -119,13 +118,6 @@ def test_without_a_hub_publishing_pings_nothing(user, settings, django_capture_o
         services.create_post(author=user, title="Leeks", body="In rows.", status="published")
 
     assert site.posted == []
-
-
-@pytest.fixture
-def database_queue(settings):
-    """The production default: tasks, retries included, wait in the database for a worker."""
-    settings.TASKS_BACKEND = "database"
-    settings.TASKS = DATABASE_BACKEND
 
 
 def test_a_hub_that_fails_for_a_while_is_pinged_again_later(hub, settings, database_queue):
