@@ -31,23 +31,15 @@ from .test_member_pages import inbox_badge, page
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-
-
 @pytest.fixture
-def scene(db):
+def scene(author, post):
     """Karen's post with a comment by Ana, and Ana signed in, having read the page once (so it is cached)."""
-    owner = UserFactory(username="karen", display_name="Karen")
-    Blog.objects.create(owner=owner, title="Small victories", comment_policy=Blog.CommentPolicy.OPEN)
-    post = PostFactory(author=owner, title="Spring at last")
     ana = UserFactory(username="ana", display_name="Ana")
     said = CommentFactory(post=post, author=ana, body="Ana approved.")
     client = Client()
     client.force_login(ana)
     page(client, post)
-    return {"post": post, "owner": owner, "ana": ana, "said": said, "client": client}
+    return {"post": post, "owner": author, "ana": ana, "said": said, "client": client}
 
 
 def signed_in_as(html: str) -> str | None:

@@ -26,17 +26,15 @@ pytestmark = pytest.mark.django_db
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
+@pytest.fixture
+def comment_policy():
+    """A newcomer's first comment waits for Karen (see the held comment tests)."""
+    return Blog.CommentPolicy.HOLD_FIRST
 
 
 @pytest.fixture
-def scene(db):
+def scene(author, post):
     """Karen's post with Ana's and Ben's comments, approved and held, and an unread reply in Ana's inbox."""
-    owner = UserFactory(username="karen", display_name="Karen")
-    Blog.objects.create(owner=owner, title="Small victories", comment_policy=Blog.CommentPolicy.HOLD_FIRST)
-    post = PostFactory(author=owner, title="Spring at last")
     ana, ben = UserFactory(username="ana", display_name="Ana"), UserFactory(username="ben", display_name="Ben")
     ana_said = CommentFactory(post=post, author=ana, body="Ana approved.")
     ben_said = CommentFactory(post=post, author=ben, body="Ben approved.")
@@ -45,7 +43,7 @@ def scene(db):
     Notification.objects.create(recipient=ana, kind=Notification.Kind.REPLY, actor=ben, post=post, comment=ben_said)
     return {
         "post": post,
-        "owner": owner,
+        "owner": author,
         "ana": ana,
         "ben": ben,
         "ana_said": ana_said,

@@ -24,23 +24,6 @@ from posts.tests.factories import LabelFactory, PostFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-
-
-@pytest.fixture
-def author(db):
-    user = UserFactory(username="karen", display_name="Karen")
-    Blog.objects.create(owner=user, title="Small victories", comment_policy=Blog.CommentPolicy.OPEN)
-    return user
-
-
-@pytest.fixture
-def post(author):
-    return PostFactory(author=author, title="Spring at last", body="The buds are out.")
-
-
 @pytest.fixture
 def reader(db):
     return UserFactory(username="sp", display_name="sp")

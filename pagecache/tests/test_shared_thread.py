@@ -23,11 +23,6 @@ THREAD = Template(
 )
 
 
-@pytest.fixture(autouse=True)
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-
-
 def thread_html(post, user=None, query="") -> str:
     request = RequestFactory().get("/" + (f"?{query}" if query else ""))
     request.user = user or AnonymousUser()
