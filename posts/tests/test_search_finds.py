@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.tests.factories import UserFactory
-from posts import search
 from posts.search import parse_query, search_posts
 
 from .factories import LabelFactory, PostFactory
@@ -154,15 +153,6 @@ def test_the_query_syntax_is_read_as_websearch_does():
 
 # PostgreSQL asks which text search configurations posts have (posts.search.configs_in_use).
 CONFIGS_QUERY = 1 if connection.vendor == "postgresql" else 0
-
-
-@pytest.fixture
-def index_tables_known(db):
-    """Whether SQLite's index tables exist is asked once per process (`posts.search._sqlite_has_table`): asked
-    here, so that a budget does not depend on which test ran first."""
-    if connection.vendor == "sqlite":
-        for table in (search.FTS_TABLE, search.TRIGRAM_TABLE):
-            search._sqlite_has_table(table)
 
 
 @pytest.mark.parametrize("n", [1, 15])

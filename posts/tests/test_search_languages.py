@@ -17,7 +17,7 @@ from posts.tasks import reindex_blog_posts
 
 from .factories import BlogFactory, PostFactory
 from .test_blog_language import SETTINGS, settings_form
-from .test_search_finds import CONFIGS_QUERY, index_tables_known  # noqa: F401
+from .test_search_finds import CONFIGS_QUERY
 
 pytestmark = pytest.mark.django_db
 
