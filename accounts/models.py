@@ -109,6 +109,10 @@ class RemoteAvatar(models.Model):
     that no page shows a picture from elsewhere: fetched in the background from `source_url`, checked and
     re-encoded as uploads are, and stored as two squares (see accounts/remote_avatars.py)."""
 
+    # The sides of the stored squares, `image` then `image_2x`, in pixels: pages show them at 40 px at most, so
+    # 96 serves screens up to 2x, 192 the rest.
+    SIZES = (96, 192)
+
     # Whose picture it is: the fediverse actor's id, or the address of the webmention's author.
     key = models.URLField(max_length=500, unique=True)
     # Where their picture is, as last heard (empty: they have none), and where the stored one came from.
@@ -123,3 +127,9 @@ class RemoteAvatar(models.Model):
 
     def __str__(self):
         return self.key
+
+    @property
+    def srcset(self) -> str:
+        """Both stored squares for an `<img srcset>`, each with its width (no query)."""
+        files = (self.image, self.image_2x)
+        return ", ".join(f"{file.url} {size}w" for file, size in zip(files, self.SIZES, strict=True))

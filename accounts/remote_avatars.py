@@ -5,9 +5,9 @@ Whoever shows one asks `want_avatar(key=…, url=…)` when they hear where the 
 picture is to be fetched. The task (`refresh_avatar`) fetches it through the guarded fetch (blogsite/fetch.py:
 public addresses only, at most `accounts.images.DEFAULT_MAX_BYTES` in at most FETCH_TIMEOUT seconds), checks
 and decodes it with the limits uploads have (accounts/images.py: JPEG, PNG, GIF or WebP by content, the pixel
-count read from the header before decoding), and stores square copies of SIZES pixels without metadata in the
-media storage. Pages show those copies, never the picture's own address, and until there is one (or when it
-could not be had), the initial in a circle that members without a picture get.
+count read from the header before decoding), and stores square copies of `RemoteAvatar.SIZES` pixels without
+metadata in the media storage. Pages show those copies, never the picture's own address, and until there is one
+(or when it could not be had), the initial in a circle that members without a picture get.
 
 A person's picture is fetched when it is first heard of and whenever its address changes, and fetched again
 when they show up more than a day after the last fetch (a picture may change at the same address); never
@@ -35,8 +35,6 @@ from .signals import remote_avatars_changed
 
 logger = logging.getLogger(__name__)
 
-# The stored squares, in pixels: pages show them at 40 px at most, so 96 serves screens up to 2x, 192 the rest.
-SIZES = (96, 192)
 REFRESH_AFTER = timedelta(days=1)
 FETCH_TIMEOUT = 10
 USER_AGENT = "Blogsite (fetching a commenter's picture)"
@@ -104,7 +102,7 @@ def refresh_avatar(avatar_id: int) -> str:
         )
         if response.status != 200:
             raise FetchError(f"it answered {response.status}")
-        files = square_copies(BytesIO(response.body), sizes=SIZES)
+        files = square_copies(BytesIO(response.body), sizes=RemoteAvatar.SIZES)
     except (FetchError, ValidationError) as exc:
         reason = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         logger.info("Could not fetch the picture %s of %s: %s", url, avatar.key, reason)
@@ -114,8 +112,8 @@ def refresh_avatar(avatar_id: int) -> str:
 
 
 def _store(avatar: RemoteAvatar, *, url: str, files: list) -> str:
-    """Keep `files` (the SIZES squares; none: no picture) as `avatar`'s picture from `url`, remove the files
-    they replace once that is committed, and tell the caches."""
+    """Keep `files` (the `RemoteAvatar.SIZES` squares; none: no picture) as `avatar`'s picture from `url`,
+    remove the files they replace once that is committed, and tell the caches."""
     storage = avatar.image.storage
     old = [f.name for f in (avatar.image, avatar.image_2x) if f]
     names = [storage.save(RemoteAvatar._meta.get_field("image").generate_filename(avatar, f.name), f) for f in files]

@@ -81,8 +81,8 @@ def _avatar(comment, avatars: dict) -> str:
         key = f"r{remote.pk}"
         attributes = avatars.get(key)
         if attributes is None:
-            small, large = escape(remote.image.url), escape(remote.image_2x.url)
-            attributes = avatars[key] = f'src="{small}" srcset="{small} 96w, {large} 192w" sizes="40px"'
+            src, srcset = escape(remote.image.url), escape(remote.srcset)
+            attributes = avatars[key] = f'src="{src}" srcset="{srcset}" sizes="40px"'
         return f'<img class="comment-avatar" {attributes} alt="" width="40" height="40" loading="lazy">'
     initial = escape(comment.author_name[:1].upper())
     return f'<span class="comment-avatar comment-avatar-initial" aria-hidden="true">{initial}</span>'

@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from accounts.models import RemoteAvatar
-from accounts.remote_avatars import SIZES, want_avatar
+from accounts.remote_avatars import want_avatar
 from accounts.tests.images import image_bytes, jpeg_with_gps, png_bomb
 from comments.models import Comment
 from federation.models import Instance, RemoteActor, RemoteNote
@@ -68,7 +68,7 @@ def test_a_replys_author_picture_is_fetched_cleaned_and_shown_from_this_site(
     avatar = RemoteAvatar.objects.get()
     assert avatar.key == fake.actor_id and avatar.fetched_url == f"{fake.base}/alice.png"
     assert Comment.objects.get().remote_avatar == avatar and RemoteActor.objects.get().avatar == avatar
-    for field, size in zip((avatar.image, avatar.image_2x), SIZES, strict=True):
+    for field, size in zip((avatar.image, avatar.image_2x), RemoteAvatar.SIZES, strict=True):
         with default_storage.open(field.name) as stored, Image.open(stored) as picture:
             assert picture.size == (size, size)
             assert not picture.getexif(), "the camera's EXIF (and its GPS position) is gone"
