@@ -2,6 +2,7 @@ import logging
 
 from django_tasks import task
 
+from . import websub
 from .services import reindex_posts
 
 logger = logging.getLogger(__name__)
@@ -19,6 +20,4 @@ def reindex_blog_posts(owner_id: int) -> int:
 @task()
 def ping_hub(topic: str, attempt: int = 1) -> str:
     """Tell the WebSub hub that the feed `topic` changed (see posts/websub.py); returns what became of it."""
-    from .websub import ping
-
-    return ping(topic, attempt=attempt)
+    return websub.ping(topic, attempt=attempt)
