@@ -16,6 +16,7 @@ from comments.models import Comment, ModerationEvent
 from comments.moderation import ban_user, moderate_comments
 from comments.services import delete_comment, edit_comment, post_comment
 from comments.tests.factories import CommentFactory
+from pagecache import signals as cache_signals
 from pagecache.middleware import HEADER
 from posts.models import Blog, Post
 from posts.services import create_post, delete_post, publish_due_posts, update_post
@@ -276,6 +277,24 @@ def test_a_users_change_moves_on_their_blog_profile_and_threads_and_no_unrelated
     for url in unrelated:
         get(client, url, expect="hit")
     for url in related:
+        assert "Simon P." in get(client, url, expect="miss"), url
+
+
+def test_a_change_to_an_account_that_commented_in_many_threads_moves_every_page_on(client, post, reader, monkeypatch):
+    """Past the threshold one counter moves on (every page), not one for each thread."""
+    monkeypatch.setattr(cache_signals, "MANY_THREADS", 1)
+    elsewhere = PostFactory(author=UserFactory(username="tomasz"), title="Elsewhere")
+    CommentFactory(post=post, author=reader)
+    CommentFactory(post=elsewhere, author=reader)
+    PostFactory(author=UserFactory(username="ana"), title="Nothing of sp's here")
+    unrelated = reverse("posts:blog", args=["ana"])
+    threads = [post.get_absolute_url(), elsewhere.get_absolute_url(), comments_feed(post)]
+    for url in [unrelated, *threads]:
+        get(client, url, expect="miss")
+    reader.display_name = "Simon P."
+    reader.save()
+    get(client, unrelated, expect="miss")
+    for url in threads:
         assert "Simon P." in get(client, url, expect="miss"), url
 
 
