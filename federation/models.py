@@ -208,16 +208,10 @@ class ReactionQuerySet(models.QuerySet):
         )
 
     def counts_for(self, post) -> dict[str, int]:
-        """How many likes and boosts count on `post`: `{"like": n, "announce": n}` (one query)."""
-        counts = (
-            self.filter(post=post)
-            .counted()
-            .aggregate(
-                like=Count("pk", filter=Q(kind=Reaction.Kind.LIKE)),
-                announce=Count("pk", filter=Q(kind=Reaction.Kind.ANNOUNCE)),
-            )
-        )
-        return {kind: counts[kind] or 0 for kind in Reaction.Kind.values}
+        """How many likes and boosts count on `post`: `{"like": n, "announce": n}` (one query; a count of no
+        rows is 0)."""
+        kinds = {kind: Count("pk", filter=Q(kind=kind)) for kind in Reaction.Kind.values}
+        return self.filter(post=post).counted().aggregate(**kinds)
 
 
 class Reaction(models.Model):
