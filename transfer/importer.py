@@ -11,7 +11,6 @@ its parent in the file): what an import holds in memory does not grow with the n
 
 from __future__ import annotations
 
-import functools
 import sys
 import time
 from collections import Counter
@@ -145,13 +144,19 @@ def import_blog(
 
     reader = open_reader(path, progress=on_bytes)
     summary.format_code = reader.format_code
+    blog, _ = Blog.objects.get_or_create(owner=author)
     if job is None:
         job = start_job(owner=author, original_name=str(path))
     importer = _Import(
-        author=author, reader=reader, summary=summary, map_users=map_users, job=job, should_stop=should_stop
+        author=author,
+        search_config=blog.search_config,
+        reader=reader,
+        summary=summary,
+        map_users=map_users,
+        job=job,
+        should_stop=should_stop,
     )
     try:
-        blog, _ = Blog.objects.get_or_create(owner=author)
         # What the import writes into posts itself (a link's text, a title for a post without one) is in the
         # blog's language, whoever runs the import.
         with translation.override(blog.language or settings.LANGUAGE_CODE):
@@ -260,6 +265,7 @@ class _Import:
         self,
         *,
         author,
+        search_config: str,
         reader,
         summary: ImportSummary,
         job: ImportJob,
@@ -267,6 +273,8 @@ class _Import:
         should_stop: Callable[[], bool] | None = None,
     ):
         self.author = author
+        # The text search configuration of the blog's language, which its posts are indexed with.
+        self.search_config = search_config
         self.job = job
         self.should_stop = should_stop
         self.next_stop_check = 0.0
@@ -287,12 +295,6 @@ class _Import:
         self.queued: set[str] = set()
         self.labels: dict[str, Label] = {}
         self.users: dict[str, int | None] = {}
-
-    @functools.cached_property
-    def search_config(self) -> str:
-        """The text search configuration of the blog's language, which its posts are indexed with (one query;
-        the blog exists by the time posts are added)."""
-        return Blog.objects.get(owner=self.author).search_config
 
     def run(self) -> None:
         """Read the file and write what it holds, in transactions of at most COMMIT_SECONDS each: long
