@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -39,7 +39,8 @@ from .content import comment_fields, label_slug, post_body
 from .models import ImportedObject, ImportJob, LegacyPath
 from .pictures import PictureReport, bring_pictures
 from .readers import CommentRecord, PostRecord, Skipped, open_reader
-from .report import Notice, counted, failure_of, summary_lines
+from .report import Notice, counted, summary_lines
+from .xmlstream import ImportFileError
 
 COMMENT_BATCH = 1000
 # How often a running import asks whether it should stop (one query each time).
@@ -181,6 +182,15 @@ class ImportBusy(Exception):
 
 class ImportCancelled(Exception):
     """The import was stopped before it finished; what it brought in has been removed."""
+
+
+def failure_of(exc: BaseException) -> dict[str, Any]:
+    """What `ImportJob.failure` stores for an import stopped by `exc` (said by `transfer.report.failure_text`)."""
+    if isinstance(exc, ImportFileError):
+        return {"code": exc.code, "params": exc.params, "line": exc.line}
+    if isinstance(exc, ImportCancelled):
+        return {"code": "cancelled"}
+    return {"code": "unexpected"}
 
 
 def start_job(*, owner, original_name: str = "") -> ImportJob:

@@ -25,10 +25,9 @@ from background.mail import queue_mail, render_mail
 from background.queue import enqueue_on_commit
 
 from .archives import CHUNK, extract_export, is_zip
-from .importer import ImportBusy, ImportCancelled, discard_job, import_blog
+from .importer import ImportBusy, ImportCancelled, discard_job, failure_of, import_blog
 from .models import ImportJob
 from .readers import BlogsiteJSONReader, CommentRecord, PostRecord, open_reader
-from .report import failure_of
 from .xmlstream import ImportFileError
 
 logger = logging.getLogger(__name__)

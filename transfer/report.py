@@ -448,15 +448,3 @@ def failure_text(failure: dict[str, Any], *, file_name: str = "") -> str:
     if file_name:
         return gettext("%(name)s: %(reason)s (nothing was imported)") % {"name": file_name, "reason": reason}
     return gettext("%(reason)s (nothing was imported)") % {"reason": reason}
-
-
-def failure_of(exc: BaseException) -> dict[str, Any]:
-    """What `ImportJob.failure` stores for an import stopped by `exc`."""
-    from .importer import ImportCancelled
-    from .xmlstream import ImportFileError
-
-    if isinstance(exc, ImportFileError):
-        return {"code": exc.code, "params": exc.params, "line": exc.line}
-    if isinstance(exc, ImportCancelled):
-        return {"code": "cancelled"}
-    return {"code": "unexpected"}

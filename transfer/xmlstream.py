@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
+from .report import file_error_text
+
 CHUNK_SIZE = 64 * 1024
 
 
@@ -29,8 +31,6 @@ class ImportFileError(Exception):
         super().__init__(code)
 
     def __str__(self) -> str:
-        from .report import file_error_text
-
         return file_error_text(self.code, self.params, self.line)
 
 

@@ -1,8 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from transfer.importer import ImportBusy, abandon_unfinished_jobs, import_blog
-from transfer.report import failure_of, failure_text
+from transfer.importer import ImportBusy, abandon_unfinished_jobs, failure_of, import_blog
+from transfer.report import failure_text
 from transfer.xmlstream import ImportFileError
 
 
