@@ -170,7 +170,8 @@ class Outgoing(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.post_id} → {self.target} ({self.status})"
+        # A deleted post's rows are named by the address they tell is gone.
+        return f"{self.post_id or self.source} → {self.target} ({self.status})"
 
     @property
     def error_text(self) -> str:

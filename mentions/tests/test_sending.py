@@ -191,3 +191,8 @@ def test_a_send_that_could_not_reach_its_target_keeps_the_fetch_code(user, linke
             "su dirección es privada o local, y este sitio no descarga nada de ahí."
         )
     assert Outgoing(last_error="the endpoint answered 400").error_text == "the endpoint answered 400"
+
+
+def test_a_send_for_a_deleted_post_is_named_by_the_address_it_tells_is_gone():
+    row = Outgoing(post=None, source="https://blog.example/@ann/gone/", target="https://x.example/a", status="sent")
+    assert str(row) == "https://blog.example/@ann/gone/ → https://x.example/a (sent)"
