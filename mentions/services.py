@@ -286,9 +286,11 @@ def external_links(post: Post, *, base: str) -> list[str]:
     return [url for url in parser.links if len(url) <= URL_MAX_LENGTH]
 
 
-def _claim(rows, *, version, source: str) -> list[int]:
-    """Take the rows of `rows` not yet queued for `version` (None: for telling that the post is gone), each by
-    a conditional update, so that two runs for the same version queue each row once; returns their ids."""
+def _queue_sends(post: Post, rows, *, version) -> int:
+    """Queue the sends of the rows of `rows` not yet queued for `version` (None: for telling that `post` is
+    gone), with the post's address as their source; returns how many. Each row is taken by a conditional
+    update, so that two runs for the same version queue it once: one query, and one per row."""
+    source = site_url() + post.get_absolute_url()
     claimed = []
     for pk in rows.exclude(version=version).values_list("pk", flat=True):
         if (
@@ -299,7 +301,7 @@ def _claim(rows, *, version, source: str) -> list[int]:
             )
         ):
             claimed.append(pk)
-    return claimed
+    return enqueue_many_on_commit(_send_task(), [(pk,) for pk in claimed])
 
 
 def _send_task():
@@ -313,9 +315,7 @@ def queue_gone_webmentions(post: Post) -> int:
     the page drops the mention (its source now answers 410); returns how many. Once per departure."""
     if not blog_takes_webmentions(post.author):
         return 0
-    rows = Outgoing.objects.filter(post=post, is_linked=True)
-    claimed = _claim(rows, version=None, source=site_url() + post.get_absolute_url())
-    return enqueue_many_on_commit(_send_task(), [(pk,) for pk in claimed])
+    return _queue_sends(post, Outgoing.objects.filter(post=post, is_linked=True), version=None)
 
 
 def plan_webmentions(post_id: int) -> int:
@@ -336,9 +336,7 @@ def plan_webmentions(post_id: int) -> int:
     removed = [url for url, row in existing.items() if row.is_linked and url not in links]
     Outgoing.objects.filter(post=post, target__in=removed).update(is_linked=False)
     # Claim this version's sends: a second run for the same version finds them taken.
-    rows = Outgoing.objects.filter(post=post, target__in=[*links, *removed])
-    claimed = _claim(rows, version=version, source=site_url() + post.get_absolute_url())
-    return enqueue_many_on_commit(_send_task(), [(pk,) for pk in claimed])
+    return _queue_sends(post, Outgoing.objects.filter(post=post, target__in=[*links, *removed]), version=version)
 
 
 def retry_delay(attempts: int) -> timedelta:
