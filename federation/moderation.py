@@ -20,8 +20,8 @@ def hide_sent_by(
     notes = RemoteNote.objects.all()
     reactions = Reaction.objects.all()
     if sites is not None:
-        notes = notes.filter(Exists(sites.covering(OuterRef("remote__instance__domain"))))
-        reactions = reactions.filter(Exists(sites.covering(OuterRef("remote__instance__domain"))))
+        covered = Exists(sites.covering(OuterRef("remote__instance__domain")))
+        notes, reactions = notes.filter(covered), reactions.filter(covered)
     if uri is not None:
         notes, reactions = notes.filter(remote__uri=uri), reactions.filter(remote__uri=uri)
     if blog_owner_id is not None:
