@@ -120,6 +120,8 @@ def update_profile(remote: RemoteActor, document: dict) -> RemoteActor:
     for name, value in profile.items():
         setattr(remote, name, value)
     remote.save(update_fields=list(profile))
+    if remote.avatar_id is None and not remote.notes.exists():
+        return remote  # never replied here: no page shows their picture
     return sync_avatar(remote)
 
 

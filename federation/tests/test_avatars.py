@@ -80,11 +80,13 @@ def test_a_replys_author_picture_is_fetched_cleaned_and_shown_from_this_site(
 
 def test_a_new_repliers_picture_is_queued_once_and_a_followers_not_at_all(client, article, fake, settings):
     """On the database queue the fetch waits for a worker: the reply that first names the account queues one,
-    not a second for the next day, and a follower, whose picture no page shows, queues none."""
+    not a second for the next day, and a follower, whose picture no page shows, queues none, not even when they
+    tell of a new one."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     fetches = DBTaskResult.objects.filter(task_path="accounts.tasks.fetch_remote_avatar")
 
     assert post_signed(client, "/@karen/inbox/", follow(fake), fake).status_code == 202
+    assert post_signed(client, "/inbox", profile_update(fake, "/alice.png"), fake).status_code == 202
     assert not RemoteAvatar.objects.exists() and not fetches.exists()
 
     RemoteActor.objects.all().delete()
