@@ -14,15 +14,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .policy import requires_mfa
 from .validators import is_site_language, own_time_zone
 
 
 def needs_second_factor(user) -> bool:
     """Whether `user` is staff (moderators are) without a second factor while MFA_REQUIRED_FOR_STAFF is on
     (one query for staff, none for anyone else)."""
-    return bool(
-        settings.MFA_REQUIRED_FOR_STAFF and user.is_authenticated and user.is_staff and not is_mfa_enabled(user)
-    )
+    return requires_mfa(user) and not is_mfa_enabled(user)
 
 
 class StaffSecondFactorMiddleware:
@@ -40,7 +39,7 @@ class StaffSecondFactorMiddleware:
         # Staff first: the two reverse() calls of the prefixes cost more than the rest, and most requests
         # are not staff's.
         user = request.user
-        if not (settings.MFA_REQUIRED_FOR_STAFF and user.is_authenticated and user.is_staff):
+        if not requires_mfa(user):
             return None
         if request.path.startswith(self.guarded_prefixes()) and needs_second_factor(user):
             messages.warning(

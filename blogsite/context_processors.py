@@ -3,6 +3,8 @@ from functools import cached_property
 from django.conf import settings
 from django.utils.functional import lazy
 
+from accounts.policy import can_see_moderation_queue
+
 
 def site(request):
     """The site's name and authoring rule, for every template."""
@@ -18,7 +20,7 @@ class _Moderation:
     @cached_property
     def may_moderate(self) -> bool:
         user = getattr(self.request, "user", None)
-        return user is not None and user.is_staff and user.has_perm("comments.view_comment")
+        return user is not None and can_see_moderation_queue(user)
 
     @cached_property
     def pending(self) -> int:

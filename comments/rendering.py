@@ -24,8 +24,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 
+from accounts.policy import can_remove_comment
+
 from .models import HELD_BECAUSE, Comment
-from .permissions import may_remove
 
 _SENTINEL = 987654321
 
@@ -212,7 +213,7 @@ def personalise(html: str, *, viewer, post, held=(), notice: tuple[int, str] | N
     """
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     urls = _Urls()
-    removes_any = viewer_id is not None and may_remove(user=viewer, author_id=None, post=post)
+    removes_any = viewer_id is not None and can_remove_comment(viewer, author_id=None, post=post)
     by_parent: dict[int, list] = defaultdict(list)
     for comment in held:
         by_parent[comment.parent_id or 0].append(comment)

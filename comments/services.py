@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import RemoteAvatar
+from accounts.policy import can_edit_comment, can_moderate_post, can_remove_comment
 from blogsite.ratelimit import count_hit
 from posts.markup import COMMENT_HTML, html_to_text, sanitize_html
 from posts.models import Blog, Post
@@ -22,7 +23,6 @@ from . import notifications
 from .markup import count_links, render_comment
 from .models import PATH_MAX_DEPTH, Comment, ModerationEvent
 from .moderation import moderate_comments
-from .permissions import may_remove
 from .signals import comment_posted
 
 # More links than this in one comment holds it for moderation, whatever the blog's policy.
@@ -94,7 +94,7 @@ def hold_reason(*, post: Post, author, body: str) -> str | None:
     appears at once. The first rule that holds it gives the reason: links, the blog's policy, the post's
     age, then the reader's first comment. `author` None: a reply from another fediverse server, whose
     author never had a comment approved here."""
-    if author is not None and (author.pk == post.author_id or author.is_staff):
+    if author is not None and can_moderate_post(author, post):
         return None
     if count_links(body) > MAX_LINKS_BEFORE_HOLD:
         return Comment.HeldReason.LINKS
@@ -226,7 +226,7 @@ def edit_comment(*, comment: Comment, user, body: str) -> Comment:
 
     A comment that now carries more links than allowed goes back to moderation.
     """
-    if not user.is_authenticated or comment.author_id != user.pk:
+    if not can_edit_comment(user, comment):
         raise PermissionDenied(_("Only a comment's author can edit it."))
     if comment.status not in (Comment.Status.APPROVED, Comment.Status.PENDING):
         raise CommentRefused(_("This comment was removed and can't be edited."))
@@ -237,7 +237,7 @@ def edit_comment(*, comment: Comment, user, body: str) -> Comment:
         comment.body_html = render_comment(body)
         comment.edited_at = timezone.now()
         fields = ["body", "body_html", "edited_at"]
-        is_owner = user.pk == comment.post.author_id or user.is_staff
+        is_owner = can_moderate_post(user, comment.post)
         if comment.status == Comment.Status.APPROVED and not is_owner and count_links(body) > MAX_LINKS_BEFORE_HOLD:
             comment.status = Comment.Status.PENDING
             comment.held_reason = Comment.HeldReason.LINKS
@@ -246,18 +246,13 @@ def edit_comment(*, comment: Comment, user, body: str) -> Comment:
     return comment
 
 
-def can_remove(comment: Comment, user) -> bool:
-    """Whether the user may remove the comment: its author, the post's author, or staff."""
-    return may_remove(user=user, author_id=comment.author_id, post=comment.post)
-
-
 def delete_comment(*, comment: Comment, user) -> bool:
     """Remove a comment. Returns True when the row is gone, False when it stays as a placeholder.
 
     Its author deletes it: without replies it disappears, with replies it stays as a placeholder so
     that the thread survives. The post's author and staff remove it as a recorded moderation decision.
     """
-    if not can_remove(comment, user):
+    if not can_remove_comment(user, author_id=comment.author_id, post=comment.post):
         raise PermissionDenied(_("You can't remove this comment."))
     with transaction.atomic():
         if user.pk == comment.author_id:

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.permissions import can_comment
+from accounts.policy import can_comment, can_edit_comment, can_remove_comment
 from accounts.views import verify_email_response
 from blogsite.feedgen import Atom1Feed
 from blogsite.params import parse_id
@@ -174,7 +174,7 @@ def edit(request, pk):
     comment = get_public_comment(pk)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if comment.author_id != request.user.pk or comment.status not in (
+    if not can_edit_comment(request.user, comment) or comment.status not in (
         Comment.Status.APPROVED,
         Comment.Status.PENDING,
     ):
@@ -205,7 +205,7 @@ def delete(request, pk):
         return redirect_to_login(request.get_full_path())
     if comment.status in (Comment.Status.REMOVED, Comment.Status.SPAM):
         raise Http404("That comment was already removed.")
-    if not services.can_remove(comment, request.user):
+    if not can_remove_comment(request.user, author_id=comment.author_id, post=comment.post):
         raise PermissionDenied(_("You can't remove this comment."))
     if request.method == "POST":
         services.delete_comment(comment=comment, user=request.user)

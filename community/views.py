@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
-from accounts.permissions import has_verified_email
+from accounts.policy import has_verified_email
 from accounts.views import verify_email_response
 from blogsite.feedgen import Atom1Feed
 from blogsite.params import parse_id

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import can_write, has_verified_email
+from accounts.policy import can_write, has_verified_email
 from accounts.views import verify_email_response
 
 from . import services

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from accounts.policy import can_moderate_post
 from accounts.remote_avatars import want_avatar
 from background.queue import backoff, enqueue_many_on_commit, enqueue_on_commit
 from blocklist.models import BlockedSite
@@ -243,16 +244,11 @@ def _finish(receipt: Receipt, state: str, failure: dict) -> str:
     return state
 
 
-def may_moderate(user, post: Post) -> bool:
-    """Staff, and the post's author, approve and reject its mentions. No query."""
-    return user.is_authenticated and (user.is_staff or user.pk == post.author_id)
-
-
 def moderate_mentions(*, mentions, status: str, moderator) -> int:
     """Set `status` on the mentions `moderator` may moderate (PermissionDenied if any is not); returns how many
     changed. One update, whatever the number, and one signal naming the posts touched."""
     mentions = list(mentions)
-    if any(not may_moderate(moderator, m.post) for m in mentions):
+    if any(not can_moderate_post(moderator, m.post) for m in mentions):
         raise PermissionDenied("You may not moderate these mentions.")
     changed = [m for m in mentions if m.status != status]
     if not changed:

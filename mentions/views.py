@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.policy import can_moderate_post
+
 from . import services
 from .models import Mention, Receipt
 
@@ -53,7 +55,7 @@ def moderate(request, pk):
     """Approve or reject one mention (`action`): its post's author, or staff."""
     mention = get_object_or_404(Mention.objects.select_related("post"), pk=pk)
     status = MODERATION_STATUS.get(request.POST.get("action", ""))
-    if not services.may_moderate(request.user, mention.post):
+    if not can_moderate_post(request.user, mention.post):
         raise PermissionDenied(_("You may not moderate this mention."))
     if status is None:
         messages.error(request, _("Choose to approve or reject the mention."))

@@ -161,7 +161,7 @@ def user_deleted(sender, instance, **kwargs):
 @receiver(post_save, sender=EmailAddress)
 @receiver(post_delete, sender=EmailAddress)
 def email_address_changed(sender, instance, **kwargs):
-    # Whether a member may comment depends on a confirmed address (accounts.permissions).
+    # Whether a member may comment depends on a confirmed address (accounts.policy).
     bump_now_and_on_commit(member_scope(instance.user_id))
 
 

@@ -16,7 +16,7 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import can_write
+from accounts.policy import can_edit_post, can_write
 
 from . import services
 from .diffs import compare
@@ -93,7 +93,7 @@ def _post_for_script(request, post_id) -> Post | None:
     if post_id is None:
         return None
     post = Post.objects.select_related("author").filter(pk=post_id).first()
-    if post is None or not post.can_edit(request.user):
+    if post is None or not can_edit_post(request.user, post):
         raise Http404("No such post.")
     return post
 

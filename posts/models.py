@@ -387,16 +387,6 @@ class Post(models.Model):
         """Minutes to read, at about 230 words a minute; at least one."""
         return max(1, math.ceil(self.word_count / 230))
 
-    def can_edit(self, user) -> bool:
-        """The author, or a staff account allowed to change any post (superusers; not comment moderators). No
-        query for the author or an account without staff status: only staff may edit others' posts, and asking
-        a reader's permissions would cost every post page they read two queries."""
-        if not user.is_authenticated:
-            return False
-        if user.pk == self.author_id:
-            return True
-        return (user.is_staff or user.is_superuser) and user.has_perm("posts.change_post")
-
     def content(self, label_names: list[str] | None = None) -> dict:
         """What the editor edits and a revision or autosave keeps: title, body, labels (comma-separated, as the
         form shows them) and excerpt. One query for the labels, none when `label_names` are given."""

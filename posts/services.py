@@ -1,7 +1,7 @@
 """Writing posts: creating, changing, deleting and publishing them, with their labels and slugs.
 
-These functions trust their caller to have checked permission (`post.can_edit(user)`,
-`accounts.permissions.can_write(user)`); they validate the content itself and raise `ValidationError`
+These functions trust their caller to have checked permission (`accounts.policy.can_edit_post(user, post)`,
+`accounts.policy.can_write(user)`); they validate the content itself and raise `ValidationError`
 with a message a writer can act on.
 """
 

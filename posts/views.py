@@ -16,7 +16,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.permissions import BLOGGERS_GROUP, can_write, has_verified_email
+from accounts.policy import BLOGGERS_GROUP, can_edit_post, can_see_post, can_write, has_verified_email
 from accounts.views import verify_email_response
 from blogsite.versions import blog_scope, remember
 
@@ -144,7 +144,7 @@ def _get_post_for(request, username, slug, *, cached: bool = False) -> Post:
         )
 
     post = remember(f"post:{username.lower()}:{slug}", (blog_scope(username),), find) if cached else find()
-    if post is None or not (post.is_public or post.can_edit(request.user)):
+    if post is None or not can_see_post(request.user, post):
         raise Http404("No such post.")
     return post
 
@@ -181,7 +181,7 @@ def post_detail(request, username, year, month, slug):
         "content_language": blog.language_code,
         "previous_post": SimpleLazyObject(lambda: _neighbour(post, older=True)),
         "next_post": SimpleLazyObject(lambda: _neighbour(post, older=False)),
-        "can_edit": post.can_edit(request.user),
+        "can_edit": can_edit_post(request.user, post),
         "canonical_url": request.build_absolute_uri(post.get_absolute_url()),
         "cover_url": request.build_absolute_uri(post.cover.url) if post.cover else "",
         "og_image_url": request.build_absolute_uri(_share_image_url(post)),
@@ -256,7 +256,7 @@ def _saved_message(post: Post) -> str:
 
 def _editable_post(request, username, slug) -> Post:
     post = _get_post_for(request, username, slug)
-    if not post.can_edit(request.user):
+    if not can_edit_post(request.user, post):
         raise PermissionDenied(gettext("Only the post's author may change it."))
     return post
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import BLOGGERS_GROUP, can_write
+from accounts.policy import BLOGGERS_GROUP, can_write
 
 from .exporter import EXPORTERS
 from .forms import DeleteAccountForm, ImportForm

@@ -9,7 +9,7 @@ from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
-from accounts.permissions import can_comment
+from accounts.policy import can_comment
 from posts.models import Post
 
 from ..forms import CommentForm

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from accounts.permissions import can_write
+from accounts.policy import can_write
 from comments.models import Comment
 from posts.models import Post
 

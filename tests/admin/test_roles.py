@@ -8,7 +8,7 @@ from django.apps import apps as global_apps
 from django.contrib.auth.models import Group
 from django.db import connection
 
-from accounts.permissions import BLOGGERS_GROUP, can_write
+from accounts.policy import BLOGGERS_GROUP, can_write
 from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.permissions import BLOGGERS_GROUP
+from accounts.policy import BLOGGERS_GROUP
 from comments.markup import render_comment
 from comments.models import Comment
 from community.models import Follow
