@@ -111,6 +111,14 @@ def can_edit_comment(user, comment) -> bool:
     return user.is_authenticated and comment.author_id == user.pk
 
 
+def can_see_comment(user, comment) -> bool:
+    """Whether the user may read `comment`: anyone once it is approved; while it awaits moderation, its author
+    only (to anyone else it is a placeholder, or not there)."""
+    if comment.status == comment.Status.APPROVED:
+        return True
+    return comment.status == comment.Status.PENDING and user.is_authenticated and comment.author_id == user.pk
+
+
 def can_remove_comment(user, *, author_id: int | None, post) -> bool:
     """Whether the user may remove a comment by `author_id` (None: anyone's) on `post`: its author, the
     post's author, or staff."""

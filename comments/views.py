@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from accounts.policy import can_comment, can_edit_comment, can_remove_comment
+from accounts.policy import can_comment, can_edit_comment, can_remove_comment, can_see_comment
 from accounts.views import verify_email_response
 from blogsite.feedgen import Atom1Feed
 from blogsite.params import parse_id
@@ -217,10 +217,8 @@ def delete(request, pk):
 def locate(request, pk):
     """Send the reader to the page of threads that holds a comment, scrolled to it."""
     comment = get_public_comment(pk)
-    user = request.user
-    own_pending = comment.status == Comment.Status.PENDING and user.is_authenticated and user.pk == comment.author_id
     placeholder = comment.status != Comment.Status.APPROVED and comment.replies.approved().exists()
-    if comment.status != Comment.Status.APPROVED and not own_pending and not placeholder:
+    if not can_see_comment(request.user, comment) and not placeholder:
         raise Http404("No such comment.")
     return redirect(comment_url(comment))
 

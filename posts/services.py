@@ -1,8 +1,8 @@
 """Writing posts: creating, changing, deleting and publishing them, with their labels and slugs.
 
-These functions trust their caller to have checked permission (`accounts.policy.can_edit_post(user, post)`,
-`accounts.policy.can_write(user)`); they validate the content itself and raise `ValidationError`
-with a message a writer can act on.
+The person a function acts for (`editor`, `user`) is checked against accounts.policy, and refused with
+`PermissionDenied`; the site's own callers (the admin after its permission check, moderation, imports) name
+nobody. They validate the content itself and raise `ValidationError` with a message a writer can act on.
 """
 
 import hashlib
@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 
+from accounts.policy import can_edit_post, can_write
 from background.queue import enqueue_on_commit
 from library.html import pictures_in
 
@@ -220,7 +221,9 @@ def create_post(
     For imports: `published_at` is the first-publication time of a post published elsewhere (with
     `status="published"`; otherwise publishing means now), and `body_format="html"` keeps an HTML body as
     the source (sanitized with `IMPORTED_HTML`). The first revision names `editor` (default: the author).
-    Raises `ValidationError` on invalid content."""
+    Raises `PermissionDenied` if `editor` may not write, `ValidationError` on invalid content."""
+    if editor is not None and not can_write(editor):
+        raise PermissionDenied(gettext("You may not write posts."))
     title, body, excerpt = _one_line(title), _text(body), _text(excerpt)
     _validate(title=title, body=body, status=status, publish_at=publish_at, excerpt=excerpt)
     label_names = parse_labels(labels)
@@ -268,7 +271,10 @@ def update_post(
     public, then stays, so that its permalink never breaks. `cover=None` removes the cover.
 
     A change of title, body, labels or excerpt keeps a revision by `editor` (default: the author); a post
-    that has none yet (written before revisions were kept) first gets one of what it said until now."""
+    that has none yet (written before revisions were kept) first gets one of what it said until now.
+    `PermissionDenied` if `editor` may not edit the post."""
+    if editor is not None and not can_edit_post(editor, post):
+        raise PermissionDenied(gettext("Only the post's author may change it."))
     now = timezone.now()
     new_title = post.title if title is _UNCHANGED else _one_line(title)
     new_body = post.body if body is _UNCHANGED else _text(body)
@@ -402,9 +408,11 @@ def _save_with_unique_slug(post: Post, *, exclude_pk: int | None) -> None:
 
 
 @transaction.atomic
-def delete_post(*, post: Post) -> None:
+def delete_post(*, post: Post, user=None) -> None:
     """Delete the post with its comments and cover file (labels stay, for other posts). A post that was public
-    here leaves a tombstone, so that its address answers 410 Gone."""
+    here leaves a tombstone, so that its address answers 410 Gone. `PermissionDenied` if `user` may not."""
+    if user is not None and not can_edit_post(user, post):
+        raise PermissionDenied(gettext("Only the post's author may change it."))
     if post.is_public or post.was_withdrawn:
         GonePost.objects.update_or_create(
             author_id=post.author_id, slug=post.slug, defaults={"deleted_at": timezone.now()}

@@ -305,7 +305,7 @@ def restore_revision(request, username, year, month, slug, revision_id):
 def delete(request, username, year, month, slug):
     post = _editable_post(request, username, slug)
     if request.method == "POST":
-        services.delete_post(post=post)
+        services.delete_post(post=post, user=request.user)
         messages.success(request, gettext("“%(title)s” was deleted.") % {"title": post.title})
         return redirect("posts:dashboard")
     return render(request, "posts/post_confirm_delete.html", {"post": post})

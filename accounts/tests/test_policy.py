@@ -62,7 +62,12 @@ def draft(people):
 
 @pytest.fixture
 def comment(people, post):
-    return Comment(post=post, author=people["reader"])
+    return Comment(post=post, author=people["reader"], status=Comment.Status.APPROVED)
+
+
+@pytest.fixture
+def held(people, post):
+    return Comment(post=post, author=people["reader"], status=Comment.Status.PENDING)
 
 
 # rule name -> (how to ask it of `user`, the roles that get yes)
@@ -75,6 +80,8 @@ RULES = {
     "can_see_post (draft)": (lambda user, f: policy.can_see_post(user, f["draft"]), {"owner", "superuser"}),
     "can_moderate_post": (lambda user, f: policy.can_moderate_post(user, f["post"]), {"owner"} | STAFF),
     "can_edit_comment": (lambda user, f: policy.can_edit_comment(user, f["comment"]), {"reader"}),
+    "can_see_comment (approved)": (lambda user, f: policy.can_see_comment(user, f["comment"]), EVERYONE),
+    "can_see_comment (held)": (lambda user, f: policy.can_see_comment(user, f["held"]), {"reader"}),
     "can_remove_comment": (
         lambda user, f: policy.can_remove_comment(user, author_id=f["comment"].author_id, post=f["post"]),
         {"reader", "owner"} | STAFF,
@@ -95,10 +102,10 @@ RULES = {
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("rule", RULES)
-def test_each_rule_answers_each_role(rule, role, people, post, draft, comment, settings):
+def test_each_rule_answers_each_role(rule, role, people, post, draft, comment, held, settings):
     settings.MFA_REQUIRED_FOR_STAFF = True
     ask, allowed = RULES[rule]
-    answer = ask(people[role], {"people": people, "post": post, "draft": draft, "comment": comment})
+    answer = ask(people[role], {"people": people, "post": post, "draft": draft, "comment": comment, "held": held})
     assert answer is (role in allowed)
 
 

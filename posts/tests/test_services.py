@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from posts.models import Blog, Label, Post
@@ -169,3 +169,25 @@ def test_deleting_a_post_removes_it(user):
     post = _write(user)
     delete_post(post=post)
     assert not Post.objects.exists()
+
+
+def test_the_services_refuse_someone_who_may_not_write_or_change_the_post(user, other_user, unverified_user):
+    """They check the person they act for themselves, whatever the view asked."""
+    post = _write(user)
+    with pytest.raises(PermissionDenied):
+        create_post(author=unverified_user, editor=unverified_user, title="Mine", body="Words.")
+    with pytest.raises(PermissionDenied):
+        update_post(post=post, editor=other_user, title="Taken over")
+    with pytest.raises(PermissionDenied):
+        delete_post(post=post, user=other_user)
+    post.refresh_from_db()
+    assert post.title == "Hello"
+    assert not Post.objects.filter(author=unverified_user).exists()
+
+
+def test_the_author_and_a_superuser_change_and_delete_through_the_services(user, admin_user):
+    post = _write(user)
+    assert update_post(post=post, editor=user, title="Mine still").title == "Mine still"
+    assert update_post(post=post, editor=admin_user, title="Moderated").title == "Moderated"
+    delete_post(post=post, user=admin_user)
+    assert not Post.objects.filter(pk=post.pk).exists()
