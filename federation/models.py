@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from blocklist.models import BlockedSite
 
@@ -86,7 +87,7 @@ class RemoteFollower(models.Model):
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="followers")
     remote = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="following")
-    follow_id = models.URLField("Follow activity", max_length=500, blank=True)
+    follow_id = models.URLField(_("Follow activity"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -139,7 +140,8 @@ class OutgoingActivity(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "outgoing activities"
+        verbose_name = _("outgoing activity")
+        verbose_name_plural = _("outgoing activities")
         indexes = [models.Index(fields=["post_id", "-id"], name="federation_activity_post")]
 
     def __str__(self):
@@ -150,9 +152,9 @@ class Delivery(models.Model):
     """One activity to one inbox, until it is delivered or given up."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting"
-        DELIVERED = "delivered", "Delivered"
-        GIVEN_UP = "given_up", "Given up"
+        QUEUED = "queued", pgettext_lazy("delivery status", "Waiting")
+        DELIVERED = "delivered", pgettext_lazy("delivery status", "Delivered")
+        GIVEN_UP = "given_up", pgettext_lazy("delivery status", "Given up")
 
     activity = models.ForeignKey(OutgoingActivity, on_delete=models.CASCADE, related_name="deliveries")
     inbox = models.URLField(max_length=500)
@@ -166,7 +168,8 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "deliveries"
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(fields=["activity", "inbox"], name="federation_delivery_once"),
             models.CheckConstraint(
@@ -218,8 +221,8 @@ class Reaction(models.Model):
     """A like or a boost of a post from the fediverse, one of each per remote actor."""
 
     class Kind(models.TextChoices):
-        LIKE = "like", "Like"
-        ANNOUNCE = "announce", "Boost"
+        LIKE = "like", _("Like")
+        ANNOUNCE = "announce", _("Boost")
 
     post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="reactions")
     remote = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="reactions")

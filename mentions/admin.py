@@ -2,19 +2,10 @@
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Mention, Outgoing, Receipt
 from .services import moderate_mentions
-
-
-def _moderate(status, verb):
-    @admin.action(description=f"{verb.capitalize()} the selected mentions", permissions=["change"])
-    def action(modeladmin, request, queryset):
-        changed = moderate_mentions(mentions=queryset.select_related("post"), status=status, moderator=request.user)
-        modeladmin.message_user(request, f"{changed} mention{'s' if changed != 1 else ''} {verb}.", messages.SUCCESS)
-
-    action.__name__ = verb
-    return action
 
 
 @admin.register(Mention)
@@ -25,7 +16,22 @@ class MentionAdmin(admin.ModelAdmin):
     list_select_related = ["post"]
     raw_id_fields = ["post"]
     readonly_fields = ["source", "source_host", "content_html", "created_at", "updated_at"]
-    actions = [_moderate(Mention.Status.APPROVED, "approved"), _moderate(Mention.Status.REJECTED, "rejected")]
+    actions = ["approved", "rejected"]
+
+    def _moderate(self, request, queryset, status) -> int:
+        return moderate_mentions(mentions=queryset.select_related("post"), status=status, moderator=request.user)
+
+    @admin.action(description=_("Approve the selected mentions"), permissions=["change"])
+    def approved(self, request, queryset):
+        count = self._moderate(request, queryset, Mention.Status.APPROVED)
+        text = ngettext("%(count)d mention approved.", "%(count)d mentions approved.", count)
+        self.message_user(request, text % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Reject the selected mentions"), permissions=["change"])
+    def rejected(self, request, queryset):
+        count = self._moderate(request, queryset, Mention.Status.REJECTED)
+        text = ngettext("%(count)d mention rejected.", "%(count)d mentions rejected.", count)
+        self.message_user(request, text % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(Receipt)

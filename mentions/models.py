@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from blocklist.models import BlockedSite
 from posts.models import Post
@@ -137,10 +138,10 @@ class Outgoing(models.Model):
     post's rows stay (`post` empty) while they tell their targets it is gone."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
-        NO_ENDPOINT = "no_endpoint", "The target has no webmention endpoint"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", pgettext_lazy("webmention status", "Queued")
+        SENT = "sent", pgettext_lazy("webmention status", "Sent")
+        NO_ENDPOINT = "no_endpoint", _("The target has no webmention endpoint")
+        FAILED = "failed", pgettext_lazy("webmention status", "Failed")
 
     post = models.ForeignKey(Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # The post's address when the webmention was queued: what is sent as `source`, the post gone or not.

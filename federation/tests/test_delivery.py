@@ -207,3 +207,15 @@ def test_why_a_delivery_failed_is_kept_as_a_code_and_said_in_the_readers_languag
     assert "تعذّر الوصول إلى صندوق الوارد: اسم مضيفه لا يُحلّ إلى عنوان." in page
     assert "it answered 500" in page
     assert old.error_text == "it answered 500"
+
+
+def test_staff_read_a_deliverys_status_in_their_language(blog, admin_client, admin_user):
+    row = queued_delivery(blog, "https://a.example/inbox")
+    Delivery.objects.filter(pk=row.pk).update(status=Delivery.Status.GIVEN_UP)
+    admin_user.language = "es"
+    admin_user.save(update_fields=["language"])
+
+    page = admin_client.get("/admin/federation/delivery/").content.decode()
+
+    assert "Abandonada" in page
+    assert "Given up" not in page
