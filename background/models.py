@@ -38,8 +38,8 @@ class OutgoingMail(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = "outgoing mail"
-        verbose_name_plural = "outgoing mail"
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["queued", "sent", "failed"]), name="background_outgoingmail_status_valid"
@@ -70,7 +70,8 @@ class WorkerHeartbeat(models.Model):
 
     class Meta:
         ordering = ["-seen_at"]
-        verbose_name = "worker"
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
 
     def __str__(self):
         return f"{self.id} (pid {self.pid} on {self.hostname})"
