@@ -152,7 +152,7 @@ def webfinger(request):
     federation_on()
     resource = request.GET.get("resource", "").strip()
     if not resource:
-        return HttpResponseBadRequest("Give the resource to look up: ?resource=acct:username@host")
+        return HttpResponseBadRequest(_("Give the resource to look up: ?resource=acct:username@host"))
     hosts = {urlsplit(documents.base_url()).netloc.lower(), request.get_host().lower()}
     if match := ACCT.fullmatch(resource):
         username, host = match[1], match[2].lower()
@@ -165,7 +165,7 @@ def webfinger(request):
             raise Http404("That address is not a blog on this site.")
         username = path[1]
     else:
-        return HttpResponseBadRequest("The resource must be acct:username@host or a blog's address.")
+        return HttpResponseBadRequest(_("The resource must be acct:username@host or a blog's address."))
     blog = federated_blog(username)
     name = blog.owner.username
     me = documents.actor_id(name)

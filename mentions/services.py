@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.policy import can_moderate_post
 from accounts.remote_avatars import want_avatar
@@ -76,7 +77,7 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def _check_url(value: str, name: str) -> str:
+def _check_url(value: str, refusal: str) -> str:
     value = value.strip()
     try:
         parts = urlsplit(value)
@@ -84,7 +85,7 @@ def _check_url(value: str, name: str) -> str:
     except ValueError:
         valid = False
     if not valid or len(value) > URL_MAX_LENGTH or any(c.isspace() or ord(c) < 32 for c in value):
-        raise Refused(400, f"The {name} must be an http or https address.")
+        raise Refused(400, refusal)
     return value
 
 
@@ -128,19 +129,20 @@ def receive_webmention(*, source: str, target: str, request_host: str = "") -> R
     of a blog taking webmentions; 403 for a source on a blocked domain; 429 when the source's host sent
     more than `WEBMENTION_RATE_LIMIT` in the last `WEBMENTION_RATE_WINDOW` seconds."""
     if not webmentions_enabled():
-        raise Refused(404, "This site does not take webmentions.")
-    source, target = _check_url(source, "source"), _check_url(target, "target")
+        raise Refused(404, gettext("This site does not take webmentions."))
+    source = _check_url(source, gettext("The source must be an http or https address."))
+    target = _check_url(target, gettext("The target must be an http or https address."))
     if same_address(source, target):
-        raise Refused(400, "The source and the target are the same address.")
+        raise Refused(400, gettext("The source and the target are the same address."))
     source_host = host_of(source)
     hits, wait = count_hit(f"webmention:{source_host}", window=settings.WEBMENTION_RATE_WINDOW)
     if hits > settings.WEBMENTION_RATE_LIMIT:
-        raise Refused(429, "Too many webmentions from this site; try again later.", retry_after=wait)
+        raise Refused(429, gettext("Too many webmentions from this site; try again later."), retry_after=wait)
     if BlockedSite.objects.blocks(source_host):
-        raise Refused(403, "This site does not take webmentions from that source.")
+        raise Refused(403, gettext("This site does not take webmentions from that source."))
     post = find_target_post(target, hosts=site_hosts(request_host))
     if post is None or not blog_takes_webmentions(post.author):
-        raise Refused(400, "The target is not a post of this site that takes webmentions.")
+        raise Refused(400, gettext("The target is not a post of this site that takes webmentions."))
     with transaction.atomic():
         receipt = Receipt.objects.create(post=post, source=source, target=target)
         enqueue_on_commit(_verify_task(), receipt.pk)
@@ -249,7 +251,7 @@ def moderate_mentions(*, mentions, status: str, moderator) -> int:
     changed. One update, whatever the number, and one signal naming the posts touched."""
     mentions = list(mentions)
     if any(not can_moderate_post(moderator, m.post) for m in mentions):
-        raise PermissionDenied("You may not moderate these mentions.")
+        raise PermissionDenied(gettext("You may not moderate these mentions."))
     changed = [m for m in mentions if m.status != status]
     if not changed:
         return 0

@@ -36,9 +36,8 @@ def endpoint(request):
             response["Retry-After"] = str(refused.retry_after)
         return response
     status_url = request.build_absolute_uri(receipt.get_absolute_url())
-    response = HttpResponse(
-        f"Accepted: the source will be checked. Status: {status_url}\n", status=201, content_type="text/plain"
-    )
+    text = _("Accepted: the source will be checked. Status: %(url)s") % {"url": status_url}
+    response = HttpResponse(text + "\n", status=201, content_type="text/plain")
     response["Location"] = status_url
     return response
 

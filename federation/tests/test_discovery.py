@@ -239,3 +239,10 @@ def test_the_followers_collection_gives_only_a_count(client, blog):
         "type": "OrderedCollection",
         "totalItems": 0,
     }
+
+
+def test_webfinger_says_what_is_wrong_with_a_resource_in_the_askers_language(client, blog):
+    response = client.get("/.well-known/webfinger", {"resource": "karen"}, HTTP_ACCEPT_LANGUAGE="de")
+
+    assert response.status_code == 400
+    assert response.text == "Die Ressource muss acct:username@host oder die Adresse eines Blogs sein."

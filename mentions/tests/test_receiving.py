@@ -162,6 +162,19 @@ def test_bad_requests_are_refused_with_the_reason(client, post, target, source, 
     assert not Receipt.objects.exists()
 
 
+def test_the_endpoint_answers_in_the_senders_language(client, post, target):
+    response = client.post(
+        "/webmention/", {"source": "ftp://elsewhere.example/x", "target": target}, HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert response.text == "La fuente debe ser una dirección http o https.\n"
+
+    response = client.post(
+        "/webmention/", {"source": "https://elsewhere.example/x", "target": target}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert response.status_code == 201
+    assert response.text == f"Acceptée\u00a0: la source va être vérifiée. État\u00a0: {response['Location']}\n"
+
+
 def test_a_draft_or_another_sites_post_is_not_a_target(client, post, target):
     response = client.post(
         "/webmention/", {"source": "https://a.example/", "target": target.replace("testserver", "b.example")}
