@@ -54,7 +54,7 @@ class StaffSecondFactorMiddleware:
 
     @staticmethod
     def guarded_prefixes() -> tuple[str, ...]:
-        return (reverse("admin:index"), reverse("comments:queue"))
+        return (reverse("admin:index"), reverse("moderation:queue"))
 
 
 SEEN_AT_KEY = "accounts.session_seen_at"

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "library",
     "posts",
     "comments",
+    # Moderation decisions and their log, above comments and posts: it changes both.
+    "moderation",
     "community",
     "transfer",
     "federation",

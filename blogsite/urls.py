@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("", include("comments.urls")),
+    path("", include("moderation.urls")),
     path("", include("community.urls")),
     path("", include("transfer.urls")),
     # Before the posts' URLs: `/@<username>/inbox/` and its neighbours are the blog's ActivityPub collections.

@@ -83,7 +83,7 @@ def notify_new_comment(comment, *, base_url: str = "") -> None:
         "comment": comment,
         "post": post,
         "comment_url": base + comment.get_absolute_url(),
-        "dashboard_url": base + reverse("comments:queue"),
+        "dashboard_url": base + reverse("moderation:queue"),
     }
     notified = {author.pk} if author else set()
     mails = []

@@ -17,5 +17,4 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.edit, name="edit"),
     path("comments/<int:pk>/delete/", views.delete, name="delete"),
     path("comments/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("dashboard/comments/", views.queue, name="queue"),
 ]

@@ -5,11 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,18 +16,14 @@ from accounts.models import User
 from accounts.policy import can_comment, can_edit_comment, can_remove_comment, can_see_comment
 from accounts.views import verify_email_response
 from blogsite.feedgen import Atom1Feed
-from blogsite.params import parse_id
 from posts.models import Blog, Post
 
 from . import notifications, services
-from .forms import CommentEditForm, CommentForm, ModerationForm
-from .models import HELD_NOTICE, Comment, ModerationEvent
-from .moderation import DONE, moderate_comments
+from .forms import CommentEditForm, CommentForm
+from .models import HELD_NOTICE, Comment
 
 # The session key of the message about a comment just posted; the comments' template tag reads it.
 NOTICE_SESSION_KEY = "comment_notice"
-
-QUEUE_PAGE_SIZE = 100
 
 
 def get_public_post(username, year, month, slug) -> Post:
@@ -301,43 +295,3 @@ def unsubscribe(request, token):
         notifications.unsubscribe(user, kind)
         done = True
     return render(request, "comments/unsubscribe.html", {"kind": kind, "done": done, "recipient": user})
-
-
-@require_http_methods(["GET", "POST"])
-def queue(request):
-    """The signed-in blogger's comments awaiting moderation; POST approves, marks spam or removes them."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if request.method == "POST":
-        ids = [pk for v in request.POST.getlist("comments") if (pk := parse_id(v)) is not None]
-        if (one := parse_id(request.POST.get("one", "").partition(":")[2])) is not None:
-            ids.append(one)
-        candidates = list(Comment.objects.awaiting_moderation_by(request.user).filter(pk__in=ids))
-        form = ModerationForm(request.POST, queue=candidates)
-        if form.is_valid():
-            action = form.cleaned_data["action"]
-            selected = form.cleaned_data["selected"]
-            changed = moderate_comments(
-                comments=selected, action=action, moderator=request.user, source=ModerationEvent.Source.DASHBOARD
-            )
-            messages.success(request, DONE[action] % {"count": changed})
-        else:
-            for error in form.non_field_errors():
-                messages.error(request, error)
-        return redirect(_safe_next(request) or reverse("comments:queue"))
-    # The total rides along on every row as a window count: the page and its size cost one query.
-    pending = list(
-        Comment.objects.awaiting_moderation_by(request.user).annotate(total=Window(Count("pk")))[:QUEUE_PAGE_SIZE]
-    )
-    return render(
-        request,
-        "comments/moderation_queue.html",
-        {"pending": pending, "pending_count": pending[0].total if pending else 0},
-    )
-
-
-def _safe_next(request) -> str | None:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return None

@@ -65,5 +65,5 @@ def moderate(request, pk):
         )
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("comments:queue")
+        target = reverse("moderation:queue")
     return redirect(target)

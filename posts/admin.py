@@ -1,13 +1,19 @@
-"""The admin for blogs, labels and posts.
+"""The admin for blogs, labels and posts, with the post's moderation: publishing and unpublishing (recorded
+moderation decisions) and its comments.
 
-Publishing and unpublishing, which are recorded moderation decisions, and a post's comments are added by
-`comments/admin.py`, which may import comments.
+The admin is where the site's apps are put together, as the URLconf is: this module alone of the posts app
+imports the moderation app above it (see `ignore_imports` in pyproject.toml).
 """
 
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from moderation.admin import PostCommentInline, comment_changelist_url, report
+from moderation.models import ModerationEvent
+from moderation.services import publish_posts, unpublish_posts
 
 from . import services
 from .models import Blog, Label, Post
@@ -78,7 +84,10 @@ class PostAdmin(admin.ModelAdmin):
         "approved_comment_count",
         "created_at",
         "updated_at",
+        "all_comments",
     )
+    inlines = [PostCommentInline]
+    actions = ("publish", "unpublish")
 
     def get_queryset(self, request):
         return (
@@ -123,3 +132,28 @@ class PostAdmin(admin.ModelAdmin):
         if not obj.is_public:
             return "—"
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("view"))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return (*fieldsets, (_("Comments"), {"fields": ("all_comments",)}))
+
+    @admin.display(description=_("all comments"))
+    def all_comments(self, obj):
+        text = ngettext(
+            "%(count)d comment, %(pending)d awaiting moderation, in the moderation queue",
+            "%(count)d comments, %(pending)d awaiting moderation, in the moderation queue",
+            obj.comment_count,
+        ) % {"count": obj.comment_count, "pending": obj.pending_count}
+        return format_html('<a href="{}">{}</a>', comment_changelist_url(post__id__exact=obj.pk), text)
+
+    @admin.action(permissions=["change"], description=_("Publish selected posts"))
+    def publish(self, request, queryset):
+        count = publish_posts(posts=queryset.select_related("author"), moderator=request.user)
+        report(self, request, count, ModerationEvent.Action.PUBLISH)
+
+    @admin.action(permissions=["change"], description=_("Unpublish selected posts (back to drafts)"))
+    def unpublish(self, request, queryset):
+        count = unpublish_posts(posts=queryset.select_related("author"), moderator=request.user)
+        report(self, request, count, ModerationEvent.Action.UNPUBLISH)

@@ -4,7 +4,6 @@ import secrets
 from django import template
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Window
 from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
@@ -195,23 +194,3 @@ def recent_comments(author, limit=5):
         .order_by("-created_at", "-pk")
     )
     return {"comments": list(comments[:limit])}
-
-
-@register.inclusion_tag("comments/_moderation_queue.html", takes_context=True)
-def comment_moderation_queue(context, limit=20):
-    """The signed-in blogger's comments awaiting moderation, for the dashboard (one query).
-
-    The total rides along on every row as a window count, so the list and its size cost one query.
-    """
-    request = context.get("request")
-    user = context.get("user") or getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"pending": [], "pending_count": 0}
-    pending = list(Comment.objects.awaiting_moderation_by(user).annotate(total=Window(Count("pk")))[:limit])
-    return {
-        "pending": pending,
-        "pending_count": pending[0].total if pending else 0,
-        "request": request,
-        "next": request.get_full_path() if request is not None else "",
-        "csrf_token": context.get("csrf_token"),
-    }

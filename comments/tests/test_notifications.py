@@ -43,7 +43,7 @@ def test_post_author_hears_about_a_comment_awaiting_moderation(post, other_user,
     comment(django_capture_on_commit_callbacks, post=post, author=other_user, body="First time")
     assert len(mail.outbox) == 1
     assert "awaits your approval" in mail.outbox[0].subject
-    assert reverse("comments:queue") in mail.outbox[0].body
+    assert reverse("moderation:queue") in mail.outbox[0].body
 
 
 def test_no_email_is_sent_before_the_transaction_commits(open_post, other_user, django_capture_on_commit_callbacks):
@@ -88,7 +88,7 @@ def test_a_held_reply_does_not_reach_the_parent_author_until_approved(
     mail.outbox.clear()
     client.force_login(post.author)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("comments:queue"), {"one": f"approve:{reply.pk}"})
+        client.post(reverse("moderation:queue"), {"one": f"approve:{reply.pk}"})
     assert [m.to for m in mail.outbox] == [[other_user.email]]
 
 
@@ -203,7 +203,7 @@ def test_a_forged_unsubscribe_token_changes_nothing(client, other_user):
 def test_approving_a_held_reply_anywhere_tells_the_parent_author_once(
     post, other_user, staff_user, django_capture_on_commit_callbacks
 ):
-    from comments.moderation import moderate_comments
+    from moderation.services import moderate_comments
 
     parent = CommentFactory(post=post, author=other_user)
     reply = CommentFactory(post=post, parent=parent, status=Comment.Status.PENDING)
@@ -220,7 +220,7 @@ def test_approving_a_held_reply_anywhere_tells_the_parent_author_once(
 def test_links_in_email_sent_outside_a_request_use_site_url(
     post, other_user, staff_user, settings, django_capture_on_commit_callbacks
 ):
-    from comments.moderation import moderate_comments
+    from moderation.services import moderate_comments
 
     settings.SITE_URL = "https://blogs.example"
     parent = CommentFactory(post=post, author=other_user)
@@ -234,7 +234,7 @@ def test_links_in_email_sent_outside_a_request_use_site_url(
 def test_the_writer_of_a_held_comment_is_mailed_the_decision_when_they_asked(
     post, other_user, staff_user, django_capture_on_commit_callbacks
 ):
-    from comments.moderation import moderate_comments
+    from moderation.services import moderate_comments
 
     other_user.notify_moderation = "instant"
     other_user.save()

@@ -60,26 +60,6 @@ def test_finding_a_comments_page_costs_one_more_query(post, django_assert_num_qu
     assert f'id="c{last.pk}"' in html
 
 
-@pytest.mark.parametrize("n", [1, 20])
-def test_moderation_queue_query_count_is_flat(client, post, n, django_assert_num_queries):
-    CommentFactory.create_batch(n, post=post, status=Comment.Status.PENDING)
-    client.force_login(post.author)
-    # The user, the queue's comments with their count, the webmentions awaiting moderation, and the header's
-    # unread inbox count (the session comes from the cache).
-    with django_assert_num_queries(4):
-        response = client.get("/dashboard/comments/")
-    assert response.content.decode().count('name="comments"') == n
-
-
-def test_a_long_moderation_queue_says_how_much_is_left(client, post, monkeypatch):
-    monkeypatch.setattr("comments.views.QUEUE_PAGE_SIZE", 3)
-    CommentFactory.create_batch(5, post=post, status=Comment.Status.PENDING)
-    client.force_login(post.author)
-    html = client.get("/dashboard/comments/").content.decode()
-    assert html.count('name="comments"') == 3
-    assert "The oldest 3 of 5" in html
-
-
 def _page_queries(client, url) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -110,17 +90,6 @@ def test_post_page_for_a_signed_in_reader_does_not_grow_with_comments(client, po
     many, html = _page_queries(client, url)
     assert many == few
     assert 'name="body"' in html
-
-
-def test_dashboard_shows_the_moderation_queue_in_fixed_queries(client, post):
-    client.force_login(post.author)
-    CommentFactory(post=post, status=Comment.Status.PENDING)
-    few, html = _page_queries(client, "/dashboard/")
-    assert 'id="moderation"' in html
-    CommentFactory.create_batch(15, post=post, status=Comment.Status.PENDING)
-    many, html = _page_queries(client, "/dashboard/")
-    assert many == few
-    assert html.count('name="comments"') == 16
 
 
 # A signed-in reader's post page once it is cached: no query. The post's body, labels and neighbours, the

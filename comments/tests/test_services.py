@@ -7,7 +7,8 @@ from freezegun import freeze_time
 
 from accounts.tests.factories import UserFactory
 from comments import services
-from comments.models import Comment, ModerationEvent, path_segment
+from comments.models import Comment, path_segment
+from moderation.models import ModerationEvent
 from posts.models import Blog
 from posts.tests.factories import PostFactory
 

@@ -12,9 +12,10 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from comments.models import Comment, ModerationEvent
-from comments.moderation import moderate_comments
+from comments.models import Comment
 from comments.services import delete_comment, post_comment
+from moderation.models import ModerationEvent
+from moderation.services import moderate_comments
 
 from .factories import CommentFactory, bulk_threads
 from .helpers import counted_thread_replies as counted

@@ -6,7 +6,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from accounts.tests.factories import UserFactory
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment
 from posts.models import Blog
 from posts.tests.factories import DraftFactory, PostFactory
 
@@ -430,82 +430,6 @@ def test_unknown_comment_pages_are_not_found(client, other_user):
     client.force_login(other_user)
     for name in ("locate", "reply", "edit", "delete"):
         assert client.get(reverse(f"comments:{name}", args=[987654])).status_code == 404
-
-
-# Dashboard moderation
-
-
-def test_owner_sees_comments_awaiting_moderation_on_their_posts(client, post):
-    CommentFactory(post=post, status=Comment.Status.PENDING, body_html="<p>please approve</p>")
-    CommentFactory(status=Comment.Status.PENDING, body_html="<p>someone else's</p>")
-    client.force_login(post.author)
-    page = client.get(reverse("comments:queue")).content.decode()
-    assert "please approve" in page
-    assert "someone else" not in page
-
-
-def test_owner_approves_one_comment_and_it_is_recorded(client, post):
-    comment = CommentFactory(post=post, status=Comment.Status.PENDING)
-    client.force_login(post.author)
-    response = client.post(reverse("comments:queue"), {"one": f"approve:{comment.pk}"})
-    assert response.status_code == 302
-    comment.refresh_from_db()
-    assert comment.status == Comment.Status.APPROVED
-    event = ModerationEvent.objects.get(comment=comment)
-    assert event.source == ModerationEvent.Source.DASHBOARD
-    assert event.moderator == post.author
-
-
-@pytest.mark.parametrize(("action", "status"), [("spam", "spam"), ("remove", "removed"), ("approve", "approved")])
-def test_owner_moderates_comments_in_bulk(client, post, action, status):
-    comments = CommentFactory.create_batch(3, post=post, status=Comment.Status.PENDING)
-    client.force_login(post.author)
-    client.post(reverse("comments:queue"), {"action": action, "comments": [c.pk for c in comments[:2]]})
-    assert [Comment.objects.get(pk=c.pk).status for c in comments] == [status, status, "pending"]
-    assert ModerationEvent.objects.filter(source="dashboard").count() == 2
-
-
-def test_blogger_cannot_moderate_comments_on_someone_elses_post(client, post):
-    comment = CommentFactory(post=post, status=Comment.Status.PENDING)
-    client.force_login(UserFactory())
-    client.post(reverse("comments:queue"), {"one": f"approve:{comment.pk}"})
-    client.post(reverse("comments:queue"), {"action": "approve", "comments": [comment.pk]})
-    comment.refresh_from_db()
-    assert comment.status == Comment.Status.PENDING
-
-
-def test_anonymous_visitor_cannot_moderate(client, post):
-    comment = CommentFactory(post=post, status=Comment.Status.PENDING)
-    response = client.post(reverse("comments:queue"), {"one": f"approve:{comment.pk}"})
-    assert response.status_code == 302
-    comment.refresh_from_db()
-    assert comment.status == Comment.Status.PENDING
-
-
-@pytest.mark.parametrize("data", [{"one": "approve:abc"}, {"one": "nuke:1"}, {"action": "approve"}, {}])
-def test_bad_moderation_input_is_a_message_not_an_error(client, post, data):
-    client.force_login(post.author)
-    response = client.post(reverse("comments:queue"), data)
-    assert response.status_code == 302
-
-
-def test_dashboard_lists_comments_awaiting_moderation_and_returns_there_after_approving(client, post):
-    comment = CommentFactory(post=post, status=Comment.Status.PENDING, body_html="<p>let me in</p>")
-    client.force_login(post.author)
-    page = client.get("/dashboard/").content.decode()
-    assert "let me in" in page
-    assert f'value="approve:{comment.pk}"' in page
-    assert 'name="next" value="/dashboard/"' in page
-    response = client.post(reverse("comments:queue"), {"one": f"approve:{comment.pk}", "next": "/dashboard/"})
-    assert response["Location"] == "/dashboard/"
-    comment.refresh_from_db()
-    assert comment.status == Comment.Status.APPROVED
-
-
-def test_moderation_does_not_redirect_to_another_site(client, post):
-    client.force_login(post.author)
-    response = client.post(reverse("comments:queue"), {"action": "approve", "next": "https://evil.example/"})
-    assert response["Location"] == reverse("comments:queue")
 
 
 def test_post_page_shows_the_thread_and_the_comment_form(client, post, other_user):

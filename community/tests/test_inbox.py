@@ -7,11 +7,12 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from accounts.tests.factories import UserFactory
-from comments.models import Comment, ModerationEvent
-from comments.moderation import moderate_comments
+from comments.models import Comment
 from comments.services import post_comment
 from comments.tests.factories import CommentFactory
 from community.models import InboxFeed, Notification
+from moderation.models import ModerationEvent
+from moderation.services import moderate_comments
 from posts.models import Blog
 from tests.feeds.atomcheck import check_atom
 

@@ -203,7 +203,7 @@ def test_the_owners_answer_to_a_fediverse_reply_goes_back_to_its_author(
 def test_a_held_answer_to_a_fediverse_reply_goes_back_once_approved(
     client, user, other_user, article, fake, django_capture_on_commit_callbacks
 ):
-    from comments.moderation import moderate_comments
+    from moderation.services import moderate_comments
 
     actor = client.get("/@karen/", HTTP_ACCEPT="application/activity+json").json()
     fake.blog_public_keys[actor["publicKey"]["id"]] = actor["publicKey"]["publicKeyPem"]

@@ -16,11 +16,11 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from blogsite.versions import GLOBAL, bump, current, looked_up_once
 from comments.models import Comment
-from comments.moderation import ban_user, moderate_comments, unban_user
 from comments.services import post_comment
 from comments.tests.factories import CommentFactory
 from community import services as inbox
 from community.models import Notification
+from moderation.services import ban_user, moderate_comments, unban_user
 from pagecache import signals as cache_signals
 from posts.models import Blog
 from posts.services import update_post

@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
-from comments.moderation import moderate_comments
 from comments.services import post_comment
 from comments.tests.factories import CommentFactory
 from community.models import Notification
+from moderation.services import moderate_comments
 from posts.models import Blog
 from posts.services import update_post
 from posts.tests.factories import PostFactory

@@ -12,10 +12,11 @@ from freezegun import freeze_time
 
 from accounts.tests.factories import UserFactory
 from blogsite.versions import GLOBAL, KEY_PREFIX, current, post_scope
-from comments.models import Comment, ModerationEvent
-from comments.moderation import ban_user, moderate_comments
+from comments.models import Comment
 from comments.services import delete_comment, edit_comment, post_comment
 from comments.tests.factories import CommentFactory
+from moderation.models import ModerationEvent
+from moderation.services import ban_user, moderate_comments
 from pagecache import signals as cache_signals
 from pagecache.middleware import HEADER
 from posts.models import Blog, Post

@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from comments.models import Comment, ModerationEvent
-from comments.moderation import moderate_comments
+from comments.models import Comment
+from moderation.models import ModerationEvent
+from moderation.services import moderate_comments
 
 from .factories import CommentFactory, PostFactory
 from .helpers import csrf_token, messages_of, run_action
@@ -170,7 +171,7 @@ def test_moderation_log_shows_decisions_from_the_dashboard_and_the_admin(browser
         comments=[from_dashboard], action="approve", moderator=user, source=ModerationEvent.Source.DASHBOARD
     )
     run_action(browser(moderator), ALL, "remove", [from_admin])
-    response = browser(moderator).get(reverse("admin:comments_moderationevent_changelist"))
+    response = browser(moderator).get(reverse("admin:moderation_moderationevent_changelist"))
     assert response.status_code == 200
     events = list(response.context["cl"].result_list)
     assert [(e.moderator, e.action, e.source, e.comment_id) for e in events] == [
@@ -187,11 +188,11 @@ def test_moderation_log_cannot_be_added_to_changed_or_deleted_by_a_moderator(bro
     moderate_comments(comments=[comment], action="approve", moderator=moderator)
     event = ModerationEvent.objects.get()
     client = browser(moderator)
-    assert client.get(reverse("admin:comments_moderationevent_add")).status_code == 403
-    change = client.get(reverse("admin:comments_moderationevent_change", args=[event.pk]))
+    assert client.get(reverse("admin:moderation_moderationevent_add")).status_code == 403
+    change = client.get(reverse("admin:moderation_moderationevent_change", args=[event.pk]))
     assert change.status_code == 200  # view only
     assert 'name="_save"' not in change.content.decode()
-    assert client.get(reverse("admin:comments_moderationevent_delete", args=[event.pk])).status_code == 403
+    assert client.get(reverse("admin:moderation_moderationevent_delete", args=[event.pk])).status_code == 403
     assert ModerationEvent.objects.filter(pk=event.pk).exists()
 
 
@@ -199,7 +200,7 @@ def test_superuser_cannot_change_the_log_either(browser, superuser):
     comment = CommentFactory()
     moderate_comments(comments=[comment], action="approve", moderator=superuser)
     event = ModerationEvent.objects.get()
-    page = browser(superuser).get(reverse("admin:comments_moderationevent_change", args=[event.pk]))
+    page = browser(superuser).get(reverse("admin:moderation_moderationevent_change", args=[event.pk]))
     assert 'name="_save"' not in page.content.decode()
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from comments.models import ModerationEvent
+from moderation.models import ModerationEvent
 from posts.models import Post
 
 from .factories import CommentFactory, PostFactory

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from comments.models import ModerationEvent
-from comments.moderation import moderate_comments
+from moderation.models import ModerationEvent
+from moderation.services import moderate_comments
 from posts.models import Blog, Label
 
 from .factories import CommentFactory, PostFactory
@@ -20,7 +20,7 @@ CHANGELIST_QUERIES = {
     "posts_label": 5,
     "posts_post": 8,
     "comments_comment": 7,
-    "comments_moderationevent": 7,
+    "moderation_moderationevent": 7,
     "account_emailaddress": 6,
 }
 PERMISSION_QUERIES = 2
@@ -66,7 +66,7 @@ CHANGELISTS = {
     "posts_label": make_labels,
     "posts_post": make_posts,
     "comments_comment": make_comments,
-    "comments_moderationevent": make_events,
+    "moderation_moderationevent": make_events,
 }
 
 
@@ -84,7 +84,9 @@ def test_changelist_query_count_does_not_grow_with_rows(
 
 
 @pytest.mark.parametrize("n", [5, 50])
-@pytest.mark.parametrize("changelist", ["accounts_user", "posts_post", "comments_comment", "comments_moderationevent"])
+@pytest.mark.parametrize(
+    "changelist", ["accounts_user", "posts_post", "comments_comment", "moderation_moderationevent"]
+)
 def test_moderator_changelist_query_count_does_not_grow_with_rows(
     client, moderator, changelist, n, django_assert_max_num_queries
 ):

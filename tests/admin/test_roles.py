@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps as global_apps
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from accounts.policy import BLOGGERS_GROUP, can_write
 from accounts.tests.factories import UserFactory
@@ -14,6 +15,7 @@ from accounts.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 roles_migration = importlib.import_module("accounts.migrations.0004_roles")
+move_permissions = importlib.import_module("moderation.migrations.0002_move_moderationevent_permissions")
 
 
 def permissions_of(group_name):
@@ -28,7 +30,7 @@ def test_moderators_hold_exactly_the_moderation_permissions():
         "posts.view_label",
         "comments.view_comment",
         "comments.change_comment",
-        "comments.view_moderationevent",
+        "moderation.view_moderationevent",
         "accounts.view_user",
         "accounts.ban_user",
         "account.view_emailaddress",
@@ -46,7 +48,7 @@ def test_moderators_cannot_edit_posts_users_groups_or_permissions(moderator):
         "auth.change_group",
         "auth.change_permission",
         "comments.delete_comment",
-        "comments.delete_moderationevent",
+        "moderation.delete_moderationevent",
     ]:
         assert not moderator.has_perm(forbidden), forbidden
     assert moderator.has_perm("accounts.ban_user")
@@ -67,13 +69,18 @@ def test_bloggers_may_write_when_authoring_is_closed(settings):
 
 
 def test_roles_migration_reverses_and_reapplies_cleanly():
+    """As `migrate` runs it: with the models as they were at that migration, the moderation log still in the
+    comments app, whose permissions move to the moderation app after it (and back before it reverses)."""
     granted = {name: permissions_of(name) for name in ["Moderators", "Bloggers"]}
+    move_permissions.back_to_comments(global_apps, None)
     roles_migration.delete_roles(global_apps, None)
     assert not Group.objects.filter(name__in=["Moderators", "Bloggers"]).exists()
 
     editor = SimpleNamespace(connection=connection)
-    roles_migration.create_roles(global_apps, editor)
-    roles_migration.create_roles(global_apps, editor)
+    then = MigrationLoader(connection).project_state(("accounts", "0004_roles")).apps
+    roles_migration.create_roles(then, editor)
+    roles_migration.create_roles(then, editor)
+    move_permissions.to_moderation(global_apps, None)
     assert Group.objects.filter(name__in=["Moderators", "Bloggers"]).count() == 2
     assert "accounts.ban_user" in permissions_of("Moderators")
     assert {name: permissions_of(name) for name in granted} == granted

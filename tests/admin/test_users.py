@@ -6,7 +6,8 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment
+from moderation.models import ModerationEvent
 from posts.models import Post
 
 from .factories import CommentFactory, PostFactory

@@ -195,7 +195,7 @@ def test_comments_holding_the_whole_corpus_render_inert_in_the_queue_the_post_pa
 ):
     reader_client, comments = hostile_comments
     # Held comments show to the owner in the moderation queue before anyone approves them.
-    check_page(site.client, reverse("comments:queue"))
+    check_page(site.client, reverse("moderation:queue"))
     comments.update(status="approved")
     first = comments.order_by("pk").first()
     reply = site.post_comment(reader_client, commented_post, "[reply](javascript:alert(1)) <b>ok</b>", first.pk)

@@ -7,25 +7,16 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
+from comments.models import Comment
+from comments.services import decide_comments
+from comments.signals import comments_changed
 from posts.models import Post
 from posts.services import update_post
 
-from .models import Comment, ModerationEvent
-from .notifications import notify_held_comments_decided, notify_replies_approved
-from .signals import comments_changed, comments_moderated
-
-# The status each moderation action leaves a comment in.
-ACTION_STATUS = {
-    ModerationEvent.Action.APPROVE: Comment.Status.APPROVED,
-    ModerationEvent.Action.SPAM: Comment.Status.SPAM,
-    ModerationEvent.Action.REMOVE: Comment.Status.REMOVED,
-    ModerationEvent.Action.RESTORE: Comment.Status.APPROVED,
-}
-
+from .models import ModerationEvent
 
 # What a moderation action did, said to the moderator: `DONE[action] % {"count": n}`.
 DONE = {
@@ -51,47 +42,13 @@ DONE = {
 def moderate_comments(
     *, comments: Iterable[Comment], action: str, moderator, source: str = ModerationEvent.Source.ADMIN
 ) -> int:
-    """Apply `action` to each comment whose status it changes; record one event per change.
+    """Apply `action` to each comment whose status it changes; each change is recorded (see `receivers`).
 
-    Returns how many comments changed. Two queries plus one bulk insert, whatever the number of comments; when
-    held replies are approved, up to three more: the replies, the mail to their parents' authors, its delivery;
-    when held comments are approved or removed, up to three more for the mail to their writers;
-    and what the receivers of `comments_moderated` add (the inboxes: a constant number).
+    Returns how many comments changed. One query to read the comments, then what `decide_comments` costs
+    (an update, the mail, the inboxes) and one bulk insert for the log, whatever the number of comments.
     """
     action = ModerationEvent.Action(action)
-    new_status = ACTION_STATUS[action]
-    with transaction.atomic():
-        changed = [c for c in comments if c.status != new_status]
-        if not changed:
-            return 0
-        # Replies held for moderation reach their parents' authors only once approved.
-        held_replies = [c.pk for c in changed if c.parent_id and c.status == Comment.Status.PENDING]
-        previous = {c.pk: c.status for c in changed}
-        Comment.objects.filter(pk__in=[c.pk for c in changed]).update(status=new_status)
-        if new_status == Comment.Status.APPROVED and held_replies:
-            notify_replies_approved(held_replies)
-        held = [c for c in changed if c.status == Comment.Status.PENDING and c.author_id]
-        if held and new_status in (Comment.Status.APPROVED, Comment.Status.REMOVED):
-            # Their writers hear of the decision (spam is not announced to its sender).
-            notify_held_comments_decided(held, approved=new_status == Comment.Status.APPROVED)
-        comments_changed.send(sender=Comment, post_ids={c.post_id for c in changed})
-        now = timezone.now()
-        ModerationEvent.objects.bulk_create(
-            ModerationEvent(
-                moderator=moderator,
-                action=action,
-                source=source,
-                comment_id=c.pk,
-                post_id=c.post_id,
-                target_user_id=c.author_id,
-                created_at=now,
-            )
-            for c in changed
-        )
-        for c in changed:
-            c.status = new_status
-        comments_moderated.send(sender=Comment, comments=changed, previous=previous, action=action)
-    return len(changed)
+    return len(decide_comments(comments=comments, action=action, moderator=moderator, source=source))
 
 
 # How the events written by a ban tie back to it, so that an unban can undo exactly what the ban did:

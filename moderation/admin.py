@@ -1,25 +1,23 @@
-"""Staff moderation in the admin: the comment queue, the moderation log, and the moderation parts of the
-user and post admins (ban and unban, publish and unpublish, a post's comments), which need this app."""
+"""Staff moderation in the admin: the comment queue and the moderation log, and the parts that the post and
+user admins (`posts/admin.py`, `accounts/admin.py`) take from here: a post's comments, the ban form, the
+reports of what an action did."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator, format_lazy
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import UserAdmin
-from accounts.models import User
-from posts.admin import PostAdmin
+from comments.models import Comment
 from posts.models import Post
 
-from .models import Comment, ModerationEvent
-from .moderation import DONE, ban_user, can_ban, moderate_comments, publish_posts, unban_user, unpublish_posts
+from .models import ModerationEvent
+from .services import DONE, moderate_comments
 
 # Enough of a comment to judge it from the queue; the whole text is one click away.
 EXCERPT_CHARS = 300
@@ -32,12 +30,12 @@ def comment_changelist_url(**filters) -> str:
     return reverse("admin:comments_comment_changelist") + (f"?{query}" if query else "")
 
 
-def _report(modeladmin, request, count: int, action: str) -> None:
+def report(modeladmin, request, count: int, action: str) -> None:
     level = messages.SUCCESS if count else messages.WARNING
     modeladmin.message_user(request, DONE[action] % {"count": count}, level)
 
 
-def _author_label(comment) -> str:
+def comment_author_label(comment) -> str:
     if comment.author_id:
         return comment.author.username
     return gettext("%(name)s (guest)") % {"name": comment.guest_name or gettext("Anonymous")}
@@ -156,7 +154,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("author"), ordering="author__username")
     def author_label(self, obj):
-        return _author_label(obj)
+        return comment_author_label(obj)
 
     @admin.display(description=_("on the site"))
     def permalink(self, obj):
@@ -174,7 +172,7 @@ class CommentAdmin(admin.ModelAdmin):
         count = moderate_comments(
             comments=queryset.only("pk", "post_id", "author_id", "status"), action=action, moderator=request.user
         )
-        _report(self, request, count, action)
+        report(self, request, count, action)
 
     @admin.action(permissions=["change"], description=_("Approve selected comments"))
     def approve(self, request, queryset):
@@ -256,44 +254,13 @@ class PostCommentInline(admin.TabularInline):
 
     @admin.display(description=_("author"))
     def author_label(self, obj):
-        return _author_label(obj)
+        return comment_author_label(obj)
 
     @admin.display(description="")
     def moderate(self, obj):
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:comments_comment_change", args=[obj.pk]), gettext("moderate")
         )
-
-
-class ModeratedPostAdmin(PostAdmin):
-    inlines = [PostCommentInline]
-    actions = ("publish", "unpublish")
-    readonly_fields = (*PostAdmin.readonly_fields, "all_comments")
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:
-            return fieldsets
-        return (*fieldsets, (_("Comments"), {"fields": ("all_comments",)}))
-
-    @admin.display(description=_("all comments"))
-    def all_comments(self, obj):
-        text = ngettext(
-            "%(count)d comment, %(pending)d awaiting moderation, in the moderation queue",
-            "%(count)d comments, %(pending)d awaiting moderation, in the moderation queue",
-            obj.comment_count,
-        ) % {"count": obj.comment_count, "pending": obj.pending_count}
-        return format_html('<a href="{}">{}</a>', comment_changelist_url(post__id__exact=obj.pk), text)
-
-    @admin.action(permissions=["change"], description=_("Publish selected posts"))
-    def publish(self, request, queryset):
-        count = publish_posts(posts=queryset.select_related("author"), moderator=request.user)
-        _report(self, request, count, ModerationEvent.Action.PUBLISH)
-
-    @admin.action(permissions=["change"], description=_("Unpublish selected posts (back to drafts)"))
-    def unpublish(self, request, queryset):
-        count = unpublish_posts(posts=queryset.select_related("author"), moderator=request.user)
-        _report(self, request, count, ModerationEvent.Action.UNPUBLISH)
 
 
 class BanForm(forms.Form):
@@ -303,88 +270,12 @@ class BanForm(forms.Form):
     unpublish_posts = forms.BooleanField(required=False, label=_("Also unpublish their posts"))
 
 
+def user_content_counts() -> dict:
+    """Annotations for a list of users: how many posts and comments each wrote (a subquery each, so that the
+    two counts do not multiply each other)."""
+    return {"post_count": _count(Post, "author"), "comment_count": _count(Comment, "author")}
+
+
 def _count(model, field):
     rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk"))
     return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
-
-
-class ModeratedUserAdmin(UserAdmin):
-    list_display = (*UserAdmin.list_display[:4], "post_count", "comment_count", *UserAdmin.list_display[4:])
-    actions = ("ban", "unban")
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(post_count=_count(Post, "author"), comment_count=_count(Comment, "author"))
-        )
-
-    def has_ban_permission(self, request):
-        return request.user.has_perm("accounts.ban_user")
-
-    @admin.display(description=_("posts"), ordering="post_count")
-    def post_count(self, obj):
-        return obj.post_count
-
-    @admin.display(description=_("comments"), ordering="comment_count")
-    def comment_count(self, obj):
-        return format_html('<a href="{}">{}</a>', comment_changelist_url(author__id__exact=obj.pk), obj.comment_count)
-
-    def _split_bannable(self, request, queryset):
-        users = list(queryset)
-        allowed = [u for u in users if can_ban(request.user, u)]
-        refused = len(users) - len(allowed)
-        if refused:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d account left alone: nobody may ban themselves, "
-                    "and only a superuser may ban or unban a staff account.",
-                    "%(count)d accounts left alone: nobody may ban themselves, "
-                    "and only a superuser may ban or unban a staff account.",
-                    refused,
-                )
-                % {"count": refused},
-                messages.WARNING,
-            )
-        return allowed
-
-    @admin.action(permissions=["ban"], description=_("Ban selected users…"))
-    def ban(self, request, queryset):
-        """Ask which extra steps to take, then deactivate and remove; the confirmation posts back here."""
-        form = BanForm(request.POST if "confirm" in request.POST else None, label_suffix="")
-        if form.is_bound and form.is_valid():
-            users = self._split_bannable(request, queryset)
-            for user in users:
-                try:
-                    ban_user(user=user, moderator=request.user, **form.cleaned_data)
-                except PermissionDenied:  # pragma: no cover - _split_bannable filtered these out
-                    continue
-            _report(self, request, len(users), ModerationEvent.Action.BAN)
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Ban users"),
-            "opts": self.opts,
-            "form": form,
-            "users": [(user, can_ban(request.user, user)) for user in queryset],
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "select_across": request.POST.get("select_across", "0"),
-        }
-        return TemplateResponse(request, "admin/accounts/user/ban_confirmation.html", context)
-
-    @admin.action(permissions=["ban"], description=_("Unban selected users (restore what the ban removed)"))
-    def unban(self, request, queryset):
-        users = self._split_bannable(request, queryset)
-        for user in users:
-            unban_user(user=user, moderator=request.user)
-        _report(self, request, len(users), ModerationEvent.Action.UNBAN)
-
-
-def _replace(model, admin_class):
-    admin.site.unregister(model)
-    admin.site.register(model, admin_class)
-
-
-_replace(Post, ModeratedPostAdmin)
-_replace(User, ModeratedUserAdmin)

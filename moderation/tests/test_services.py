@@ -1,4 +1,4 @@
-"""ban_user, unban_user, publish_posts and unpublish_posts in comments/moderation.py."""
+"""ban_user, unban_user, publish_posts and unpublish_posts in moderation/services.py."""
 
 from datetime import timedelta
 
@@ -7,11 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from comments.models import Comment, ModerationEvent
-from comments.moderation import ban_user, can_ban, publish_posts, unban_user, unpublish_posts
+from comments.models import Comment
+from moderation.models import ModerationEvent
+from moderation.services import ban_user, can_ban, publish_posts, unban_user, unpublish_posts
 from posts.models import Post
-
-from .factories import CommentFactory, PostFactory
+from tests.admin.factories import CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 

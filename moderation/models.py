@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class ModerationEvent(models.Model):
+    """One moderation decision: who did what to which comment, post or user, and when."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", _("Approved")
+        SPAM = "spam", _("Marked as spam")
+        REMOVE = "remove", pgettext_lazy("comment status", "Removed")
+        RESTORE = "restore", _("Restored")
+        BAN = "ban", _("Banned user")
+        UNBAN = "unban", _("Unbanned user")
+        PUBLISH = "publish", _("Published post")
+        UNPUBLISH = "unpublish", _("Unpublished post")
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", _("Admin")
+        DASHBOARD = "dashboard", _("Dashboard")
+        SYSTEM = "system", _("System")
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="moderation_events"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.ADMIN)
+    comment = models.ForeignKey(
+        "comments.Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_events"
+    )
+    post = models.ForeignKey(
+        "posts.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_events"
+    )
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        # The log began in the comments app; its rows stayed where they were when it moved here.
+        db_table = "comments_moderationevent"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.moderator} {self.get_action_display().lower()} at {self.created_at:%Y-%m-%d %H:%M}"
