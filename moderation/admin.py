@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext, pgettext_lazy
@@ -195,7 +196,7 @@ class CommentAdmin(admin.ModelAdmin):
 class ModerationEventAdmin(admin.ModelAdmin):
     """The moderation log: read-only; only a superuser may delete entries."""
 
-    list_display = ("created_at", "moderator", "action", "source", "comment_link", "post", "target_user", "note")
+    list_display = ("created_at", "moderator", "action", "source", "comment_link", "post", "target_user", "details")
     list_filter = ("action", "source")
     list_select_related = ("moderator", "post", "target_user")
     date_hierarchy = "created_at"
@@ -216,6 +217,30 @@ class ModerationEventAdmin(admin.ModelAdmin):
             return "—"
         url = reverse("admin:comments_comment_change", args=[obj.comment_id])
         return format_html('<a href="{}">#{}</a>', url, obj.comment_id)
+
+    @admin.display(description=_("note"))
+    def details(self, obj):
+        """The moderator's note; for what a ban or an unban changed, which one and the status before, said
+        from the fields in the reader's language (no query: only a ban removes and unpublishes, and only an
+        unban restores and republishes, on its own)."""
+        if obj.note or not obj.caused_by_id:
+            return obj.note
+        if obj.action in (ModerationEvent.Action.RESTORE, ModerationEvent.Action.PUBLISH):
+            # Translators: in the moderation log, beside a comment restored or a post republished by an unban.
+            return gettext("Because of unban #%(unban)d") % {"unban": obj.caused_by_id}
+        statuses = Post.Status if obj.post_id and not obj.comment_id else Comment.Status
+        status = dict(statuses.choices).get(obj.previous_status, obj.previous_status)
+        if obj.previous_publish_at:
+            # Translators: in the moderation log, beside a scheduled post that a ban unpublished; %(status)s is
+            # its status before ("Scheduled"), %(time)s when it was to appear.
+            return gettext("Because of ban #%(ban)d; before: %(status)s for %(time)s") % {
+                "ban": obj.caused_by_id,
+                "status": status,
+                "time": formats.localize(timezone.localtime(obj.previous_publish_at)),
+            }
+        # Translators: in the moderation log, beside a comment removed or a post unpublished by a ban; %(status)s
+        # is its status before.
+        return gettext("Because of ban #%(ban)d; before: %(status)s") % {"ban": obj.caused_by_id, "status": status}
 
 
 class PostCommentsFormSet(forms.BaseInlineFormSet):

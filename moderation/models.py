@@ -36,6 +36,14 @@ class ModerationEvent(models.Model):
     target_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # What undoing this needs: the decision that caused it (a ban, for the removals and unpublications it made;
+    # an unban, for what it restored), the status before it, and when a scheduled post was to appear.
+    caused_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="consequences"
+    )
+    previous_status = models.CharField(max_length=20, blank=True)
+    previous_publish_at = models.DateTimeField(null=True, blank=True)
+    # The moderator's own words, if any.
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -16,8 +16,8 @@ from .models import ModerationEvent
 
 
 @receiver(comments_moderated, dispatch_uid="moderation.record_comment_decisions")
-def record_comment_decisions(sender, comments, action, moderator, source, **kwargs):
-    """One event per comment that changed, all at one time (one bulk insert)."""
+def record_comment_decisions(sender, comments, previous, action, moderator, source, **kwargs):
+    """One event per comment that changed, with its status before, all at one time (one bulk insert)."""
     now = timezone.now()
     ModerationEvent.objects.bulk_create(
         ModerationEvent(
@@ -27,6 +27,7 @@ def record_comment_decisions(sender, comments, action, moderator, source, **kwar
             comment_id=c.pk,
             post_id=c.post_id,
             target_user_id=c.author_id,
+            previous_status=previous[c.pk],
             created_at=now,
         )
         for c in comments

@@ -1,7 +1,6 @@
 """Moderation decisions, from a blog owner's dashboard or from the admin, each one recorded as a ModerationEvent:
 comments (approve, spam, remove, restore), posts (publish, unpublish) and users (ban, unban)."""
 
-import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -51,20 +50,6 @@ def moderate_comments(
     return len(decide_comments(comments=comments, action=action, moderator=moderator, source=source))
 
 
-# How the events written by a ban tie back to it, so that an unban can undo exactly what the ban did:
-# each comment removal or post unpublication that a ban causes carries this note.
-BAN_NOTE = "With ban #{ban_id}; was {status}"
-BAN_NOTE_RE = re.compile(r"^With ban #(?P<ban_id>\d+); was (?P<status>[a-z]+)(?: for (?P<publish_at>\S+))?$")
-
-
-def _ban_note(ban_id: int, obj) -> str:
-    note = BAN_NOTE.format(ban_id=ban_id, status=obj.status)
-    if isinstance(obj, Post) and obj.status == Post.Status.SCHEDULED and obj.publish_at:
-        # Unpublishing forgets when a scheduled post was to appear; the unban needs it back.
-        note += f" for {obj.publish_at.isoformat()}"
-    return note
-
-
 def can_ban(moderator, user) -> bool:
     """Whether `moderator` may ban (or unban) `user`: never themselves; staff and superusers only by a superuser."""
     if user.pk == moderator.pk:
@@ -74,8 +59,9 @@ def can_ban(moderator, user) -> bool:
     return True
 
 
-def _record_for_comments(comments, action: str, *, by: ModerationEvent, note) -> None:
-    """One event per comment that a ban or an unban (`by`) changed, at its time and in its name (one query)."""
+def _record_for_comments(comments, action: str, *, by: ModerationEvent, previous) -> None:
+    """One event per comment that a ban or an unban (`by`) changed, at its time and in its name, caused by it and
+    with the status the comment had before (`previous(comment)`) (one query)."""
     ModerationEvent.objects.bulk_create(
         ModerationEvent(
             moderator=by.moderator,
@@ -84,20 +70,24 @@ def _record_for_comments(comments, action: str, *, by: ModerationEvent, note) ->
             comment_id=c.pk,
             post_id=c.post_id,
             target_user=by.target_user,
-            note=note(c),
+            caused_by=by,
+            previous_status=previous(c),
             created_at=by.created_at,
         )
         for c in comments
     )
 
 
-def ban_user(*, user, moderator, remove_all_comments: bool = False, unpublish_posts: bool = False) -> ModerationEvent:
+def ban_user(
+    *, user, moderator, remove_all_comments: bool = False, unpublish_posts: bool = False, note: str = ""
+) -> ModerationEvent:
     """Deactivate `user` and remove their pending comments (or every visible comment), and optionally unpublish
-    their posts. Returns the recorded ban event.
+    their posts. Returns the recorded ban event, with the moderator's `note` if any.
 
     Deactivation ends the user's sessions at once: authentication backends refuse inactive users. Each removal
-    and unpublication is recorded with a note naming the ban and the previous status, which `unban_user` reads
-    to undo exactly this. A constant number of queries plus one save per unpublished post.
+    and unpublication is recorded as caused by the ban, with the status before (and a scheduled post's time),
+    which `unban_user` reads to undo exactly this. A constant number of queries plus one save per unpublished
+    post.
     """
     if not can_ban(moderator, user):
         raise PermissionDenied(_("Only a superuser may ban a staff account, and nobody may ban themselves."))
@@ -105,17 +95,12 @@ def ban_user(*, user, moderator, remove_all_comments: bool = False, unpublish_po
         if user.is_active:
             user.is_active = False
             user.save(update_fields=["is_active"])
-        options = []
-        if remove_all_comments:
-            options.append("all comments removed")
-        if unpublish_posts:
-            options.append("posts unpublished")
         ban = ModerationEvent.objects.create(
             moderator=moderator,
             action=ModerationEvent.Action.BAN,
             source=ModerationEvent.Source.ADMIN,
             target_user=user,
-            note="; ".join(options) or "pending comments removed",
+            note=note,
         )
         removable = [Comment.Status.PENDING]
         if remove_all_comments:
@@ -123,7 +108,7 @@ def ban_user(*, user, moderator, remove_all_comments: bool = False, unpublish_po
         comments = list(Comment.objects.filter(author=user, status__in=removable).only("pk", "post_id", "status"))
         Comment.objects.filter(pk__in=[c.pk for c in comments]).update(status=Comment.Status.REMOVED)
         comments_changed.send(sender=Comment, post_ids={c.post_id for c in comments})
-        _record_for_comments(comments, ModerationEvent.Action.REMOVE, by=ban, note=lambda c: _ban_note(ban.pk, c))
+        _record_for_comments(comments, ModerationEvent.Action.REMOVE, by=ban, previous=lambda c: c.status)
         if unpublish_posts:
             posts = Post.objects.filter(author=user).exclude(status=Post.Status.DRAFT).select_related("author")
             _change_posts(
@@ -131,14 +116,15 @@ def ban_user(*, user, moderator, remove_all_comments: bool = False, unpublish_po
                 moderator=moderator,
                 action=ModerationEvent.Action.UNPUBLISH,
                 source=ModerationEvent.Source.ADMIN,
-                note=lambda post: _ban_note(ban.pk, post),
+                caused_by=ban,
             )
     return ban
 
 
-def unban_user(*, user, moderator) -> ModerationEvent:
+def unban_user(*, user, moderator, note: str = "") -> ModerationEvent:
     """Reactivate `user` and undo what their bans since the last unban removed or unpublished, where nobody
-    has changed it since. Returns the recorded unban event. A constant number of queries plus one save per
+    has changed it since: each comment and post goes back to the status its removal recorded. Returns the
+    recorded unban event, with the moderator's `note` if any. A constant number of queries plus one save per
     republished post."""
     if not can_ban(moderator, user):
         raise PermissionDenied(_("Only a superuser may unban a staff account."))
@@ -152,7 +138,7 @@ def unban_user(*, user, moderator) -> ModerationEvent:
         bans = ModerationEvent.objects.filter(target_user=user, action=ModerationEvent.Action.BAN)
         if last_unban:
             bans = bans.filter(pk__gt=last_unban)
-        ban_ids = {str(pk) for pk in bans.values_list("pk", flat=True)}
+        ban_ids = list(bans.values_list("pk", flat=True))
         if not user.is_active:
             user.is_active = True
             user.save(update_fields=["is_active"])
@@ -161,23 +147,18 @@ def unban_user(*, user, moderator) -> ModerationEvent:
             action=ModerationEvent.Action.UNBAN,
             source=ModerationEvent.Source.ADMIN,
             target_user=user,
-            note=f"Undoes ban #{', #'.join(sorted(ban_ids, key=int))}" if ban_ids else "",
+            note=note,
         )
         caused = ModerationEvent.objects.filter(
-            target_user=user,
+            caused_by__in=ban_ids,
             action__in=[ModerationEvent.Action.REMOVE, ModerationEvent.Action.UNPUBLISH],
-            note__startswith="With ban #",
-        ).values_list("action", "comment_id", "post_id", "note")
+        ).values_list("action", "comment_id", "post_id", "previous_status", "previous_publish_at")
         comment_status, post_status = {}, {}
-        for action, comment_id, post_id, note in caused:
-            match = BAN_NOTE_RE.match(note)
-            if not match or match["ban_id"] not in ban_ids:
-                continue
-            if action == ModerationEvent.Action.REMOVE and comment_id:
-                comment_status[comment_id] = match["status"]
-            elif action == ModerationEvent.Action.UNPUBLISH and post_id:
-                publish_at = datetime.fromisoformat(match["publish_at"]) if match["publish_at"] else None
-                post_status[post_id] = (match["status"], publish_at)
+        for action, comment_id, post_id, previous_status, previous_publish_at in caused:
+            if action == ModerationEvent.Action.REMOVE and comment_id and previous_status:
+                comment_status[comment_id] = previous_status
+            elif action == ModerationEvent.Action.UNPUBLISH and post_id and previous_status:
+                post_status[post_id] = (previous_status, previous_publish_at)
         # Only what is still as the ban left it: a later decision by a moderator stands.
         comments = list(
             Comment.objects.filter(pk__in=comment_status, status=Comment.Status.REMOVED).only("pk", "post_id")
@@ -188,10 +169,7 @@ def unban_user(*, user, moderator) -> ModerationEvent:
             )
         comments_changed.send(sender=Comment, post_ids={c.post_id for c in comments})
         _record_for_comments(
-            comments,
-            ModerationEvent.Action.RESTORE,
-            by=unban,
-            note=lambda c: f"With unban #{unban.pk}; back to {comment_status[c.pk]}",
+            comments, ModerationEvent.Action.RESTORE, by=unban, previous=lambda c: Comment.Status.REMOVED
         )
         for post in Post.objects.filter(pk__in=post_status, status=Post.Status.DRAFT).select_related("author"):
             status, publish_at = post_status[post.pk]
@@ -203,7 +181,8 @@ def unban_user(*, user, moderator) -> ModerationEvent:
                 source=ModerationEvent.Source.ADMIN,
                 post=post,
                 target_user=user,
-                note=f"With unban #{unban.pk}; back to {post.status}",
+                caused_by=unban,
+                previous_status=Post.Status.DRAFT,
             )
     return unban
 
@@ -233,14 +212,16 @@ def _set_post_status(post: Post, status: str, publish_at: datetime | None = None
     return True
 
 
-def _change_posts(*, posts, moderator, action, source, note=None) -> int:
+def _change_posts(*, posts, moderator, action, source, caused_by: ModerationEvent | None = None) -> int:
     target = Post.Status.PUBLISHED if action == ModerationEvent.Action.PUBLISH else Post.Status.DRAFT
     changed = 0
     with transaction.atomic():
         for post in posts:
             if post.status == target:
                 continue
-            event_note = note(post) if note else ""
+            previous_status = post.status
+            # Unpublishing forgets when a scheduled post was to appear; undoing it needs that time back.
+            previous_publish_at = post.publish_at if previous_status == Post.Status.SCHEDULED else None
             if not _set_post_status(post, target):
                 continue
             ModerationEvent.objects.create(
@@ -249,7 +230,9 @@ def _change_posts(*, posts, moderator, action, source, note=None) -> int:
                 source=source,
                 post=post,
                 target_user_id=post.author_id,
-                note=event_note,
+                caused_by=caused_by,
+                previous_status=previous_status,
+                previous_publish_at=previous_publish_at,
             )
             changed += 1
     return changed

@@ -61,7 +61,12 @@ def test_unban_undoes_every_ban_since_the_last_unban_only(moderator, reader):
     unban = unban_user(user=reader, moderator=moderator)
     assert Comment.objects.get(pk=first.pk).status == Comment.Status.REMOVED
     assert Comment.objects.get(pk=second.pk).status == Comment.Status.APPROVED
-    assert unban.note.startswith("Undoes ban #")
+    # The restoration names the unban that made it, and the removal it undid the ban that caused it.
+    restored = ModerationEvent.objects.get(comment=second, action=ModerationEvent.Action.RESTORE)
+    assert restored.caused_by == unban
+    removal = ModerationEvent.objects.get(comment=second, action=ModerationEvent.Action.REMOVE)
+    assert removal.caused_by.action == ModerationEvent.Action.BAN
+    assert removal.previous_status == Comment.Status.APPROVED
     reader.refresh_from_db()
     assert reader.is_active
 
@@ -82,3 +87,29 @@ def test_publish_and_unpublish_count_only_changes(moderator):
     assert unpublish_posts(posts=Post.objects.filter(pk__in=[published.pk, draft.pk]), moderator=moderator) == 2
     assert unpublish_posts(posts=Post.objects.filter(pk=published.pk), moderator=moderator) == 0
     assert ModerationEvent.objects.filter(source=ModerationEvent.Source.ADMIN).count() == 3
+
+
+def test_unban_reads_the_fields_not_the_notes(moderator, reader):
+    """A note edited by hand (or by a migration gone wrong) changes nothing about what the unban restores."""
+    approved = CommentFactory(author=reader, status=Comment.Status.APPROVED)
+    held = CommentFactory(author=reader)
+    when = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
+    scheduled = PostFactory(author=reader, status=Post.Status.SCHEDULED, publish_at=when, published_at=when)
+    ban = ban_user(user=reader, moderator=moderator, remove_all_comments=True, unpublish_posts=True)
+    caused = ModerationEvent.objects.filter(caused_by=ban)
+    assert caused.count() == 3
+    assert set(caused.values_list("note", flat=True)) == {""}
+    caused.update(note="With ban #999999; was spam for 2000-01-01T00:00:00+00:00")
+    unban_user(user=reader, moderator=moderator)
+    assert Comment.objects.get(pk=approved.pk).status == Comment.Status.APPROVED
+    assert Comment.objects.get(pk=held.pk).status == Comment.Status.PENDING
+    scheduled.refresh_from_db()
+    assert (scheduled.status, scheduled.publish_at) == (Post.Status.SCHEDULED, when)
+
+
+def test_a_ban_and_an_unban_carry_the_moderators_note_and_no_other(moderator, reader):
+    CommentFactory(author=reader)
+    ban = ban_user(user=reader, moderator=moderator, note="Links to a scam, three times.")
+    unban = unban_user(user=reader, moderator=moderator)
+    assert (ban.note, unban.note) == ("Links to a scam, three times.", "")
+    assert set(ModerationEvent.objects.exclude(pk=ban.pk).values_list("note", flat=True)) == {""}
