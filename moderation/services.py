@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
+from accounts import policy
 from comments.models import Comment
 from comments.services import decide_comments
 from comments.signals import comments_changed
@@ -51,12 +52,9 @@ def moderate_comments(
 
 
 def can_ban(moderator, user) -> bool:
-    """Whether `moderator` may ban (or unban) `user`: never themselves; staff and superusers only by a superuser."""
-    if user.pk == moderator.pk:
-        return False
-    if user.is_staff or user.is_superuser:
-        return moderator.is_superuser
-    return True
+    """Whether `moderator` may ban (or unban) `user`: the permission policy's answer (never themselves; staff and
+    superusers only by a superuser). No query."""
+    return policy.can_ban(moderator, user)
 
 
 def _record_for_comments(comments, action: str, *, by: ModerationEvent, previous) -> None:
