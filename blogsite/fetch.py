@@ -25,6 +25,8 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
+from blogsite.sentences import FETCH_ERRORS, in_english
+
 MAX_REDIRECTS = 3
 CHUNK = 64 * 1024
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -33,13 +35,18 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class FetchError(Exception):
-    """A fetch that was refused or failed: a short reason an operator can read, and the same as a `code`
-    with its `params` for pages and mails that say it in their reader's language."""
+    """A fetch that was refused or failed: a `code` with its `params`, which pages and mails say in their
+    reader's language (`blogsite.sentences.FETCH_ERRORS`), and which reads in English in logs. A caller that
+    refuses an answer for a reason of its own may give its own words instead (`message`)."""
 
-    def __init__(self, message: str, *, code: str = "", **params):
-        super().__init__(message)
+    def __init__(self, message: str = "", *, code: str = "", **params):
+        super().__init__(message or code)
+        self.message = message
         self.code = code
         self.params = params
+
+    def __str__(self) -> str:
+        return self.message or in_english(FETCH_ERRORS, self.code, self.params)
 
 
 @dataclass
@@ -112,11 +119,9 @@ def check_address(ip: Address, allowed: list[Network]) -> None:
             or candidate.is_reserved
             or candidate.is_unspecified
         ):
-            raise FetchError(
-                "its address is a private or local one, which this site does not fetch from", code="private_address"
-            )
+            raise FetchError(code="private_address")
         if not candidate.is_global:
-            raise FetchError("its address is not a public one", code="not_public")
+            raise FetchError(code="not_public")
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
@@ -149,16 +154,16 @@ def resolve(url: str, allowed: list[Network]) -> tuple[str, int, str]:
         # A name in another script goes on the wire (Host header, TLS name) in its ASCII form.
         host = parts.hostname.encode("idna").decode("ascii") if parts.hostname else ""
     except (ValueError, UnicodeError):
-        raise FetchError("not an http(s) address", code="not_http") from None
+        raise FetchError(code="not_http") from None
     if scheme not in ("http", "https") or not host:
-        raise FetchError("not an http(s) address", code="not_http")
+        raise FetchError(code="not_http")
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, ValueError, UnicodeError):
-        raise FetchError("its host name does not resolve", code="no_such_host") from None
+        raise FetchError(code="no_such_host") from None
     addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
     if not addresses:
-        raise FetchError("its host name does not resolve", code="no_such_host")
+        raise FetchError(code="no_such_host")
     for ip in addresses:
         check_address(ip, allowed)
     return host, port, str(addresses[0])
@@ -188,7 +193,7 @@ def fetch(
         parts = urlsplit(url)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise FetchError("it took too long", code="too_slow")
+            raise FetchError(code="too_slow")
         connection_class = _PinnedHTTPSConnection if parts.scheme.lower() == "https" else _PinnedHTTPConnection
         connection = connection_class(host, port, address=address, timeout=remaining)
         # A socket's timeout bounds each wait, not their sum: at the deadline the connection is cut, whatever
@@ -202,25 +207,25 @@ def fetch(
             connection.request(method, path, body=body, headers=headers)
             if expired.is_set():
                 # The time ran out while connecting, before there was a socket to cut.
-                raise FetchError("it took too long", code="too_slow")
+                raise FetchError(code="too_slow")
             response = connection.getresponse()
             if follow_redirects and method == "GET" and response.status in REDIRECTS:
                 location = response.getheader("Location") or ""
                 if not location:
-                    raise FetchError("a redirect without an address", code="redirect_without_address")
+                    raise FetchError(code="redirect_without_address")
                 url = urljoin(url, location)
                 continue
             length = response.getheader("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
-                raise FetchError(f"larger than {_size(max_bytes)}", code="too_large", size_bytes=max_bytes)
+                raise FetchError(code="too_large", size_bytes=max_bytes)
             data = BytesIO()
             while chunk := response.read1(CHUNK):
                 if data.tell() + len(chunk) > max_bytes:
-                    raise FetchError(f"larger than {_size(max_bytes)}", code="too_large", size_bytes=max_bytes)
+                    raise FetchError(code="too_large", size_bytes=max_bytes)
                 data.write(chunk)
             if expired.is_set():
                 # Cut off: what arrived may be only part of it.
-                raise FetchError("it took too long", code="too_slow")
+                raise FetchError(code="too_slow")
             header_list = [(name.lower(), value) for name, value in response.getheaders()]
             return Response(
                 status=response.status,
@@ -231,12 +236,12 @@ def fetch(
             )
         except (OSError, http.client.HTTPException) as exc:
             if expired.is_set() or isinstance(exc, TimeoutError | socket.timeout):
-                raise FetchError("it took too long", code="too_slow") from None
-            raise FetchError("the server could not be reached", code="unreachable") from None
+                raise FetchError(code="too_slow") from None
+            raise FetchError(code="unreachable") from None
         finally:
             timer.cancel()
             connection.close()
-    raise FetchError("too many redirects", code="too_many_redirects")
+    raise FetchError(code="too_many_redirects")
 
 
 def _cut(connection: http.client.HTTPConnection, expired: threading.Event) -> None:
@@ -247,11 +252,3 @@ def _cut(connection: http.client.HTTPConnection, expired: threading.Event) -> No
     if sock is not None:
         with contextlib.suppress(OSError):
             socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-
-def _size(max_bytes: int) -> str:
-    if max_bytes >= 2**20 and max_bytes % 2**20 == 0:
-        return f"{max_bytes // 2**20} MB"
-    if max_bytes >= 1024:
-        return f"{max_bytes // 1024} KB"
-    return f"{max_bytes} bytes"

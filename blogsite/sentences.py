@@ -4,17 +4,20 @@ A record that tells people why something failed (a webmention refused, a deliver
 stopped) keeps a code such as `too_slow` and its parameters, never a sentence: whoever reads it later may read
 another language than the one active when it was written. Each app lists its sentences, one per code, in a
 dict of `Message`s; `say` picks one and fills it in. The reasons a guarded fetch fails (the codes of
-`blogsite.fetch.FetchError`) are said here, once, for every app that fetches.
+`blogsite.fetch.FetchError`) are said here, once, for every app that fetches and for the fetch's own error
+message: a family of reasons (`Reasons`) only says what failed around them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import ngettext
 
 # A sentence for a count (the count is `%(count)s` in it; sentences without one ignore it).
 Message = Callable[[int], str]
@@ -41,18 +44,31 @@ def number(n: int) -> str:
     return number_format(n, force_grouping=True)
 
 
-# Why a guarded fetch failed, by `FetchError.code`: a phrase that completes "… could not be fetched: ".
+def in_english(messages: dict[str, Message], code: str, params: dict[str, Any] | None = None) -> str:
+    """The sentence for `code` as logs and other servers read it: in English, whatever language is active."""
+    with translation.override("en"):
+        return say(messages, code, params)
+
+
+# Why a guarded fetch failed, by `FetchError.code`: a phrase that completes "… could not be fetched: ", said of
+# one address, or of `n` (an import counts its pictures by reason).
 FETCH_ERRORS: dict[str, Message] = {
-    "private_address": lambda n: gettext("its address is a private or local one, which this site does not fetch from"),
-    "not_public": lambda n: gettext("its address is not a public one"),
-    "not_http": lambda n: gettext("not an http(s) address"),
-    "no_such_host": lambda n: gettext("its host name does not resolve"),
-    "too_slow": lambda n: gettext("it took too long"),
-    "redirect_without_address": lambda n: gettext("a redirect without an address"),
+    "private_address": lambda n: ngettext(
+        "its address is a private or local one, which this site does not fetch from",
+        "their addresses are private or local ones, which this site does not fetch from",
+        n,
+    ),
+    "not_public": lambda n: ngettext("its address is not a public one", "their addresses are not public ones", n),
+    "not_http": lambda n: ngettext("not an http(s) address", "not http(s) addresses", n),
+    "no_such_host": lambda n: ngettext("its host name does not resolve", "their host names do not resolve", n),
+    "too_slow": lambda n: ngettext("it took too long", "they took too long", n),
+    "redirect_without_address": lambda n: ngettext(
+        "a redirect without an address", "a redirect without an address", n
+    ),
     # Translators: %(size)s is a size such as "1.0 MB", written as the language writes sizes.
-    "too_large": lambda n: gettext("larger than %(size)s"),
-    "unreachable": lambda n: gettext("the server could not be reached"),
-    "too_many_redirects": lambda n: gettext("too many redirects"),
+    "too_large": lambda n: ngettext("larger than %(size)s", "larger than %(size)s", n),
+    "unreachable": lambda n: ngettext("the server could not be reached", "the server could not be reached", n),
+    "too_many_redirects": lambda n: ngettext("too many redirects", "too many redirects", n),
 }
 
 
@@ -66,10 +82,19 @@ def fetch_failure(error) -> dict[str, Any]:
     return reason(error.code or "unreachable", **error.params)
 
 
-def reason_text(messages: dict[str, Message], stored: dict[str, Any], *, fetch_failed: Callable[[], str]) -> str:
-    """A stored reason (`reason()`) in the active language: by `messages`, or for a fetch's failure as
-    `fetch_failed()` (a sentence with `%(reason)s`) around the fetch's own reason."""
-    code, params = stored.get("code", ""), stored.get("params") or {}
-    if code in FETCH_ERRORS and code not in messages:
-        return fetch_failed() % {"reason": say(FETCH_ERRORS, code, params)}
-    return say(messages, code, params)
+@dataclass(frozen=True)
+class Reasons:
+    """A family of stored reasons (`reason()`), such as why deliveries fail: a sentence for each of its own
+    codes, and `not_fetched`, which says what could not be fetched around a fetch's reason (`%(reason)s`,
+    from `FETCH_ERRORS`) for the codes of `FetchError`."""
+
+    sentences: dict[str, Message]
+    not_fetched: Message
+
+    def text(self, stored: dict[str, Any], count: int | None = None) -> str:
+        """`stored` in the active language, said of one thing or of `count` things (then `%(count)s`)."""
+        code, params = stored.get("code", ""), stored.get("params") or {}
+        if code in FETCH_ERRORS and code not in self.sentences:
+            params = {"reason": say(FETCH_ERRORS, code, params, count)}
+            return say({code: self.not_fetched}, code, params, count)
+        return say(self.sentences, code, params, count)

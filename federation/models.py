@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from blocklist.models import BlockedSite
 
-from .failures import delivery_failure_text
+from .failures import DELIVERY_FAILURES
 
 
 class Actor(models.Model):
@@ -183,7 +183,7 @@ class Delivery(models.Model):
     @property
     def error_text(self) -> str:
         """Why the last try failed, in the active language ("" when it did not)."""
-        return delivery_failure_text(self.failure) if self.failure else self.last_error
+        return DELIVERY_FAILURES.text(self.failure) if self.failure else self.last_error
 
 
 class RemoteNote(models.Model):

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from blocklist.models import BlockedSite
 from posts.models import Post
 
-from .failures import receipt_failure_text, sending_failure_text
+from .failures import RECEIPT_FAILURES, SENDING_FAILURES
 
 
 class MentionQuerySet(models.QuerySet):
@@ -130,7 +130,7 @@ class Receipt(models.Model):
     @property
     def reason_text(self) -> str:
         """Why it was refused or its mention removed, in the active language ("" when accepted or queued)."""
-        return receipt_failure_text(self.failure) if self.failure else self.reason
+        return RECEIPT_FAILURES.text(self.failure) if self.failure else self.reason
 
 
 class Outgoing(models.Model):
@@ -177,4 +177,4 @@ class Outgoing(models.Model):
     @property
     def error_text(self) -> str:
         """Why the last try failed, in the active language ("" when it did not)."""
-        return sending_failure_text(self.failure) if self.failure else self.last_error
+        return SENDING_FAILURES.text(self.failure) if self.failure else self.last_error

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from django.utils.translation import gettext, ngettext, pgettext
 
-from blogsite.sentences import Message, say
+from blogsite.sentences import Message, Reasons, say
 from blogsite.sentences import number as _number
 
 
@@ -206,58 +206,30 @@ CONVERSIONS: dict[str, Message] = {
     ),
 }
 
-# Why a picture stayed at its old address (the codes of `blogsite.fetch.FetchError`, and the import's own).
-PICTURE_FAILURES: dict[str, Message] = {
-    "answered": lambda n: ngettext(
-        "%(count)s picture: the old site answered %(status)s",
-        "%(count)s pictures: the old site answered %(status)s",
-        n,
-    ),
-    "library_full": lambda n: ngettext(
-        "%(count)s picture: the media library is full", "%(count)s pictures: the media library is full", n
-    ),
-    "not_a_picture": lambda n: ngettext(
-        "%(count)s picture: not a JPEG, PNG, GIF or WebP picture the media library takes",
-        "%(count)s pictures: not JPEG, PNG, GIF or WebP pictures the media library takes",
-        n,
-    ),
-    "private_address": lambda n: ngettext(
-        "%(count)s picture: its address is a private or local one, which this site does not fetch from",
-        "%(count)s pictures: their addresses are private or local ones, which this site does not fetch from",
-        n,
-    ),
-    "not_public": lambda n: ngettext(
-        "%(count)s picture: its address is not a public one",
-        "%(count)s pictures: their addresses are not public ones",
-        n,
-    ),
-    "not_http": lambda n: ngettext(
-        "%(count)s picture: not an http(s) address", "%(count)s pictures: not http(s) addresses", n
-    ),
-    "no_such_host": lambda n: ngettext(
-        "%(count)s picture: its host name does not resolve",
-        "%(count)s pictures: their host names do not resolve",
-        n,
-    ),
-    "too_slow": lambda n: ngettext("%(count)s picture: it took too long", "%(count)s pictures: they took too long", n),
-    "redirect_without_address": lambda n: ngettext(
-        "%(count)s picture: a redirect without an address", "%(count)s pictures: a redirect without an address", n
-    ),
-    "too_large": lambda n: ngettext(
-        "%(count)s picture: larger than %(size)s", "%(count)s pictures: larger than %(size)s", n
-    ),
-    "unreachable": lambda n: ngettext(
-        "%(count)s picture: the server could not be reached",
-        "%(count)s pictures: the server could not be reached",
-        n,
-    ),
-    "too_many_redirects": lambda n: ngettext(
-        "%(count)s picture: too many redirects", "%(count)s pictures: too many redirects", n
-    ),
-    "fetch_failed": lambda n: ngettext(
-        "%(count)s picture: it could not be fetched", "%(count)s pictures: they could not be fetched", n
-    ),
-}
+# Why a picture stayed at its old address: the import's own codes, and those of `blogsite.fetch.FetchError`, said
+# by `blogsite.sentences.FETCH_ERRORS` after the count.
+PICTURE_FAILURES = Reasons(
+    {
+        "answered": lambda n: ngettext(
+            "%(count)s picture: the old site answered %(status)s",
+            "%(count)s pictures: the old site answered %(status)s",
+            n,
+        ),
+        "library_full": lambda n: ngettext(
+            "%(count)s picture: the media library is full", "%(count)s pictures: the media library is full", n
+        ),
+        "not_a_picture": lambda n: ngettext(
+            "%(count)s picture: not a JPEG, PNG, GIF or WebP picture the media library takes",
+            "%(count)s pictures: not JPEG, PNG, GIF or WebP pictures the media library takes",
+            n,
+        ),
+        "fetch_failed": lambda n: ngettext(
+            "%(count)s picture: it could not be fetched", "%(count)s pictures: they could not be fetched", n
+        ),
+    },
+    # Translators: %(reason)s says why, such as "its host name does not resolve" or "they took too long".
+    not_fetched=lambda n: ngettext("%(count)s picture: %(reason)s", "%(count)s pictures: %(reason)s", n),
+)
 
 # Why a file is refused (`transfer.xmlstream.ImportFileError`). `%(detail)s` is the parser's own words.
 FILE_ERRORS: dict[str, Message] = {
@@ -416,7 +388,7 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
             ]
         )
         out.append("  " + gettext("pictures: %(counts)s") % {"counts": counts})
-        out.extend(_counted_lines(PICTURE_FAILURES, failed))
+        out.extend("    " + PICTURE_FAILURES.text(entry, entry.get("count", 1)) for entry in failed)
     conversions = n("conversions", [])
     if conversions:
         out.append("  " + gettext("converted for this site:"))

@@ -204,7 +204,7 @@ def test_why_a_delivery_failed_is_kept_as_a_code_and_said_in_the_readers_languag
     admin_user.save(update_fields=["language"])
     page = admin_client.get("/admin/federation/delivery/").content.decode()
     assert "أجاب صندوق الوارد بالرمز 410." in page
-    assert "تعذّر الوصول إلى صندوق الوارد: اسم مضيفه لا يُحلّ إلى عنوان." in page
+    assert "تعذّر الوصول إلى صندوق الوارد: اسم المضيف لا يُحلّ إلى عنوان." in page
     assert "it answered 500" in page
     assert old.error_text == "it answered 500"
 

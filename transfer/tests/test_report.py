@@ -131,3 +131,21 @@ def test_a_code_this_version_does_not_know_is_shown_as_it_is(client, user):
 def test_counts_are_grouped_as_the_language_groups_digits():
     with translation.override("en"):
         assert "  posts: 1,234 published or scheduled, 0 drafts" in summary_lines({"posts": 1234})
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "line"),
+    [
+        ("en", 1, "1 picture: its host name does not resolve"),
+        ("en", 3, "3 pictures: their host names do not resolve"),
+        ("fr", 3, "3 images : leurs noms d\u2019hôte ne se résolvent pas"),
+        ("de", 1, "1 Bild: Der Hostname lässt sich nicht auflösen"),
+        ("es", 3, "3 imágenes: sus nombres de host no se resuelven"),
+        ("ar", 1, "1 صورة: اسم المضيف لا يُحلّ إلى عنوان"),
+    ],
+)
+def test_a_picture_that_could_not_be_fetched_is_said_with_the_fetchs_own_sentence(language, count, line):
+    """The import counts pictures by the guarded fetch's codes and says them with `FETCH_ERRORS`, for any count."""
+    report = {"pictures": {"fetched": 0, "failed": [{"code": "no_such_host", "params": {}, "count": count}]}}
+    with translation.override(language):
+        assert "    " + line in summary_lines(report)
