@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from moderation.admin import BanForm, comment_changelist_url, report, user_content_counts
 from moderation.models import ModerationEvent
-from moderation.services import ban_user, can_ban, unban_user
+from moderation.services import ban_user, unban_user
 
+from . import policy
 from .models import User
 
 # What only a superuser may see or change on an account: the keys to the site.
@@ -108,7 +109,7 @@ class UserAdmin(DjangoUserAdmin):
         return super().user_change_password(request, id, form_url)
 
     def has_ban_permission(self, request):
-        return request.user.has_perm("accounts.ban_user")
+        return policy.can_ban_users(request.user)
 
     @admin.display(description=_("posts"), ordering="post_count")
     def post_count(self, obj):
@@ -120,7 +121,7 @@ class UserAdmin(DjangoUserAdmin):
 
     def _split_bannable(self, request, queryset):
         users = list(queryset)
-        allowed = [u for u in users if can_ban(request.user, u)]
+        allowed = [u for u in users if policy.can_ban(request.user, u)]
         refused = len(users) - len(allowed)
         if refused:
             self.message_user(
@@ -155,7 +156,7 @@ class UserAdmin(DjangoUserAdmin):
             "title": gettext("Ban users"),
             "opts": self.opts,
             "form": form,
-            "users": [(user, can_ban(request.user, user)) for user in queryset],
+            "users": [(user, policy.can_ban(request.user, user)) for user in queryset],
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             "select_across": request.POST.get("select_across", "0"),
         }
