@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from accounts.models import RemoteAvatar
 from accounts.policy import can_edit_comment, can_moderate_post, can_remove_comment
 from blogsite.ratelimit import count_hit
-from posts.markup import COMMENT_HTML, html_to_text, sanitize_html
+from posts.markup import COMMENT_HTML, html_to_text, render_markdown, sanitize_html
 from posts.models import Blog, Post
 
 from . import notifications
-from .markup import count_links, render_comment
+from .markup import count_links
 from .models import PATH_MAX_DEPTH, Comment
 from .signals import comment_posted, comments_changed, comments_moderated
 
@@ -207,7 +207,7 @@ def post_comment(
                 author=author,
                 parent=parent,
                 body=body,
-                body_html=render_comment(body),
+                body_html=render_markdown(body, allow=COMMENT_HTML),
                 status=Comment.Status.APPROVED if held is None else Comment.Status.PENDING,
                 held_reason=held,
                 ip_address=ip_address or None,
@@ -234,7 +234,7 @@ def edit_comment(*, comment: Comment, user, body: str) -> Comment:
         raise CommentRefused(_("Please write something before saving."))
     with transaction.atomic():
         comment.body = body
-        comment.body_html = render_comment(body)
+        comment.body_html = render_markdown(body, allow=COMMENT_HTML)
         comment.edited_at = timezone.now()
         fields = ["body", "body_html", "edited_at"]
         is_owner = can_moderate_post(user, comment.post)

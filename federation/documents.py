@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape, linebreaks
 
 from comments.notifications import site_url
-from posts.markup import sanitize_html
+from posts.markup import POST_HTML, sanitize_html
 from posts.models import Post
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
@@ -107,7 +107,7 @@ def article(post: Post) -> dict:
         "type": "Article",
         "name": post.title,
         "summary": escape(post.summary),
-        "content": sanitize_html(post.body_html, base_url=url),
+        "content": sanitize_html(post.body_html, allow=POST_HTML, base_url=url),
         "url": url,
         "published": post.published_at.isoformat(),
         "updated": post.updated_at.isoformat(),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from blogsite.feedgen import Atom1Feed, Rss201rev2Feed
 
 from . import websub
-from .markup import sanitize_html
+from .markup import POST_HTML, sanitize_html
 from .models import Blog, Post
 from .views import canonical_redirect, find_label, get_blogger
 
@@ -116,7 +116,7 @@ class PostFeed(Feed):
 
     def _content(self, item):
         base = self.request.build_absolute_uri(item.get_absolute_url())
-        return sanitize_html(item.body_html, base_url=base)
+        return sanitize_html(item.body_html, allow=POST_HTML, base_url=base)
 
     def item_extra_kwargs(self, item):
         # Atom carries the full text beside the summary; RSS already has it as the description.

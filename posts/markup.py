@@ -1,9 +1,12 @@
-"""Markdown to safe HTML, and the plain-text views of it (excerpt, word count).
+"""The site's one Markdown pipeline (Markdown → HTML → allow-list sanitizer), and the plain-text views of its
+output (excerpt, word count).
 
-Everything a person writes passes `sanitize_html` with an allow-list before it is stored or shown. The
-allow-list is a value (`AllowList`) so that each kind of text gets its own: `POST_HTML` for posts,
-`COMMENT_HTML` for comments (no images, no headings, links marked as user-generated) and `IMPORTED_HTML`
-for HTML brought in from other blog platforms.
+Everything a person writes passes `sanitize_html` with an allow-list before it is stored or shown, whether it
+was written in Markdown (`render_markdown`) or arrived as HTML. The allow-list is a value (`AllowList`), passed
+by every use, so that each kind of text gets its own: `POST_HTML` for posts (and the feeds and federation
+documents made from them), `COMMENT_HTML` for comments and replies from other sites (no images, no headings,
+HTML in the Markdown shown as text, links marked as user-generated) and `IMPORTED_HTML` for HTML brought in
+from other blog platforms. The allow-list also decides which Markdown features are parsed at all.
 
     from posts.markup import COMMENT_HTML, render_markdown
     body_html = render_markdown(source, allow=COMMENT_HTML)
@@ -50,6 +53,8 @@ class AllowList:
     footnotes: bool = False
     # Highlighted code: `span`s with Pygments' token classes (`posts.highlight`), kept inside `<pre>` only.
     code_spans: bool = False
+    # HTML written in a Markdown source: passed on to the sanitizer (see `_filter_raw_html`), or shown as text.
+    raw_html: bool = True
 
     def without(self, *tags: str) -> "AllowList":
         return replace(self, tags=self.tags - frozenset(tags))
@@ -108,6 +113,7 @@ COMMENT_HTML = replace(
     external_link_rel="nofollow ugc noopener",
     footnotes=False,
     code_spans=False,
+    raw_html=False,
 )
 IMPORTED_HTML = replace(
     POST_HTML,
@@ -159,7 +165,7 @@ def _mark_external_links(cleaned: str, rel: str, base_url: str | None) -> str:
     return _ANCHOR.sub(add_rel, cleaned)
 
 
-def sanitize_html(source: str, *, allow: AllowList = POST_HTML, base_url: str | None = None) -> str:
+def sanitize_html(source: str, *, allow: AllowList, base_url: str | None = None) -> str:
     """HTML reduced to the allow-list: unknown tags unwrapped, scripts and styles dropped with their
     content, event handlers and unsafe URLs removed, external links given `allow.external_link_rel`.
 
@@ -290,16 +296,14 @@ def markdown_parser(
     return md
 
 
-def markdown_to_unsafe_html(
-    source: str, *, allow: AllowList = POST_HTML, heading_offset: int = 1, raw_html: bool = True, highlight=None
-) -> str:
+def markdown_to_unsafe_html(source: str, *, allow: AllowList, heading_offset: int = 1, highlight=None) -> str:
     """Markdown rendered to HTML with the features `allow` can show; never show this without `sanitize_html`.
 
-    With `raw_html`, HTML written in the source passes on to the sanitizer where its tags are in
+    With `allow.raw_html`, HTML written in the source passes on to the sanitizer where its tags are in
     `IMPORTED_HTML` (the widest allow-list); see `_filter_raw_html` for the rest. Without it, all HTML shows
     as text."""
     md = markdown_parser(
-        raw_html=raw_html,
+        raw_html=allow.raw_html,
         images="img" in allow.tags,
         headings=bool(allow.tags & _HEADING_TAGS),
         tables="table" in allow.tags,
@@ -315,18 +319,14 @@ def markdown_to_unsafe_html(
     return md.render(source, env)
 
 
-def render_markdown(
-    source: str, *, allow: AllowList = POST_HTML, heading_offset: int = 1, raw_html: bool = True, highlight=None
-) -> str:
+def render_markdown(source: str, *, allow: AllowList, heading_offset: int = 1, highlight=None) -> str:
     """Markdown (CommonMark with tables, strikethrough, definition lists and footnotes, as far as `allow`
     lets them show) as sanitized HTML, safe to store and show. Linear in the length of `source`.
 
     Headings move down by `heading_offset` levels (`#` becomes `<h2>` by default). HTML written in the
-    source passes the allow-list like the rest; with `raw_html=False` all of it shows as text. `highlight`
-    is the fenced-code hook of `markdown_parser`."""
-    unsafe = markdown_to_unsafe_html(
-        source, allow=allow, heading_offset=heading_offset, raw_html=raw_html, highlight=highlight
-    )
+    source passes the allow-list like the rest, or with `allow.raw_html` off all of it shows as text.
+    `highlight` is the fenced-code hook of `markdown_parser`."""
+    unsafe = markdown_to_unsafe_html(source, allow=allow, heading_offset=heading_offset, highlight=highlight)
     return sanitize_html(unsafe, allow=allow)
 
 

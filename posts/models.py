@@ -16,7 +16,15 @@ from accounts.validators import own_time_zone, time_zone_names, validate_time_zo
 
 from .highlight import highlight_code
 from .languages import is_rtl, language_or_default, search_config_for, site_search_config, validate_written_language
-from .markup import IMPORTED_HTML, count_words, extract_excerpt, html_to_text, render_markdown, sanitize_html
+from .markup import (
+    IMPORTED_HTML,
+    POST_HTML,
+    count_words,
+    extract_excerpt,
+    html_to_text,
+    render_markdown,
+    sanitize_html,
+)
 
 
 class Blog(models.Model):
@@ -312,7 +320,8 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         # PostgreSQL cannot store NUL in text, and no writer means one: drop it rather than fail.
         self.title, self.body, self.excerpt = (v.replace("\x00", "") for v in (self.title, self.body, self.excerpt))
-        # The stored HTML is always the sanitized rendering of the stored Markdown, whoever saves the row.
+        # The stored HTML is always the sanitized rendering of the stored body (Markdown, or HTML brought in by
+        # an import), whoever saves the row.
         self.body_html = self.render_body(self.body, self.body_format)
         self.word_count = count_words(html_to_text(self.body_html))
         if kwargs.get("update_fields") is not None:
@@ -327,7 +336,7 @@ class Post(models.Model):
         """A body as sanitized HTML: what a published post shows, and so what the editor's preview shows."""
         if body_format == cls.BodyFormat.HTML:
             return sanitize_html(body, allow=IMPORTED_HTML)
-        return render_markdown(body, highlight=highlight_code)
+        return render_markdown(body, allow=POST_HTML, highlight=highlight_code)
 
     def get_history_url(self):
         return reverse("posts:history", kwargs=self.permalink_kwargs())

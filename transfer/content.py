@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from comments.markup import render_comment
-from posts.markup import COMMENT_HTML, IMPORTED_HTML, html_to_text, sanitize_html
+from posts.markup import COMMENT_HTML, IMPORTED_HTML, html_to_text, render_markdown, sanitize_html
 from posts.services import label_slug
 
 from .wordpress import video_links
@@ -30,7 +29,7 @@ def comment_fields(*, body: str, body_html: str, is_markdown: bool) -> tuple[str
     cleaned = sanitize_html(body_html or "", allow=COMMENT_HTML)
     if not is_markdown:
         return html_to_text(cleaned), cleaned
-    rendered = render_comment(body)
+    rendered = render_markdown(body, allow=COMMENT_HTML)
     # A comment written here renders from its Markdown again; one brought in from elsewhere earlier has
     # plain text as its body and keeps the HTML it came with.
     if not body_html or sanitize_html(rendered, allow=COMMENT_HTML) == cleaned:

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from library.html import picture_names, with_renditions
 from library.models import Picture
-from posts.markup import render_markdown
+from posts.markup import POST_HTML, render_markdown
 from posts.services import create_post, update_post
 
 from .factories import make_picture
@@ -25,7 +25,7 @@ def ready(user, django_capture_on_commit_callbacks):
 
 
 def test_a_picture_with_renditions_gets_srcset_sizes_dimensions_and_lazy_loading(ready):
-    html = with_renditions(render_markdown(f"![A wide field]({ready.url})"))
+    html = with_renditions(render_markdown(f"![A wide field]({ready.url})", allow=POST_HTML))
 
     assert html.startswith('<p><picture><source type="image/webp" srcset="')
     stem = ready.url.rsplit(".", 1)[0]
@@ -40,7 +40,7 @@ def test_a_picture_with_renditions_gets_srcset_sizes_dimensions_and_lazy_loading
 def test_a_picture_whose_renditions_are_not_made_shows_the_original_with_its_size(user):
     picture = make_picture(user, size=(800, 600))
 
-    html = with_renditions(render_markdown(f"![Waiting]({picture.url})"))
+    html = with_renditions(render_markdown(f"![Waiting]({picture.url})", allow=POST_HTML))
 
     assert f'<img src="{picture.url}" alt="Waiting" width="800" height="600" loading="lazy"' in html
     assert "srcset" not in html
@@ -49,7 +49,8 @@ def test_a_picture_whose_renditions_are_not_made_shows_the_original_with_its_siz
 def test_pictures_from_elsewhere_and_unknown_library_names_are_left_alone(ready, django_assert_num_queries):
     source = render_markdown(
         "![Remote](https://example.org/library/1/aaaaaaaaaaaaaaaaaaaaaaaa.jpg)\n\n"
-        "![Made up](/media/library/1/bbbbbbbbbbbbbbbbbbbbbbbb.jpg)\n\n![Plain](/static/img/og-default.png)"
+        "![Made up](/media/library/1/bbbbbbbbbbbbbbbbbbbbbbbb.jpg)\n\n![Plain](/static/img/og-default.png)",
+        allow=POST_HTML,
     )
 
     assert picture_names(source) == {"library/1/bbbbbbbbbbbbbbbbbbbbbbbb.jpg"}
@@ -63,7 +64,7 @@ def test_html_without_library_pictures_costs_no_query(django_assert_num_queries)
 
 
 def test_the_alt_text_written_in_the_post_stays_escaped(ready):
-    html = with_renditions(render_markdown(f'![Fish & "chips" <b>]({ready.url})'))
+    html = with_renditions(render_markdown(f'![Fish & "chips" <b>]({ready.url})', allow=POST_HTML))
 
     assert 'alt="Fish &amp; &quot;chips&quot; &lt;b&gt;"' in html
 

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from comments.markup import render_comment
 from posts import services
 from posts.highlight import (
     DARK_CODE_BACKGROUND,
@@ -16,7 +15,7 @@ from posts.highlight import (
     LightStyle,
     stylesheet,
 )
-from posts.markup import IMPORTED_HTML, sanitize_html
+from posts.markup import COMMENT_HTML, IMPORTED_HTML, render_markdown, sanitize_html
 from posts.models import Post
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +63,7 @@ def test_a_writers_own_spans_are_kept_only_in_code_blocks_and_only_with_token_cl
 
 
 def test_comments_get_no_spans_and_no_highlighting():
-    html = render_comment(CODE + '\n<span class="hl-k">x</span>')
+    html = render_markdown(CODE + '\n<span class="hl-k">x</span>', allow=COMMENT_HTML)
     assert "<span" not in html
 
 

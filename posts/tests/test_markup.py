@@ -1,4 +1,5 @@
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
@@ -6,6 +7,7 @@ import pytest
 from posts.markup import (
     COMMENT_HTML,
     IMPORTED_HTML,
+    POST_HTML,
     count_words,
     extract_excerpt,
     html_to_text,
@@ -57,38 +59,42 @@ def _unsafe_parts(html: str) -> list:
     ],
 )
 def test_markdown_rendering_removes_scripts_handlers_and_dangerous_urls(source):
-    for out in (render_markdown(source), render_markdown(source, raw_html=True), sanitize_html(source)):
+    for out in (render_markdown(source, allow=POST_HTML), sanitize_html(source, allow=POST_HTML)):
         assert _unsafe_parts(out) == [], out
 
 
 def test_html_that_would_swallow_what_follows_shows_as_text():
-    out = render_markdown("<svg><math>unclosed\n\nstill *here*", raw_html=True)
+    out = render_markdown("<svg><math>unclosed\n\nstill *here*", allow=POST_HTML)
     assert "&lt;svg&gt;&lt;math&gt;unclosed" in out
     assert "<em>here</em>" in out
-    assert "&lt;b&gt;" in render_markdown("<b>x</b>", raw_html=False)
+    assert "&lt;b&gt;" in render_markdown("<b>x</b>", allow=replace(POST_HTML, raw_html=False))
 
 
 def test_external_links_get_nofollow_noopener_and_internal_links_do_not():
-    out = render_markdown("[out](https://example.org/a) and [in](/@karen/) and [mail](mailto:a@example.org)")
+    out = render_markdown(
+        "[out](https://example.org/a) and [in](/@karen/) and [mail](mailto:a@example.org)", allow=POST_HTML
+    )
     assert '<a href="https://example.org/a" rel="nofollow noopener">out</a>' in out
     assert '<a href="/@karen/">in</a>' in out
     assert '<a href="mailto:a@example.org">mail</a>' in out
 
 
 def test_a_writers_own_rel_attribute_is_replaced():
-    out = sanitize_html('<a href="https://example.org/" rel="me dofollow">x</a>')
+    out = sanitize_html('<a href="https://example.org/" rel="me dofollow">x</a>', allow=POST_HTML)
     assert out == '<a href="https://example.org/" rel="nofollow noopener">x</a>'
 
 
 def test_images_keep_http_and_relative_sources_only():
-    out = render_markdown("![a](https://example.org/a.png) ![b](/media/b.png) ![c](data:image/png;base64,AAAA)")
+    out = render_markdown(
+        "![a](https://example.org/a.png) ![b](/media/b.png) ![c](data:image/png;base64,AAAA)", allow=POST_HTML
+    )
     assert 'src="https://example.org/a.png"' in out
     assert 'src="/media/b.png"' in out
     assert "data:" not in out
 
 
 def test_headings_move_below_the_page_title():
-    out = render_markdown("# Big\n\n## Smaller")
+    out = render_markdown("# Big\n\n## Smaller", allow=POST_HTML)
     assert "<h2>Big</h2>" in out
     assert "<h3>Smaller</h3>" in out
     assert "<h1" not in out
@@ -96,7 +102,7 @@ def test_headings_move_below_the_page_title():
 
 def test_fenced_code_tables_lists_quotes_survive():
     source = "```python\nprint('<b>')\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n\n> quoted\n\n---\n"
-    out = render_markdown(source)
+    out = render_markdown(source, allow=POST_HTML)
     assert "<pre><code class=\"language-python\">print('&lt;b&gt;')" in out
     assert "<table>" in out and "<td>1</td>" in out
     assert "<ul>" in out and "<li>one</li>" in out
@@ -105,7 +111,7 @@ def test_fenced_code_tables_lists_quotes_survive():
 
 
 def test_code_classes_other_than_a_language_are_dropped():
-    out = sanitize_html('<code class="language-js evil x">a</code>')
+    out = sanitize_html('<code class="language-js evil x">a</code>', allow=POST_HTML)
     assert out == '<code class="language-js">a</code>'
 
 
@@ -122,12 +128,12 @@ def test_imported_html_is_sanitized_too():
 
 
 def test_excerpt_is_the_first_paragraph_as_plain_text():
-    html = render_markdown("# Heading\n\nFirst *para* with &amp; entity.\n\nSecond one.")
+    html = render_markdown("# Heading\n\nFirst *para* with &amp; entity.\n\nSecond one.", allow=POST_HTML)
     assert extract_excerpt(html) == "First para with & entity."
 
 
 def test_long_excerpts_are_cut_at_a_word():
-    html = render_markdown("word " * 200)
+    html = render_markdown("word " * 200, allow=POST_HTML)
     excerpt = extract_excerpt(html, max_chars=50)
     assert len(excerpt) <= 50
     assert excerpt.endswith("word…")
@@ -139,7 +145,7 @@ def test_words_are_counted_in_text_including_scripts_without_spaces():
 
 
 def test_footnotes_keep_prefixed_ids_that_link_both_ways():
-    out = render_markdown("Text[^1] and more[^note].\n\n[^1]: First.\n[^note]: Second *one*.")
+    out = render_markdown("Text[^1] and more[^note].\n\n[^1]: First.\n[^note]: Second *one*.", allow=POST_HTML)
     ref = re.search(r'<sup class="footnote-ref"><a href="#(fn-[0-9a-f]{8}-1)" id="(fnref-[0-9a-f]{8}-1)">', out)
     assert ref, out
     note, back = ref.groups()
@@ -150,14 +156,16 @@ def test_footnotes_keep_prefixed_ids_that_link_both_ways():
 
 
 def test_footnote_ids_differ_between_posts_and_name_no_global():
-    first = re.findall(r'id="([^"]+)"', render_markdown("One[^1].\n\n[^1]: a"))
-    second = re.findall(r'id="([^"]+)"', render_markdown("Two[^1].\n\n[^1]: b"))
+    first = re.findall(r'id="([^"]+)"', render_markdown("One[^1].\n\n[^1]: a", allow=POST_HTML))
+    second = re.findall(r'id="([^"]+)"', render_markdown("Two[^1].\n\n[^1]: b", allow=POST_HTML))
     assert first and second and not set(first) & set(second)
     assert all("-" in id_ for id_ in first + second), "an id without a hyphen can clobber a global in scripts"
 
 
 def test_ids_and_classes_other_than_footnotes_are_dropped():
-    out = render_markdown('<p id="location" class="big">x</p> <li id="fn-1" class="footnote-item">y</li>')
+    out = render_markdown(
+        '<p id="location" class="big">x</p> <li id="fn-1" class="footnote-item">y</li>', allow=POST_HTML
+    )
     assert "id=" not in out
     assert 'class="big"' not in out
 
@@ -181,7 +189,7 @@ def test_the_comment_allow_list_keeps_no_footnote_ids():
     ],
 )
 def test_raw_block_html_leaves_no_stray_tags_as_text(source):
-    text = html_to_text(render_markdown(source))
+    text = html_to_text(render_markdown(source, allow=POST_HTML))
     assert "inside" in text and "after" in text
     assert "<" not in text and ">" not in text, text
 
@@ -193,7 +201,7 @@ def test_fenced_code_goes_through_the_highlight_hook():
         calls.append((code, language))
         return f'<pre><code class="language-{language}"><b>{code.strip()}</b></code></pre>'
 
-    out = render_markdown("```python\nx = 1\n```\n\n    indented", highlight=highlight)
+    out = render_markdown("```python\nx = 1\n```\n\n    indented", allow=POST_HTML, highlight=highlight)
     assert calls == [("x = 1\n", "python")]
     assert '<pre><code class="language-python"><b>x = 1</b></code></pre>' in out
     assert "<pre><code>indented" in out

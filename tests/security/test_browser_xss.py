@@ -8,8 +8,8 @@ other hosts are refused, so nothing leaves the machine. Needs Chromium (CHROMIUM
 
 import pytest
 
-from comments.markup import render_comment
 from comments.tests.factories import CommentFactory
+from posts.markup import COMMENT_HTML, render_markdown
 from posts.models import Blog
 from posts.tests.factories import PostFactory
 from tests.browser.conftest import CHROMIUM_PATH, sign_in
@@ -38,7 +38,9 @@ def _hostile_site(owner, reader):
     for n, payload in enumerate(PAYLOADS):
         text = payload.text.replace("\x00", "")  # PostgreSQL text cannot hold NUL (the forms refuse it)
         parent = previous if n % 3 else None
-        previous = CommentFactory(post=post, author=reader, parent=parent, body=text, body_html=render_comment(text))
+        previous = CommentFactory(
+            post=post, author=reader, parent=parent, body=text, body_html=render_markdown(text, allow=COMMENT_HTML)
+        )
     return post
 
 

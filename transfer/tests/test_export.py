@@ -7,9 +7,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from comments.markup import render_comment
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
+from posts.markup import COMMENT_HTML, render_markdown
 from posts.models import Post
 from posts.services import create_post
 from transfer.exporter import export_wxr
@@ -40,14 +40,18 @@ def blog(user, other_user, fixture_path):
         publish_at=timezone.now() + timedelta(days=30),
     )
     body = "I **agree** — with `this` ]]> and <script>x</script>"
-    top = CommentFactory(post=written, author=other_user, body=body, body_html=render_comment(body))
-    reply = CommentFactory(post=written, author=user, parent=top, body="Thanks!", body_html=render_comment("Thanks!"))
+    top = CommentFactory(
+        post=written, author=other_user, body=body, body_html=render_markdown(body, allow=COMMENT_HTML)
+    )
+    reply = CommentFactory(
+        post=written, author=user, parent=top, body="Thanks!", body_html=render_markdown("Thanks!", allow=COMMENT_HTML)
+    )
     gone = CommentFactory(
         post=written,
         author=other_user,
         parent=reply,
         body="Regret",
-        body_html=render_comment("Regret"),
+        body_html=render_markdown("Regret", allow=COMMENT_HTML),
         status="removed",
     )
     CommentFactory(

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.policy import BLOGGERS_GROUP
-from comments.markup import render_comment
 from comments.models import Comment
 from community.models import Follow
 from demo.content import FOLLOWS, POSTS
+from posts.markup import COMMENT_HTML, render_markdown
 from posts.models import Blog
 from posts.services import create_post
 
@@ -102,7 +102,7 @@ def add_threads(post, threads, *, people, parent, after, now) -> int:
             author=people[username],
             parent=parent,
             body=text,
-            body_html=render_comment(text),
+            body_html=render_markdown(text, allow=COMMENT_HTML),
             status=status,
         )
         comment.created_at = written
