@@ -7,9 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from blogsite.params import parse_id
 
 from .models import Comment
-from .services import InvalidParent, check_parent
+from .services import BODY_MAX_LENGTH, InvalidParent, check_parent
 
-BODY_MAX_LENGTH = 10_000
 BODY_HELP = _(
     "Markdown works: *emphasis*, **bold**, [a link](https://example.com), > quotes, `code`. No images or HTML."
 )

@@ -31,6 +31,8 @@ MAX_LINKS_BEFORE_HOLD = 2
 DUPLICATE_WINDOW = timedelta(minutes=10)
 # A double submit: the second of two identical submissions within this many seconds.
 DOUBLE_SUBMIT_SECONDS = 30
+# The most text a comment's body holds (the model's limit): the form's limit, and what a reply from another site keeps.
+BODY_MAX_LENGTH = Comment._meta.get_field("body").max_length
 
 
 class CommentRefused(Exception):
@@ -330,7 +332,7 @@ def post_remote_comment(
         raise CommentsClosed("Comments on this post are closed.")
     parent = check_parent(post=post, parent=parent)
     body_html = sanitize_html(html, allow=COMMENT_HTML)
-    body = html_to_text(body_html)[:10_000]
+    body = html_to_text(body_html)[:BODY_MAX_LENGTH]
     if not normalized_body(body):
         raise CommentRefused("The reply is empty.")
     held = hold_reason(post=post, author=None, body=body)
@@ -353,7 +355,7 @@ def post_remote_comment(
 def edit_remote_comment(*, comment: Comment, html: str) -> Comment:
     """Give a fediverse reply its author's new text (sanitized as on arrival)."""
     comment.body_html = sanitize_html(html, allow=COMMENT_HTML)
-    comment.body = html_to_text(comment.body_html)[:10_000]
+    comment.body = html_to_text(comment.body_html)[:BODY_MAX_LENGTH]
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
     return comment

@@ -30,7 +30,8 @@ class Thread:
     post: object
     roots: list[Comment]
     # The tree as a flat list of (is_opening, comment): each comment opens, then its replies, then it
-    # closes. A template loop over this renders nested markup at any depth without recursion.
+    # closes. One loop over this (`comments.rendering.render_items`) writes nested markup at any depth
+    # without recursion.
     items: list[tuple[bool, Comment]] = field(default_factory=list)
     # The neighbouring pages, as comment ids: the earlier page ends before `earlier_before` (this page's
     # first comment) and the later one begins with `later_start`; None where there is no such page.

@@ -6,10 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import time_zone_choices
 from accounts.images import ALLOWED_CONTENT_TYPES, process_upload
+from library.forms import AltTextField
 
 from .languages import written_languages
 from .models import Blog, Post
-from .services import BODY_MAX_LENGTH, COVER_ALT_MAX_LENGTH, EXCERPT_MAX_LENGTH, TITLE_MAX_LENGTH, parse_labels
+from .services import (
+    BODY_MAX_LENGTH,
+    COVER_ALT_MAX_LENGTH,
+    EXCERPT_MAX_LENGTH,
+    LABELS_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    parse_labels,
+)
 
 # A cover is shown at most this wide (and tall); larger uploads are scaled down, smaller ones kept.
 COVER_MAX_SIZE = (1600, 1600)
@@ -52,7 +60,7 @@ class PostForm(forms.Form):
     labels = forms.CharField(
         label=_("Labels"),
         required=False,
-        max_length=2000,
+        max_length=LABELS_MAX_LENGTH,
         help_text=_("Separate labels with commas, e.g. travel, photos, 日本."),
     )
     # Sent by the form's buttons (Save draft, Publish, Schedule, Update, Unpublish), each carrying its value.
@@ -76,18 +84,10 @@ class PostForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ALLOWED_CONTENT_TYPES}),
         help_text=_("Optional picture shown above the post and in link previews (JPEG, PNG, GIF or WebP)."),
     )
-    cover_alt = forms.CharField(
+    cover_alt = AltTextField(
         label=_("Cover alt text"),
-        required=False,
         max_length=COVER_ALT_MAX_LENGTH,
         help_text=_("What the cover picture shows, for people who cannot see it."),
-        error_messages={
-            "max_length": ngettext_lazy(
-                "Alt text has at most %(limit_value)s character.",
-                "Alt text has at most %(limit_value)s characters.",
-                "limit_value",
-            )
-        },
     )
     remove_cover = forms.BooleanField(required=False, label=_("Remove the current cover"))
     excerpt = forms.CharField(
@@ -226,7 +226,7 @@ class AutosaveForm(forms.Form):
     post = forms.IntegerField(required=False, min_value=1)
     title = forms.CharField(required=False, strip=False, max_length=TITLE_MAX_LENGTH)
     body = forms.CharField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
-    labels = forms.CharField(required=False, max_length=2000)
+    labels = forms.CharField(required=False, max_length=LABELS_MAX_LENGTH)
     excerpt = forms.CharField(required=False, strip=False, max_length=EXCERPT_MAX_LENGTH)
 
 

@@ -31,6 +31,8 @@ EXCERPT_MAX_LENGTH = Post._meta.get_field("excerpt").max_length
 COVER_ALT_MAX_LENGTH = Post._meta.get_field("cover_alt").max_length
 LABEL_MAX_LENGTH = Label._meta.get_field("name").max_length
 MAX_LABELS = 20
+# The labels as typed in the form's one field, comma-separated.
+LABELS_MAX_LENGTH = 2000
 SLUG_BASE_MAX_LENGTH = 80
 # A blog whose language changes has up to this many posts indexed again in the request; more, on the queue.
 REINDEX_IN_REQUEST = 200
