@@ -344,3 +344,24 @@ def test_the_admin_labels_are_found():
     assert "ReceiptAdmin.why" in mentions
     assert "Delivery.status=given_up" in federation
     assert "InstanceAdmin.block" in federation
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_apps_name_is_marked_and_translated(language):
+    """The admin's index heads each section with its app's name: ours are lazy translations, said in `language`."""
+    from django.apps import apps
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    ours = [config for config in apps.get_app_configs() if Path(config.path).parent == settings.BASE_DIR]
+    assert {"posts", "transfer", "moderation", "mentions"} <= {config.label for config in ours}
+    catalogue, _nplurals = read_po(catalogue_folder(language) / "django.po")
+    unmarked = sorted(config.label for config in ours if not isinstance(config.verbose_name, Promise))
+    with translation.override(language):
+        untranslated = sorted(
+            config.label
+            for config in ours
+            if not any(str(config.verbose_name) in entry.msgstrs for entry in catalogue.values())
+        )
+    assert not unmarked, f"app names not marked for translation: {unmarked}"
+    assert not untranslated, f"app names not translated in {language}: {untranslated}"
