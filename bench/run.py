@@ -158,7 +158,7 @@ class Bench:
         from django.contrib.auth.hashers import make_password
         from django.urls import reverse
 
-        from comments.models import Comment, path_segment
+        from comments.models import Comment, tree_path
         from posts.models import Blog, Post
 
         log("Seeding…")
@@ -188,7 +188,7 @@ class Bench:
                 posts[size] = post
         next_pk = 1
         for size, post in posts.items():
-            rows = self.thread(post, size, readers, next_pk, now - timedelta(days=30), Comment, path_segment)
+            rows = self.thread(post, size, readers, next_pk, now - timedelta(days=30), Comment, tree_path)
             Comment.objects.bulk_create(rows, batch_size=2000)
             next_pk += size
             assert post.comments.count() == size
@@ -245,7 +245,7 @@ class Bench:
             )
         Post.objects.bulk_create(rows, batch_size=1000)
 
-    def thread(self, post, size, readers, start_pk, start, Comment, path_segment) -> list:
+    def thread(self, post, size, readers, start_pk, start, Comment, tree_path) -> list:
         """`size` approved comments, oldest first: a fifth top-level, each other a reply to an earlier
         comment less than MAX_DEPTH deep. Readers mostly answer what they have just read, so the comment
         replied to is drawn from the most recent ones (exponentially, mean 20 back); with `BENCH_TREE=uniform`
@@ -268,7 +268,7 @@ class Bench:
                 author=self.rng.choice(readers),
                 parent_id=parent.pk if parent else None,
                 depth=parent.depth + 1 if parent else 0,
-                path=(parent.path if parent else "") + path_segment(pk),
+                path=tree_path(pk, parent.path if parent else ""),
                 body=(body := prose(self.rng, 300)),
                 body_html=f"<p>{html.escape(body)}</p>",
                 status=Comment.Status.APPROVED,

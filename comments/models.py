@@ -18,8 +18,17 @@ PATH_SEGMENT_WIDTH = 8
 PATH_MAX_DEPTH = 60
 
 
-def path_segment(pk: int) -> str:
-    return int_to_base36(pk).rjust(PATH_SEGMENT_WIDTH, "0")
+def tree_path(pk: int, parent_path: str = "") -> str:
+    """The path of comment `pk` under the comment whose path is `parent_path` (empty for a thread's first
+    comment): the parent's path followed by the id in base 36, zero-padded to PATH_SEGMENT_WIDTH.
+
+    Everything that writes a path builds it here, so that the format has one home."""
+    return parent_path + int_to_base36(pk).rjust(PATH_SEGMENT_WIDTH, "0")
+
+
+def path_ids(path: str) -> list[int]:
+    """The ids along `path`, from the thread's first comment to the comment itself: `tree_path` undone."""
+    return [int(path[start : start + PATH_SEGMENT_WIDTH], 36) for start in range(0, len(path), PATH_SEGMENT_WIDTH)]
 
 
 class CommentQuerySet(models.QuerySet):
@@ -45,7 +54,7 @@ class CommentQuerySet(models.QuerySet):
         """
         with transaction.atomic(using=self.db, savepoint=False):
             comment = self.create(parent=parent, depth=parent.depth + 1 if parent else 0, **fields)
-            comment.path = (parent.path if parent else "") + path_segment(comment.pk)
+            comment.path = tree_path(comment.pk, parent.path if parent else "")
             self.filter(pk=comment.pk).update(path=comment.path)
         return comment
 

@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, Value
 
 from blogsite.params import parse_id
 
-from .models import PATH_SEGMENT_WIDTH, Comment, path_segment
+from .models import PATH_SEGMENT_WIDTH, Comment, path_ids, tree_path
 
 # Comments a page of threads holds, about: Blogger's number (see `page_from`).
 COMMENTS_PER_PAGE = 200
@@ -96,12 +96,12 @@ def comment_path(post, value, *, or_place: bool = False) -> str | None:
     if pk is None:
         return None
     path = post.comments.filter(pk=pk).values_list("path", flat=True).first()
-    return path or (path_segment(pk) if or_place and pk < 36**PATH_SEGMENT_WIDTH else None)
+    return path or (tree_path(pk) if or_place and pk < 36**PATH_SEGMENT_WIDTH else None)
 
 
 def _id(path: str) -> int:
     """A comment's id, from the last segment of its path."""
-    return int(path[-PATH_SEGMENT_WIDTH:], 36)
+    return path_ids(path)[-1]
 
 
 def _threads_on_page(rows, per_page: int) -> int:

@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext
 
-from comments.models import PATH_MAX_DEPTH, Comment, path_segment
+from comments.models import PATH_MAX_DEPTH, Comment, tree_path
 from comments.signals import comments_changed
 from library.models import Picture
 from library.services import delete_picture
@@ -713,9 +713,9 @@ class _Import:
                     parent = placed.get(parent_pk) if parent_pk else None
                     self.summary.notes[Notice.of("too_deep", max=PATH_MAX_DEPTH)] += 1
                 if parent is None:
-                    parent_pk, path, depth = None, path_segment(pk), 0
+                    parent_pk, path, depth = None, tree_path(pk), 0
                 else:
-                    path, depth = parent.path + path_segment(pk), parent.depth + 1
+                    path, depth = tree_path(pk, parent.path), parent.depth + 1
                 placed[pk] = _Place(path, depth, post_id, parent_pk)
                 row = Comment(pk=pk, parent_id=parent_pk, path=path, depth=depth)
                 row.created_at = created_at or timezone.now()

@@ -4,7 +4,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from comments.models import Comment, path_segment
+from comments.models import Comment, tree_path
 from posts.tests.factories import PostFactory
 
 
@@ -25,7 +25,7 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def set_path(obj, create, extracted, **kwargs):
-        obj.path = (obj.parent.path if obj.parent else "") + path_segment(obj.pk)
+        obj.path = tree_path(obj.pk, obj.parent.path if obj.parent else "")
         if create:
             Comment.objects.filter(pk=obj.pk).update(path=obj.path)
 
@@ -51,7 +51,7 @@ def bulk_threads(post, *, threads: int, replies: int = 0, authors=None, start_pk
     for t in range(threads):
         parent = None
         for level in range(replies + 1):
-            path = (parent.path if parent else "") + path_segment(pk)
+            path = tree_path(pk, parent.path if parent else "")
             comment = Comment(
                 pk=pk,
                 post=post,
@@ -82,7 +82,7 @@ def bulk_replies(parent: Comment, n: int) -> list[int]:
             post_id=parent.post_id,
             author_id=parent.author_id,
             parent=parent,
-            path=parent.path + path_segment(pk),
+            path=tree_path(pk, parent.path),
             depth=parent.depth + 1,
             body=f"Reply {pk}",
             body_html=f"<p>Reply {pk}</p>",

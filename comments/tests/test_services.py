@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 from accounts.tests.factories import UserFactory
 from comments import services
-from comments.models import Comment, path_segment
+from comments.models import Comment, tree_path
 from moderation.models import ModerationEvent
 from posts.models import Blog
 from posts.tests.factories import PostFactory
@@ -24,7 +24,7 @@ def set_policy(post, policy):
 def test_top_level_comment_gets_its_own_id_as_path(post, other_user):
     comment = services.post_comment(post=post, author=other_user, body="Hello")
     comment.refresh_from_db()
-    assert comment.path == path_segment(comment.pk)
+    assert comment.path == tree_path(comment.pk)
     assert comment.depth == 0
     assert comment.parent is None
 
@@ -33,7 +33,7 @@ def test_reply_path_extends_its_parents_path(post, other_user):
     parent = CommentFactory(post=post)
     reply = services.post_comment(post=post, author=other_user, body="Agreed", parent=parent)
     reply.refresh_from_db()
-    assert reply.path == parent.path + path_segment(reply.pk)
+    assert reply.path == parent.path + tree_path(reply.pk)
     assert reply.depth == 1
     assert reply.parent == parent
 

@@ -33,13 +33,13 @@ SETUP = (
     SEED_BLOG.format(policy="OPEN")
     + """
 import json
-from comments.models import Comment, path_segment
+from comments.models import Comment, tree_path
 
 doomed = Comment.objects.create(
     post=post, author=reader, body="A comment to remove.", body_html="<p>A comment to remove.</p>",
     status=Comment.Status.APPROVED,
 )
-doomed.path = path_segment(doomed.pk)
+doomed.path = tree_path(doomed.pk)
 doomed.save(update_fields=["path"])
 for n in range(WRITERS):
     writer = User.objects.create_user(f"writer{n}", f"writer{n}@example.com", "writer-password-1")

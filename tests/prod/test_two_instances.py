@@ -33,13 +33,13 @@ SETUP = (
     SEED_BLOG.format(policy="HOLD_ALL")
     + """
 import json
-from comments.models import Comment, path_segment
+from comments.models import Comment, tree_path
 
 comment = Comment.objects.create(
     post=post, author=reader, body="Held for approval.", body_html="<p>Held for approval.</p>",
     status=Comment.Status.PENDING,
 )
-comment.path = path_segment(comment.pk)
+comment.path = tree_path(comment.pk)
 comment.save(update_fields=["path"])
 from django.urls import reverse
 print(json.dumps({

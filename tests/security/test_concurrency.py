@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from comments.models import path_segment
+from comments.models import tree_path
 from tests.scratch import base_url, listening_socket
 
 pytestmark = pytest.mark.postgres
@@ -43,7 +43,7 @@ import json
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from accounts.tests.factories import UserFactory
-from comments.models import Comment, path_segment
+from comments.models import Comment, tree_path
 from posts.models import Blog
 from posts.tests.factories import PostFactory
 
@@ -51,7 +51,7 @@ owner = UserFactory(username="%(owner)s")
 Blog.objects.update_or_create(owner=owner, defaults={"comment_policy": "open"})
 post = PostFactory(author=owner, title="The busy thread", slug="busy-thread")
 root = Comment.objects.create(post=post, author=owner, body="Start here", status="approved")
-Comment.objects.filter(pk=root.pk).update(path=path_segment(root.pk))
+Comment.objects.filter(pk=root.pk).update(path=tree_path(root.pk))
 sessions = []
 for n in range(%(readers)d):
     user = UserFactory(username=f"%(owner)sr{n}")
@@ -261,11 +261,11 @@ def test_concurrent_replies_are_each_stored_once_in_an_intact_tree_even_when_a_w
     assert all(stored[body] == pk for _, body, _, pk in accepted), "a redirect named another comment"
     for pk, parent_id, post_id, path, depth, _ in rows:
         if parent_id is None:
-            assert (path, depth) == (path_segment(pk), 0)
+            assert (path, depth) == (tree_path(pk), 0)
             continue
         parent = by_id[parent_id]
         assert post_id == parent[2]
-        assert path == parent[3] + path_segment(pk), f"comment {pk}'s path does not continue its parent's"
+        assert path == parent[3] + tree_path(pk), f"comment {pk}'s path does not continue its parent's"
         assert depth == parent[4] + 1
     assert len(rows) <= len(results) + 1
     assert time.monotonic() - started < DEADLINE_SECONDS + 30
