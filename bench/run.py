@@ -189,7 +189,7 @@ class Bench:
         next_pk = 1
         for size, post in posts.items():
             rows = self.thread(post, size, readers, next_pk, now - timedelta(days=30), Comment, tree_path)
-            Comment.objects.bulk_create(rows, batch_size=2000)
+            Comment.objects.bulk_create_with_ids(rows)
             next_pk += size
             assert post.comments.count() == size
         reader = readers[0]

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db import models, transaction
+from django.core.management.color import no_style
+from django.db import connections, models, transaction
 from django.db.models import Q
 from django.utils.http import int_to_base36
 from django.utils.translation import gettext, pgettext_lazy
@@ -45,6 +46,20 @@ class CommentQuerySet(models.QuerySet):
             .select_related("author", "post", "post__author", "parent", "parent__author")
             .order_by("created_at", "pk")
         )
+
+    def bulk_create_with_ids(self, comments, *, batch_size: int = 2000) -> list:
+        """Insert comments whose ids were chosen beforehand, so that their paths were known before the
+        insert (seeding and tests write thousands this way), in batches of `batch_size`; returns them.
+
+        PostgreSQL hands out ids from a sequence that explicit ids do not move: it is moved past them here
+        (one more query), or the next comment written the usual way would be given an id already taken.
+        """
+        created = self.bulk_create(comments, batch_size=batch_size)
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [self.model]):
+                cursor.execute(sql)
+        return created
 
     def create_in_thread(self, *, parent=None, **fields):
         """A new comment under `parent` (top-level if None), with its depth and its place in the tree.

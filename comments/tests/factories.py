@@ -1,6 +1,4 @@
 import factory
-from django.core.management.color import no_style
-from django.db import connection
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
@@ -28,13 +26,6 @@ class CommentFactory(factory.django.DjangoModelFactory):
         obj.path = tree_path(obj.pk, obj.parent.path if obj.parent else "")
         if create:
             Comment.objects.filter(pk=obj.pk).update(path=obj.path)
-
-
-def _reset_comment_ids() -> None:
-    """Move PostgreSQL's id sequence past rows inserted with explicit ids, for the comments made next."""
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Comment]):
-            cursor.execute(sql)
 
 
 def bulk_threads(post, *, threads: int, replies: int = 0, authors=None, start_pk: int | None = None) -> int:
@@ -67,8 +58,7 @@ def bulk_threads(post, *, threads: int, replies: int = 0, authors=None, start_pk
             rows.append(comment)
             parent = comment
             pk += 1
-    Comment.objects.bulk_create(rows, batch_size=2000)
-    _reset_comment_ids()
+    Comment.objects.bulk_create_with_ids(rows)
     return len(rows)
 
 
@@ -76,7 +66,7 @@ def bulk_replies(parent: Comment, n: int) -> list[int]:
     """Insert `n` approved direct replies to `parent` in bulk, with explicit ids; returns their ids."""
     first = (Comment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     now = timezone.now()
-    Comment.objects.bulk_create(
+    Comment.objects.bulk_create_with_ids(
         Comment(
             pk=pk,
             post_id=parent.post_id,
@@ -91,5 +81,4 @@ def bulk_replies(parent: Comment, n: int) -> list[int]:
         )
         for pk in range(first, first + n)
     )
-    _reset_comment_ids()
     return list(range(first, first + n))
