@@ -4,6 +4,7 @@ import os
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 
 from accounts.tests.factories import UserFactory
 
@@ -65,8 +66,12 @@ def _site_language():
     translation.deactivate()
 
 
+# People in each role. Every one but `unverified_user` has a verified email address, as after sign-up.
+
+
 @pytest.fixture
 def user(db):
+    """Karen, a blogger: the author of `post`."""
     return UserFactory(username="karen", display_name="Karen")
 
 
@@ -76,8 +81,15 @@ def other_user(db):
 
 
 @pytest.fixture
-def staff_user(db):
-    return UserFactory(username="moderator", is_staff=True)
+def reader(db):
+    """A user who only reads and comments."""
+    return UserFactory(username="reader", display_name="Rae Reader")
+
+
+@pytest.fixture
+def blogger(db):
+    """A blogger other than Karen."""
+    return UserFactory(username="blogger", display_name="Bea Blogger")
 
 
 @pytest.fixture
@@ -85,6 +97,26 @@ def unverified_user(db):
     user = UserFactory(username="newcomer")
     EmailAddress.objects.filter(user=user).update(verified=False)
     return user
+
+
+@pytest.fixture
+def staff_user(db):
+    """Staff, in no group."""
+    return UserFactory(username="moderator", is_staff=True)
+
+
+@pytest.fixture
+def moderator(db):
+    """Staff in the group Moderators (its permissions come from the roles data migration)."""
+    user = UserFactory(username="mod", is_staff=True)
+    group, _ = Group.objects.get_or_create(name="Moderators")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

@@ -17,11 +17,6 @@ TASK_LIST = reverse("admin:django_tasks_database_dbtaskresult_changelist")
 
 
 @pytest.fixture
-def superuser(db):
-    return UserFactory(username="root", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
 def failed_mail(db):
     return OutgoingMail.objects.create(
         key="comment:1:reply:2",

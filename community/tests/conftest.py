@@ -11,13 +11,6 @@ def database_queue(settings):
 
 
 @pytest.fixture
-def reader(db):
-    from accounts.tests.factories import UserFactory
-
-    return UserFactory(username="reader", display_name="Rea Der")
-
-
-@pytest.fixture
 def blog(user):
     from posts.models import Blog
 

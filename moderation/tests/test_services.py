@@ -16,11 +16,6 @@ from tests.admin.factories import CommentFactory, PostFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def reader(db):
-    return UserFactory(username="reader")
-
-
 def test_can_ban_readers_but_only_superusers_ban_staff(moderator, superuser, reader):
     assert can_ban(moderator, reader)
     assert not can_ban(moderator, moderator)

@@ -2,7 +2,6 @@
 
 import pytest
 
-from accounts.tests.factories import UserFactory
 from posts.models import Blog
 from posts.tests.factories import PostFactory
 
@@ -19,8 +18,8 @@ def comment_policy():
 
 
 @pytest.fixture
-def author(db, comment_policy):
-    user = UserFactory(username="karen", display_name="Karen")
+def author(user, comment_policy):
+    """Karen, with her blog."""
     Blog.objects.create(owner=user, title="Small victories", comment_policy=comment_policy)
     return user
 

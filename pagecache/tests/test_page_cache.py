@@ -27,8 +27,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def reader(db):
-    return UserFactory(username="sp", display_name="sp")
+def reader(other_user):
+    """sp, who reads Karen's blog and comments on it."""
+    return other_user
 
 
 def get(client, url, *, expect=None):

@@ -1,22 +1,7 @@
-"""Staff accounts in each role, and a browser-like client that must carry the CSRF token."""
+"""A browser-like client that must carry the CSRF token (the staff in each role come from the root conftest)."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
-
-from accounts.tests.factories import UserFactory
-
-
-@pytest.fixture
-def superuser(db):
-    return UserFactory(username="root", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def moderator(db):
-    user = UserFactory(username="mod", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 @pytest.fixture

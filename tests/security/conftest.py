@@ -1,7 +1,7 @@
-"""The people of the authorization matrix, and helpers that drive the site through HTTP only."""
+"""The people of the authorization matrix (the roles besides the owner come from the root conftest), and
+helpers that drive the site through HTTP only."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 
 from accounts.tests.factories import UserFactory
@@ -16,34 +16,8 @@ def owner(db):
 
 
 @pytest.fixture
-def blogger(db):
-    """Another verified blogger, with a blog of their own."""
-    return UserFactory(username="blogger", display_name="Bea Blogger")
-
-
-@pytest.fixture
-def reader(db):
-    """A verified user who only reads and comments."""
-    return UserFactory(username="reader", display_name="Rae Reader")
-
-
-@pytest.fixture
-def unverified(db):
-    return UserFactory(username="unverified", verified_email=False)
-
-
-@pytest.fixture
-def moderator(db):
-    """Staff in the group Moderators (its permissions come from the roles data migration)."""
-    user = UserFactory(username="mod", is_staff=True)
-    group, _ = Group.objects.get_or_create(name="Moderators")
-    user.groups.add(group)
-    return user
-
-
-@pytest.fixture
-def superuser(db):
-    return UserFactory(username="root", is_staff=True, is_superuser=True)
+def unverified(unverified_user):
+    return unverified_user
 
 
 @pytest.fixture
