@@ -34,6 +34,8 @@ MAX_LABELS = 20
 # The labels as typed in the form's one field, comma-separated.
 LABELS_MAX_LENGTH = 2000
 SLUG_BASE_MAX_LENGTH = 80
+# An imported post keeps its old slug whole (up to what the field holds), so its old address maps cleanly.
+IMPORTED_SLUG_MAX_LENGTH = 190
 # A blog whose language changes has up to this many posts indexed again in the request; more, on the queue.
 REINDEX_IN_REQUEST = 200
 REINDEX_BATCH = 500
@@ -255,6 +257,82 @@ def create_post(
 
 
 @transaction.atomic
+def import_post(
+    *,
+    author,
+    search_config: str,
+    title: str,
+    body: str,
+    body_format: str,
+    excerpt: str = "",
+    slug: str = "",
+    slug_fallback: str = "post",
+    published_at: datetime | None = None,
+    publish_at: datetime | None = None,
+    created_at: datetime | None = None,
+    comments_enabled: bool = True,
+    labels: Iterable[Label] = (),
+) -> Post:
+    """A post brought in from another blog, saved as a draft that keeps the dates it had there; returns it.
+
+    The import gives it its status later, with the rest of its file (`transfer.importer`), so nothing is
+    announced here: no `post_published`, no mail, webmention or fan-out. `search_config` is the blog's
+    (`Blog.search_config`), asked once for a whole file. The slug is `slug` (else the title, else
+    `slug_fallback`) kept whole up to IMPORTED_SLUG_MAX_LENGTH, so that an old address maps cleanly; a
+    taken one gets `-2`, `-3`… as in `create_post`, the database deciding a race. `labels` are rows (see
+    `import_labels`). Unlike `create_post`, the editor's limits are not checked: an old post is kept whole.
+
+    Queries: the slug (one), the insert in two savepoints (five), `created_at` when given (one), the labels
+    when there are any (two, whatever their number), and what the save's listeners ask; the post's pictures
+    cost none when it shows none."""
+    post = Post(author=author, search_config=search_config, title=_one_line(title)[:TITLE_MAX_LENGTH], body=body)
+    post.body_format, post.excerpt, post.comments_enabled = body_format, excerpt, comments_enabled
+    post.status, post.published_at, post.publish_at = Post.Status.DRAFT, published_at, publish_at
+    _save_with_unique_slug(
+        post, exclude_pk=None, text=slug or post.title, max_length=IMPORTED_SLUG_MAX_LENGTH, fallback=slug_fallback
+    )
+    if created_at is not None:
+        # `auto_now_add` fills it on insert: the date the post was written elsewhere is set after.
+        Post.objects.filter(pk=post.pk).update(created_at=created_at)
+        post.created_at = created_at
+    labels = list(labels)
+    if labels:
+        post.labels.add(*labels)
+    record_pictures(post=post, is_new=True)
+    return post
+
+
+def import_labels(names: Iterable[str], *, known: dict[str, Label]) -> tuple[list[Label], list[Label]]:
+    """Label rows for an imported post's label names (from `import_label_names`, cut to MAX_LABELS), made
+    when new, the first spelling of a name winning as in `get_or_create_labels`: returns (the labels, those
+    made now).
+
+    `known` (slug -> label) is the caller's memo across a file, filled here, so that a label costs one
+    query (two when it is new) the first time a file names it and none after."""
+    labels, created = [], []
+    for name in names:
+        slug = label_slug(name)
+        if slug not in known:
+            known[slug], is_new = Label.objects.get_or_create(slug=slug, defaults={"name": name})
+            if is_new:
+                created.append(known[slug])
+        labels.append(known[slug])
+    return labels, created
+
+
+def import_label_names(names: Iterable[str]) -> list[str]:
+    """Label names from another blog as labels hold them: on one line, cut to LABEL_MAX_LENGTH, blank ones
+    dropped, one per slug in first-seen order. Unlike `parse_labels`, never refuses: an old blog's labels
+    come along, cut where they don't fit."""
+    out: dict[str, str] = {}
+    for raw in names:
+        name = _one_line(str(raw))[:LABEL_MAX_LENGTH]
+        if name and label_slug(name) and label_slug(name) not in out:
+            out[label_slug(name)] = name
+    return list(out.values())
+
+
+@transaction.atomic
 def update_post(
     *,
     post: Post,
@@ -394,10 +472,18 @@ def _delete_file_on_commit(file) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def _save_with_unique_slug(post: Post, *, exclude_pk: int | None) -> None:
+def _save_with_unique_slug(
+    post: Post, *, exclude_pk: int | None, text: str = "", max_length: int = SLUG_BASE_MAX_LENGTH, fallback="post"
+) -> None:
     # Two saves racing for the same slug: the database's unique constraint decides, and the loser retries.
     for _ in range(5):
-        post.slug = unique_slug(author=post.author, text=post.title, exclude_pk=exclude_pk)
+        post.slug = unique_slug(
+            author=post.author,
+            text=text or post.title,
+            exclude_pk=exclude_pk,
+            max_length=max_length,
+            fallback=fallback,
+        )
         try:
             with transaction.atomic():
                 post.save()

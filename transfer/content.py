@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections import Counter
 
 from posts.markup import COMMENT_HTML, IMPORTED_HTML, html_to_text, render_markdown, sanitize_html
-from posts.services import label_slug
 
 from .wordpress import video_links
 
-__all__ = ["comment_fields", "label_slug", "post_body"]
+__all__ = ["comment_fields", "post_body"]
 
 
 def post_body(body: str, *, is_markdown: bool, counts: Counter | None = None) -> str:

@@ -33,9 +33,9 @@ from comments.signals import comments_changed
 from library.models import Picture
 from library.services import delete_picture
 from posts.models import Blog, Label, Post
-from posts.services import LABEL_MAX_LENGTH, MAX_LABELS, unique_slug
+from posts.services import MAX_LABELS, import_label_names, import_labels, import_post, record_pictures
 
-from .content import comment_fields, label_slug, post_body
+from .content import comment_fields, post_body
 from .models import ImportedObject, ImportJob, LegacyPath
 from .pictures import PictureReport, bring_pictures
 from .readers import CommentRecord, PostRecord, Skipped, open_reader
@@ -49,9 +49,6 @@ STOP_CHECK_SECONDS = 1.0
 COMMIT_SECONDS = 0.5
 
 User = get_user_model()
-
-# An imported post keeps its old slug whole (up to what the field holds), so its old address maps cleanly.
-IMPORTED_SLUG_MAX_LENGTH = 190
 
 
 @dataclass
@@ -372,6 +369,7 @@ class _Import:
             if body != post.body:
                 post.body = body
                 post.save(update_fields=["body"])
+                record_pictures(post=post)
             self.check_stop()
 
     def check_stop(self) -> None:
@@ -439,45 +437,40 @@ class _Import:
             return True
         if record.note:
             self.summary.notes[record.note] += 1
-        # Translators: the title of an imported post that had none.
-        title = (record.title.strip() or gettext("(untitled)"))[:200]
-        post = Post(
-            author=self.author,
-            search_config=self.search_config,
-            title=title,
-            slug=unique_slug(
-                author=self.author,
-                text=record.slug or title,
-                max_length=IMPORTED_SLUG_MAX_LENGTH,
-                fallback=f"post-{record.source_id}",
-            ),
-            body=post_body(record.body, is_markdown=record.body_is_markdown, counts=self.summary.conversions),
-            body_format=Post.BodyFormat.MARKDOWN if record.body_is_markdown else Post.BodyFormat.HTML,
-            excerpt=_plain_excerpt(record.excerpt),
-            # Every post waits as a draft until the whole file is in (see `finish`).
-            status=Post.Status.DRAFT,
-            published_at=record.published_at,
-            publish_at=record.publish_at,
-            comments_enabled=record.comments_enabled,
-        )
         with transaction.atomic():
-            self._save_post(post, record)
+            self._save_post(record)
         return True
 
-    def _save_post(self, post: Post, record: PostRecord) -> None:
-        post.save()
-        if record.created_at:
-            Post.objects.filter(pk=post.pk).update(created_at=record.created_at)
-        self.summary.conversions.update(record.conversions)
-        names = _label_names(record.labels)
+    def _save_post(self, record: PostRecord) -> None:
+        body = post_body(record.body, is_markdown=record.body_is_markdown, counts=self.summary.conversions)
+        names = import_label_names(record.labels)
         if len(names) > MAX_LABELS:
             # Cut before any label is made, so that a post's surplus labels don't appear on the blog.
             self.summary.notes[Notice.of("too_many_labels", max=MAX_LABELS)] += 1
             names = names[:MAX_LABELS]
-        labels = [self.label(name) for name in names]
-        if labels:
-            post.labels.add(*labels)
-            self.summary.labels_attached += len(labels)
+        labels, created = import_labels(names, known=self.labels)
+        self.summary.new_labels += len(created)
+        self.new_label_pks.extend(label.pk for label in created)
+        self.summary.labels.update(label.name for label in labels)
+        # Every post waits as a draft until the whole file is in (see `finish`).
+        post = import_post(
+            author=self.author,
+            search_config=self.search_config,
+            # Translators: the title of an imported post that had none.
+            title=record.title.strip() or gettext("(untitled)"),
+            body=body,
+            body_format=Post.BodyFormat.MARKDOWN if record.body_is_markdown else Post.BodyFormat.HTML,
+            excerpt=_plain_excerpt(record.excerpt),
+            slug=record.slug,
+            slug_fallback=f"post-{record.source_id}",
+            published_at=record.published_at,
+            publish_at=record.publish_at,
+            created_at=record.created_at,
+            comments_enabled=record.comments_enabled,
+            labels=labels,
+        )
+        self.summary.conversions.update(record.conversions)
+        self.summary.labels_attached += len(labels)
         if record.legacy_paths:
             LegacyPath.objects.bulk_create(
                 [LegacyPath(author=self.author, path=p[:500], post=post) for p in record.legacy_paths],
@@ -499,17 +492,6 @@ class _Import:
             self.summary.drafts += 1
         else:
             self.summary.posts += 1
-
-    def label(self, name: str) -> Label:
-        slug = label_slug(name)
-        if slug not in self.labels:
-            label, created = Label.objects.get_or_create(slug=slug, defaults={"name": name})
-            self.summary.new_labels += created
-            if created:
-                self.new_label_pks.append(label.pk)
-            self.labels[slug] = label
-        self.summary.labels.add(self.labels[slug].name)
-        return self.labels[slug]
 
     # Comments -------------------------------------------------------------------------------------------
 
@@ -745,16 +727,6 @@ class _Import:
                 sql, [(row.parent_id, row.path, row.depth, adapt(row.created_at), row.pk) for row in rows]
             )
         reset_queries()
-
-
-def _label_names(names: list[str]) -> list[str]:
-    """The file's label names as labels would hold them, one per slug, in the file's order."""
-    out: dict[str, str] = {}
-    for name in names:
-        name = " ".join(name.split())[:LABEL_MAX_LENGTH]
-        if name and label_slug(name) and label_slug(name) not in out:
-            out[label_slug(name)] = name
-    return list(out.values())
 
 
 def _plain_excerpt(text: str) -> str:

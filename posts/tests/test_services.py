@@ -191,3 +191,46 @@ def test_the_author_and_a_superuser_change_and_delete_through_the_services(user,
     assert update_post(post=post, editor=admin_user, title="Moderated").title == "Moderated"
     delete_post(post=post, user=admin_user)
     assert not Post.objects.filter(pk=post.pk).exists()
+
+
+@pytest.mark.parametrize("n_labels", [1, 5])
+def test_an_imported_post_keeps_its_dates_and_costs_the_same_queries_whatever_its_labels(
+    user, n_labels, django_assert_num_queries
+):
+    """A draft keeping the first publication it had elsewhere, sanitized, slugged and labelled like a post
+    written here; nothing is announced until the import gives it its status."""
+    from posts.services import IMPORTED_SLUG_MAX_LENGTH, import_post
+
+    heard = []
+    post_published.connect(lambda **kw: heard.append(kw), weak=False, dispatch_uid="test.import_post")
+    labels = [Label.objects.create(name=f"L{n}", slug=f"l{n}") for n in range(n_labels)]
+    then = timezone.now() - datetime.timedelta(days=3000)
+    long_slug = "a" * 150 + "-b"
+    PostFactory(author=user, slug=long_slug)
+    try:
+        with django_assert_num_queries(IMPORT_POST_QUERIES):
+            post = import_post(
+                author=user,
+                search_config="simple",
+                title="An old\nstory",
+                body="<p>Hi<script>x()</script></p>",
+                body_format=Post.BodyFormat.HTML,
+                slug=long_slug,
+                published_at=then,
+                created_at=then,
+                labels=labels,
+            )
+    finally:
+        post_published.disconnect(dispatch_uid="test.import_post")
+    post.refresh_from_db()
+    assert (post.status, post.published_at, post.created_at) == (Post.Status.DRAFT, then, then)
+    assert post.title == "An old story"
+    assert post.slug == long_slug + "-2" and len(long_slug) < IMPORTED_SLUG_MAX_LENGTH
+    assert "script" not in post.body_html
+    assert post.labels.count() == n_labels
+    assert heard == []
+
+
+# The slug, the insert in two savepoints (the service's and the free slug's), the date, two for the labels, and
+# the author's name, asked by the page cache's listeners to the save and to the labels.
+IMPORT_POST_QUERIES = 11

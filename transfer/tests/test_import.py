@@ -448,6 +448,40 @@ def test_an_imported_post_never_takes_the_slug_of_an_existing_one(user, fixture_
     assert Post.objects.get(pk=existing.pk).title == "Already here"
 
 
+def test_an_imported_post_whose_slug_is_taken_during_its_insert_takes_the_next_free_one(
+    user, fixture_path, monkeypatch
+):
+    """The database decides a race for a slug, as for a post written here: the insert runs in a savepoint
+    and the loser takes the next free slug, rather than the whole import failing."""
+    from posts import services as post_services
+    from posts.tests.factories import PostFactory
+
+    free_slug = post_services.unique_slug
+    raced = []
+
+    def slug_taken_in_between(**kwargs):
+        slug = free_slug(**kwargs)
+        if slug == "coming-soon" and not raced:
+            raced.append(PostFactory(author=user, slug=slug, title="Written meanwhile"))
+        return slug
+
+    monkeypatch.setattr(post_services, "unique_slug", slug_taken_in_between)
+    run_import(fixture_path("wordpress.xml"))
+    assert raced
+    assert Post.objects.get(author=user, title="Coming soon").slug == "coming-soon-2"
+    assert Post.objects.get(pk=raced[0].pk).slug == "coming-soon"
+
+
+def test_an_imported_title_is_one_line_as_a_written_one_is(user, tmp_path):
+    path = tmp_path / "export.json"
+    post = {"id": 1, "title": "Two\nlines,\tone  title", "status": "draft", "body": "Hi."}
+    path.write_text(json.dumps({"format": "blogsite-export", "version": 1, "posts": [post]}), encoding="utf-8")
+    run_import(path)
+    imported = Post.objects.get(author=user)
+    assert imported.title == "Two lines, one title"
+    assert imported.slug == "two-lines-one-title"
+
+
 def test_a_reply_chain_deeper_than_threads_go_is_flattened_at_the_bottom(user, tmp_path):
     from comments.models import PATH_MAX_DEPTH
 

@@ -92,6 +92,15 @@ def test_pictures_on_the_old_blog_go_into_the_media_library_and_the_post_is_rewr
     assert "pictures: 2 brought into this site, 0 kept at their old address" in out
 
 
+def test_the_media_library_knows_which_imported_post_shows_each_picture(user, old_blog, tmp_path):
+    """As for a post written here (`posts.services.record_pictures`), so that the library can say where a
+    picture is used."""
+    run_import(wxr_with_pictures(tmp_path, old_blog, ["garden.png"]), "--fetch-images")
+    post = Post.objects.get(slug="pictures")
+    assert list(post.pictures.all()) == list(Picture.objects.filter(owner=user))
+    assert post.pictures.count() == 1
+
+
 def test_without_the_option_pictures_keep_their_old_address(user, old_blog, tmp_path):
     run_import(wxr_with_pictures(tmp_path, old_blog, ["garden.png"]))
     assert f"{old_blog}/wp-content/uploads/2020/05/garden.png" in Post.objects.get(slug="pictures").body_html
