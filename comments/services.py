@@ -4,13 +4,16 @@ Each service runs in one transaction; the email it causes is recorded in it and 
 """
 
 import hashlib
-from collections.abc import Iterable
-from datetime import timedelta
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -359,3 +362,119 @@ def edit_remote_comment(*, comment: Comment, html: str) -> Comment:
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
     return comment
+
+
+# Imports ------------------------------------------------------------------------------------------------
+
+IMPORTED_COMMENT_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class ImportedComment:
+    """A comment brought in from another blog, as `add_imported_comments` takes it: `body` is Markdown
+    written here (`is_markdown`, Blogsite's own exports) or the old blog's text, `body_html` what it showed."""
+
+    post_id: int
+    body: str
+    body_html: str
+    status: str
+    is_markdown: bool = False
+    # An account here, or None for a guest under `guest_name`.
+    author_id: int | None = None
+    guest_name: str = ""
+    guest_email: str = ""
+    guest_url: str = ""
+
+
+def add_imported_comments(*, comments: Sequence[ImportedComment]) -> list[Comment]:
+    """Insert imported comments, in their order, as top-level comments without a place in the tree yet;
+    returns the rows, with their ids. The caller places them with `place_imported_comments` once it knows
+    their parents (in a file, a reply may come before its parent), in the same import.
+
+    Their HTML passes the comments' allow-list and their Markdown renders as a comment written here does;
+    a guest keeps a name cut to its field and an email address or a web address only when valid. Nothing
+    is sent: no `comment_posted`, no mail or notification, and no moderation (the file says each one's
+    status). The thread counts the database keeps (`thread_reply_count`, `Post.approved_comment_count`) follow
+    by their triggers. One INSERT per IMPORTED_COMMENT_BATCH comments, in the caller's transaction."""
+    rows = []
+    for c in comments:
+        body, body_html = imported_comment_text(body=c.body, body_html=c.body_html, is_markdown=c.is_markdown)
+        rows.append(
+            Comment(
+                post_id=c.post_id,
+                author_id=c.author_id,
+                guest_name="" if c.author_id else c.guest_name.strip()[:100],
+                guest_email="" if c.author_id else _valid_email(c.guest_email),
+                guest_url="" if c.author_id else _valid_url(c.guest_url),
+                body=body,
+                body_html=body_html,
+                status=c.status,
+            )
+        )
+    with transaction.atomic():
+        return Comment.objects.bulk_create(rows, batch_size=IMPORTED_COMMENT_BATCH)
+
+
+class ImportedPlace(NamedTuple):
+    """Where an imported comment goes in its post's tree (`path` and `depth` as `Comment` stores them), and
+    the date it was written on the old blog."""
+
+    pk: int
+    parent_id: int | None
+    path: str
+    depth: int
+    created_at: datetime
+
+
+def place_imported_comments(*, places: Sequence[ImportedPlace]) -> None:
+    """Give imported comments their parent, depth, path and original date. One UPDATE per comment, sent to
+    the database as one batch (Django's `bulk_update` builds a CASE per column and row, which costs more
+    than an import's whole parse); the model's signals are not sent, so the caller sends `comments_changed`
+    for the posts it touched."""
+    if not places:
+        return
+    meta = Comment._meta
+    columns = [meta.get_field(name).column for name in ("parent", "path", "depth", "created_at")]
+    # Table and column names come from the model, never from the file.
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608  # nosec B608
+        connection.ops.quote_name(meta.db_table),
+        ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns),
+        connection.ops.quote_name(meta.pk.column),
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, [(p.parent_id, p.path, p.depth, adapt(p.created_at), p.pk) for p in places])
+
+
+def imported_comment_text(*, body: str, body_html: str, is_markdown: bool) -> tuple[str, str]:
+    """An imported comment's (`body`, `body_html`): Blogsite's Markdown rendered as a comment written here
+    is, or foreign HTML through the comments' allow-list with its text as the body."""
+    cleaned = sanitize_html(body_html or "", allow=COMMENT_HTML)
+    if not is_markdown:
+        return html_to_text(cleaned), cleaned
+    rendered = render_markdown(body, allow=COMMENT_HTML)
+    # A comment written here renders from its Markdown again; one brought in from elsewhere earlier has
+    # plain text as its body and keeps the HTML it came with.
+    if not body_html or sanitize_html(rendered, allow=COMMENT_HTML) == cleaned:
+        return body, rendered
+    return body, cleaned
+
+
+def _valid_email(value: str) -> str:
+    value = (value or "").strip()[:254]
+    try:
+        EmailValidator()(value)
+    except ValidationError:
+        return ""
+    return value
+
+
+def _valid_url(value: str) -> str:
+    value = (value or "").strip()
+    if len(value) > 200:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        return ""
+    return value

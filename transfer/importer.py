@@ -21,21 +21,20 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
-from django.db import IntegrityError, connection, reset_queries, transaction
+from django.db import IntegrityError, reset_queries, transaction
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext
 
 from comments.models import PATH_MAX_DEPTH, Comment, tree_path
+from comments.services import ImportedComment, ImportedPlace, add_imported_comments, place_imported_comments
 from comments.signals import comments_changed
 from library.models import Picture
 from library.services import delete_picture
 from posts.models import Blog, Label, Post
 from posts.services import MAX_LABELS, import_label_names, import_labels, import_post, record_pictures
 
-from .content import comment_fields, post_body
+from .content import post_body
 from .models import ImportedObject, ImportJob, LegacyPath
 from .pictures import PictureReport, bring_pictures
 from .readers import CommentRecord, PostRecord, Skipped, open_reader
@@ -532,9 +531,9 @@ class _Import:
                 self.skip(Skipped.of("comment_twice"))
             else:
                 self.summary.already_comments += 1
-        rows = [self.comment_row(r) for r in new]
         with transaction.atomic():
-            self._insert_comments(new, rows)
+            rows = add_imported_comments(comments=[self.imported_comment(r) for r in new])
+            self._record_comments(new, rows)
         for row in rows:
             self.summary.comments[row.status] += 1
         reset_queries()
@@ -548,8 +547,7 @@ class _Import:
             pk__in=ImportedObject.objects.filter(job=self.job, kind=ImportedObject.Kind.COMMENT).values("comment_id")
         )
 
-    def _insert_comments(self, batch: list[CommentRecord], rows: list[Comment]) -> None:
-        Comment.objects.bulk_create(rows, batch_size=COMMENT_BATCH)
+    def _record_comments(self, batch: list[CommentRecord], rows: list[Comment]) -> None:
         ImportedObject.objects.bulk_create(
             [
                 ImportedObject(
@@ -567,20 +565,17 @@ class _Import:
             batch_size=COMMENT_BATCH,
         )
 
-    def comment_row(self, record: CommentRecord) -> Comment:
-        user_id = self.local_user(record)
-        body, body_html = comment_fields(
-            body=record.body, body_html=record.body_html, is_markdown=self.reader_is_blogsite
-        )
-        return Comment(
+    def imported_comment(self, record: CommentRecord) -> ImportedComment:
+        return ImportedComment(
             post_id=self.posts[record.post_source_id],
-            author_id=user_id,
-            guest_name="" if user_id else (record.author_name.strip() or record.author_username)[:100],
-            guest_email="" if user_id else _valid_email(record.author_email),
-            guest_url="" if user_id else _valid_url(record.author_url),
-            body=body,
-            body_html=body_html,
+            body=record.body,
+            body_html=record.body_html,
             status=record.status,
+            is_markdown=self.reader_is_blogsite,
+            author_id=self.local_user(record),
+            guest_name=record.author_name.strip() or record.author_username,
+            guest_email=record.author_email,
+            guest_url=record.author_url,
         )
 
     @property
@@ -660,7 +655,7 @@ class _Import:
         def new(sid: str) -> bool:
             return sid in rows and rows[sid].is_this_runs and rows[sid].pk not in placed
 
-        pending: list[Comment] = []
+        pending: list[ImportedPlace] = []
         for source_id in source_ids:
             chain: list[str] = []
             current = source_id
@@ -699,55 +694,17 @@ class _Import:
                 else:
                     path, depth = tree_path(pk, parent.path), parent.depth + 1
                 placed[pk] = _Place(path, depth, post_id, parent_pk)
-                row = Comment(pk=pk, parent_id=parent_pk, path=path, depth=depth)
-                row.created_at = created_at or timezone.now()
-                pending.append(row)
+                pending.append(ImportedPlace(pk, parent_pk, path, depth, created_at or timezone.now()))
                 if len(pending) >= COMMENT_BATCH:
                     self._write_tree(pending)
                     pending = []
         self._write_tree(pending)
 
     @staticmethod
-    def _write_tree(rows: list[Comment]) -> None:
-        """One UPDATE per comment sent as a batch: Django's bulk_update builds a CASE per column and row,
-        which costs more than the import's whole parse."""
-        if not rows:
-            return
-        meta = Comment._meta
-        columns = [meta.get_field(name).column for name in ("parent", "path", "depth", "created_at")]
-        # Table and column names come from the model, never from the file.
-        sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608  # nosec B608
-            connection.ops.quote_name(meta.db_table),
-            ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns),
-            connection.ops.quote_name(meta.pk.column),
-        )
-        adapt = connection.ops.adapt_datetimefield_value
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(
-                sql, [(row.parent_id, row.path, row.depth, adapt(row.created_at), row.pk) for row in rows]
-            )
+    def _write_tree(places: list[ImportedPlace]) -> None:
+        place_imported_comments(places=places)
         reset_queries()
 
 
 def _plain_excerpt(text: str) -> str:
     return strip_tags(text or "").strip()[:1000]
-
-
-def _valid_email(value: str) -> str:
-    value = (value or "").strip()[:254]
-    try:
-        EmailValidator()(value)
-    except ValidationError:
-        return ""
-    return value
-
-
-def _valid_url(value: str) -> str:
-    value = (value or "").strip()
-    if len(value) > 200:
-        return ""
-    try:
-        URLValidator(schemes=["http", "https"])(value)
-    except ValidationError:
-        return ""
-    return value

@@ -272,3 +272,76 @@ def test_a_second_identical_submission_in_flight_is_refused(post, other_user):
         services.post_comment(post=post, author=other_user, body="Same words")
     assert refused.value.existing is None
     assert not Comment.objects.exists()
+
+
+def test_imported_comments_are_sanitized_and_keep_only_valid_guest_addresses(post, mailoutbox):
+    from comments.signals import comment_posted
+
+    heard = []
+    comment_posted.connect(lambda **kw: heard.append(kw), weak=False, dispatch_uid="test.imported")
+    try:
+        [kept, bad] = services.add_imported_comments(
+            comments=[
+                services.ImportedComment(
+                    post_id=post.pk,
+                    body="",
+                    body_html='<p onclick="x()">Hi <script>alert(1)</script><b>there</b></p>',
+                    status=Comment.Status.APPROVED,
+                    guest_name="  Ada  ",
+                    guest_email="ada@example.org",
+                    guest_url="https://ada.example.org/",
+                ),
+                services.ImportedComment(
+                    post_id=post.pk,
+                    body="",
+                    body_html="<p>Spam</p>",
+                    status=Comment.Status.SPAM,
+                    guest_name="x" * 300,
+                    guest_email="not an address",
+                    guest_url="javascript:alert(1)",
+                ),
+            ]
+        )
+    finally:
+        comment_posted.disconnect(dispatch_uid="test.imported")
+    kept.refresh_from_db()
+    assert kept.body_html == "<p>Hi <b>there</b></p>"
+    assert kept.body == "Hi there"
+    assert (kept.guest_name, kept.guest_email, kept.guest_url) == (
+        "Ada",
+        "ada@example.org",
+        "https://ada.example.org/",
+    )
+    bad.refresh_from_db()
+    assert (len(bad.guest_name), bad.guest_email, bad.guest_url) == (100, "", "")
+    assert heard == [] and mailoutbox == [], "an import tells no one"
+
+
+def test_placed_imported_comments_count_on_their_thread_and_post(post):
+    rows = services.add_imported_comments(
+        comments=[
+            services.ImportedComment(post_id=post.pk, body="", body_html=f"<p>{n}</p>", status=Comment.Status.APPROVED)
+            for n in range(3)
+        ]
+    )
+    root, reply, nested = rows
+    when = timezone.now() - timedelta(days=400)
+    services.place_imported_comments(
+        places=[
+            services.ImportedPlace(root.pk, None, tree_path(root.pk), 0, when),
+            services.ImportedPlace(reply.pk, root.pk, tree_path(reply.pk, tree_path(root.pk)), 1, when),
+            services.ImportedPlace(
+                nested.pk,
+                reply.pk,
+                tree_path(nested.pk, tree_path(reply.pk, tree_path(root.pk))),
+                2,
+                when,
+            ),
+        ]
+    )
+    root.refresh_from_db()
+    post.refresh_from_db()
+    assert root.thread_reply_count == 2
+    assert post.approved_comment_count == 3
+    assert list(post.comments.values_list("depth", flat=True)) == [0, 1, 2]
+    assert root.created_at == when
