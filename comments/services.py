@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import RemoteAvatar
-from accounts.policy import can_edit_comment, can_moderate_post, can_remove_comment
+from accounts.policy import can_comment, can_edit_comment, can_moderate_post, can_remove_comment
 from blogsite.ratelimit import count_hit
 from posts.markup import COMMENT_HTML, html_to_text, render_markdown, sanitize_html
 from posts.models import Blog, Post
@@ -184,9 +184,13 @@ def post_comment(
 ) -> Comment:
     """Save a reader's comment (or reply) with its place in the thread, and notify the people concerned.
 
-    Raises a CommentRefused subclass when the post is closed, the parent can't take replies, the text
-    was just posted, or the reader is over the rate limit. Returns the comment, approved or pending.
+    Raises PermissionDenied when the reader may not comment (see `can_comment`; the view sends them to sign
+    in or to confirm their address first), and a CommentRefused subclass when the post is closed, the parent
+    can't take replies, the text was just posted, or the reader is over the rate limit. Returns the comment,
+    approved or pending.
     """
+    if not can_comment(author):
+        raise PermissionDenied
     if not comments_are_open(post):
         raise CommentsClosed(_("Comments on this post are closed."))
     if not normalized_body(body):

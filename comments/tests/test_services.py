@@ -21,6 +21,15 @@ def set_policy(post, policy):
     Blog.objects.update_or_create(owner=post.author, defaults={"comment_policy": policy})
 
 
+@pytest.mark.parametrize("who", ["unverified", "inactive"])
+def test_the_service_refuses_a_reader_who_may_not_comment(post, unverified_user, who):
+    """The view sends them to sign in or confirm their address first; the service refuses them whoever calls."""
+    author = unverified_user if who == "unverified" else UserFactory(is_active=False)
+    with pytest.raises(PermissionDenied):
+        services.post_comment(post=post, author=author, body="Let me in")
+    assert not Comment.objects.exists()
+
+
 def test_top_level_comment_gets_its_own_id_as_path(post, other_user):
     comment = services.post_comment(post=post, author=other_user, body="Hello")
     comment.refresh_from_db()
