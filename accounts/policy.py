@@ -12,6 +12,7 @@ says otherwise, it costs no query.
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.db.models import Q
 
 from blogsite.versions import member_scope, remember
 
@@ -61,6 +62,35 @@ def can_ban(moderator, user) -> bool:
     return True
 
 
+def _user_id(user) -> int | None:
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+def is_self(user, member) -> bool:
+    """Whether `member` is the user themselves: what is theirs (their blog's settings and followers, their
+    profile) is theirs alone to manage."""
+    return user.is_authenticated and user.pk == member.pk
+
+
+# Blogs ----------------------------------------------------------------------------------------------------
+
+
+def can_manage_blog(user, owner) -> bool:
+    """Whether the user runs `owner`'s blog: its settings, its followers, its first post. Its owner only."""
+    return is_self(user, owner)
+
+
+def can_export(user, owner) -> bool:
+    """Whether the user may download `owner`'s blog (posts and comments) as a file: its owner only. (The
+    `export_blog` command, run by whoever runs the site, exports any blog.)"""
+    return can_manage_blog(user, owner)
+
+
+def can_edit_profile(user, member) -> bool:
+    """Whether the user may change `member`'s profile: their own only."""
+    return is_self(user, member)
+
+
 # Posts ----------------------------------------------------------------------------------------------------
 
 
@@ -106,17 +136,37 @@ def can_comment(user) -> bool:
     return user.is_authenticated and user.is_active and has_verified_email(user)
 
 
+def is_comment_author(user_id: int | None, author_id: int | None) -> bool:
+    """Whether the account `user_id` (None: a visitor) wrote the comment by `author_id` (None: a guest's or
+    a reply from another server). Code that walks a thread asks it with ids, once a comment, at no cost."""
+    return user_id is not None and author_id == user_id
+
+
 def can_edit_comment(user, comment) -> bool:
     """Whether the user may change the text of `comment`: its author only."""
-    return user.is_authenticated and comment.author_id == user.pk
+    return is_comment_author(_user_id(user), comment.author_id)
+
+
+def sees_comment(user_id: int | None, comment) -> bool:
+    """`can_see_comment` for code that walks a thread with the viewer's id (None: a visitor). No query."""
+    if comment.status == comment.Status.APPROVED:
+        return True
+    return comment.status == comment.Status.PENDING and is_comment_author(user_id, comment.author_id)
 
 
 def can_see_comment(user, comment) -> bool:
     """Whether the user may read `comment`: anyone once it is approved; while it awaits moderation, its author
     only (to anyone else it is a placeholder, or not there)."""
-    if comment.status == comment.Status.APPROVED:
-        return True
-    return comment.status == comment.Status.PENDING and user.is_authenticated and comment.author_id == user.pk
+    return sees_comment(_user_id(user), comment)
+
+
+def seen_comments_q(user_id: int | None) -> Q:
+    """`can_see_comment` as a filter on comments, for the viewer's id (None: a visitor). The statuses are
+    `Comment.Status` values (this layer does not import the comments app)."""
+    q = Q(status="approved")
+    if user_id is not None:
+        q |= Q(status="pending", author_id=user_id)
+    return q
 
 
 def can_remove_comment(user, *, author_id: int | None, post) -> bool:

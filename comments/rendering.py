@@ -24,7 +24,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 
-from accounts.policy import can_remove_comment
+from accounts.policy import can_remove_comment, is_comment_author
 
 from .models import HELD_BECAUSE, Comment
 
@@ -234,7 +234,7 @@ def personalise(html: str, *, viewer, post, held=(), notice: tuple[int, str] | N
             out.append(notice_html)
         if viewer_id is None:
             return " ".join(out)
-        own = author_id == viewer_id
+        own = is_comment_author(viewer_id, author_id)
         if own:
             out.append(f'<a href="{urls.edit.format(pk)}">{edit}</a>')
         if own or removes_any:

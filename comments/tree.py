@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, Value
 
+from accounts.policy import seen_comments_q, sees_comment
 from blogsite.params import parse_id
 
 from .models import PATH_SEGMENT_WIDTH, Comment, path_ids, tree_path
@@ -65,12 +66,9 @@ def _viewer_id(viewer) -> int | None:
 
 
 def shown_q(viewer) -> Q:
-    """Comments a viewer may see the text of: approved ones, and the viewer's own awaiting moderation."""
-    q = Q(status=Comment.Status.APPROVED)
-    viewer_id = _viewer_id(viewer)
-    if viewer_id is not None:
-        q |= Q(status=Comment.Status.PENDING, author_id=viewer_id)
-    return q
+    """Comments a viewer may see the text of (the policy's `can_see_comment`): approved ones, and the viewer's
+    own awaiting moderation."""
+    return seen_comments_q(_viewer_id(viewer))
 
 
 def visible_roots(post, viewer=None):
@@ -293,9 +291,7 @@ def build_tree(rows: list[Comment], *, viewer=None, post=None) -> list[Comment]:
     visible: set[int] = set()
     for comment in reversed(attached):
         comment.children = [c for c in comment.children if c.pk in visible]
-        shown = comment.status == Comment.Status.APPROVED or (
-            comment.status == Comment.Status.PENDING and viewer_id is not None and comment.author_id == viewer_id
-        )
+        shown = sees_comment(viewer_id, comment)
         if shown or comment.children:
             visible.add(comment.pk)
         comment.is_placeholder = not shown

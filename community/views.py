@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
-from accounts.policy import has_verified_email
+from accounts.policy import can_manage_blog, has_verified_email
 from accounts.views import verify_email_response
 from blogsite.feedgen import Atom1Feed
 from blogsite.params import parse_id
@@ -39,7 +39,7 @@ def get_member(username: str) -> User:
 
 def _follow_page(request, owner, *, follow_form=None, guest_form=None, error="", status=200):
     user = request.user
-    context = {"owner": owner, "is_owner": user.is_authenticated and user.pk == owner.pk, "error": error}
+    context = {"owner": owner, "is_owner": can_manage_blog(user, owner), "error": error}
     if context["is_owner"]:
         context["follower_count"] = services.follower_count(owner)
     elif user.is_authenticated:

@@ -3,13 +3,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.policy import BLOGGERS_GROUP, can_write
+from accounts.policy import BLOGGERS_GROUP, can_export, can_write
 
 from .exporter import EXPORTERS
 from .forms import DeleteAccountForm, ImportForm
@@ -36,6 +37,8 @@ def export_blog(request, fmt):
     """The signed-in user's own blog as a file: WXR or JSON (there is no way to ask for someone else's)."""
     if fmt not in EXPORTERS:
         raise Http404("No such export format.")
+    if not can_export(request.user, request.user):
+        raise PermissionDenied
     export, extension, content_type = EXPORTERS[fmt]
     stamp = timezone.now().strftime("%Y-%m-%d")
     return _download(

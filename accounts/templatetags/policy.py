@@ -12,3 +12,15 @@ register = template.Library()
 def may_use_admin(user) -> bool:
     """Whether the menus offer `user` the Django admin. No query."""
     return policy.can_use_admin(user)
+
+
+@register.filter
+def may_manage_blog(user, owner) -> bool:
+    """`{% if user|may_manage_blog:author %}`: whether `user` runs `owner`'s blog. No query."""
+    return policy.can_manage_blog(user, owner)
+
+
+@register.filter
+def may_edit_profile(user, member) -> bool:
+    """`{% if user|may_edit_profile:profile %}`: whether `user` may change `member`'s profile. No query."""
+    return policy.can_edit_profile(user, member)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 from accounts import policy
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
+from comments.tests.factories import CommentFactory
 from posts.tests.factories import DraftFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,9 @@ RULES = {
         lambda user, f: policy.can_remove_comment(user, author_id=None, post=f["post"]),
         {"owner"} | STAFF,
     ),
+    "can_manage_blog": (lambda user, f: policy.can_manage_blog(user, f["post"].author), {"owner"}),
+    "can_export": (lambda user, f: policy.can_export(user, f["post"].author), {"owner"}),
+    "can_edit_profile": (lambda user, f: policy.can_edit_profile(user, f["people"]["reader"]), {"reader"}),
     "can_see_moderation_queue": (lambda user, f: policy.can_see_moderation_queue(user), {"moderator", "superuser"}),
     "can_ban_users": (lambda user, f: policy.can_ban_users(user), {"moderator", "superuser"}),
     "can_ban (a reader)": (lambda user, f: policy.can_ban(user, f["people"]["reader"]), EVERYONE - {"reader"}),
@@ -147,3 +151,18 @@ def test_the_verified_answer_is_remembered_until_the_members_addresses_change(
     address.verified = False
     address.save()
     assert not policy.has_verified_email(reader)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_filter_of_seen_comments_keeps_what_can_see_comment_allows(role, people, post):
+    """Threads filter comments in the database with `seen_comments_q`; it must agree with the rule."""
+    user = people[role]
+    comments = [
+        CommentFactory(post=post, author=author, status=status)
+        for author in (people["reader"], people["owner"])
+        for status in Comment.Status.values
+    ]
+    user_id = user.pk if user.is_authenticated else None
+    kept = set(Comment.objects.filter(policy.seen_comments_q(user_id)).values_list("pk", flat=True))
+    assert kept == {c.pk for c in comments if policy.can_see_comment(user, c)}
+    assert kept != {c.pk for c in comments}
