@@ -75,6 +75,8 @@ class User(AbstractUser):
     objects = UserManager()
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["username"]
         permissions = [("ban_user", _("Can ban and unban users"))]
         constraints = [
@@ -124,6 +126,10 @@ class RemoteAvatar(models.Model):
     attempted_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("remote avatar")
+        verbose_name_plural = _("remote avatars")
 
     def __str__(self):
         return self.key

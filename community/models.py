@@ -30,6 +30,8 @@ class Follow(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["blog", "follower"], name="community_follow_once"),
@@ -58,6 +60,8 @@ class GuestSubscription(models.Model):
     language = models.CharField(max_length=16, blank=True)
 
     class Meta:
+        verbose_name = _("guest subscription")
+        verbose_name_plural = _("guest subscriptions")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["blog", "email"], name="community_guest_subscription_once"),
@@ -117,6 +121,8 @@ class Notification(models.Model):
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         constraints = [
             # One entry per event and recipient, so that a task run twice adds nothing.
@@ -173,6 +179,10 @@ class InboxFeed(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox_feed")
     key = models.CharField(max_length=64, unique=True, default=new_feed_key)
     created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("inbox feed")
+        verbose_name_plural = _("inbox feeds")
 
     def __str__(self):
         return f"Inbox feed of {self.user}"

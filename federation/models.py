@@ -27,6 +27,10 @@ class Actor(models.Model):
     private_key_pem = models.TextField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("actor")
+        verbose_name_plural = _("actors")
+
     def __str__(self):
         return f"actor of {self.blog}"
 
@@ -42,6 +46,8 @@ class Instance(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("instance")
+        verbose_name_plural = _("instances")
         ordering = ["domain"]
 
     def __str__(self):
@@ -68,6 +74,8 @@ class RemoteActor(models.Model):
     fetched_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("remote actor")
+        verbose_name_plural = _("remote actors")
         ordering = ["uri"]
 
     def __str__(self):
@@ -91,6 +99,8 @@ class RemoteFollower(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("remote follower")
+        verbose_name_plural = _("remote followers")
         ordering = ["-created_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["actor", "remote"], name="federation_follow_once")]
 
@@ -107,6 +117,8 @@ class BlockedActor(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("blocked actor")
+        verbose_name_plural = _("blocked actors")
         constraints = [models.UniqueConstraint(fields=["actor", "uri"], name="federation_block_once")]
 
     def __str__(self):
@@ -119,6 +131,10 @@ class SeenSignature(models.Model):
 
     digest = models.CharField(max_length=64, unique=True)
     seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("seen signature")
+        verbose_name_plural = _("seen signatures")
 
     def __str__(self):
         return self.digest
@@ -195,6 +211,10 @@ class RemoteNote(models.Model):
     remote = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="notes")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("remote note")
+        verbose_name_plural = _("remote notes")
+
     def __str__(self):
         return self.note_id
 
@@ -233,6 +253,8 @@ class Reaction(models.Model):
     objects = ReactionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
         constraints = [
             models.UniqueConstraint(fields=["post", "remote", "kind"], name="federation_reaction_once"),
             models.CheckConstraint(condition=Q(kind__in=["like", "announce"]), name="federation_reaction_kind_valid"),

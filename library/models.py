@@ -68,6 +68,8 @@ class Picture(models.Model):
     objects = PictureQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("picture")
+        verbose_name_plural = _("pictures")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(

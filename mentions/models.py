@@ -72,6 +72,8 @@ class Mention(models.Model):
     objects = MentionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["post", "source"], name="mentions_mention_one_per_source"),
@@ -119,6 +121,8 @@ class Receipt(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("webmention request")
+        verbose_name_plural = _("webmention requests")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
@@ -162,6 +166,8 @@ class Outgoing(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("sent webmention")
+        verbose_name_plural = _("sent webmentions")
         constraints = [
             models.UniqueConstraint(fields=["post", "target"], name="mentions_outgoing_one_per_target"),
             models.CheckConstraint(

@@ -49,6 +49,8 @@ class ModerationEvent(models.Model):
 
     class Meta:
         # The log began in the comments app; its rows stayed where they were when it moved here.
+        verbose_name = _("moderation event")
+        verbose_name_plural = _("moderation events")
         db_table = "comments_moderationevent"
         ordering = ["-created_at", "-pk"]
 

@@ -61,6 +61,8 @@ class Blog(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("blog")
+        verbose_name_plural = _("blogs")
         constraints = [
             models.CheckConstraint(
                 condition=Q(comment_policy__in=["hold_all", "hold_first", "open"]),
@@ -153,6 +155,8 @@ class Label(models.Model):
     objects = LabelQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
         ordering = ["name"]
 
     def __str__(self):
@@ -296,6 +300,8 @@ class Post(models.Model):
     objects = PostQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
         ordering = ["-published_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["author", "slug"], name="posts_post_unique_slug_per_author"),
@@ -430,6 +436,8 @@ class Revision(models.Model):
     objects = RevisionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["post", "-created_at"], name="posts_revision_post_newest")]
 
@@ -458,6 +466,8 @@ class Autosave(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("autosave")
+        verbose_name_plural = _("autosaves")
         constraints = [
             models.UniqueConstraint(
                 fields=["author", "post"], condition=Q(post__isnull=False), name="posts_autosave_one_per_post"
@@ -495,6 +505,8 @@ class GonePost(models.Model):
     deleted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("deleted post")
+        verbose_name_plural = _("deleted posts")
         constraints = [models.UniqueConstraint(fields=["author", "slug"], name="posts_gonepost_one_per_address")]
 
     def __str__(self):

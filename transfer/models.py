@@ -51,6 +51,8 @@ class ImportJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
         ordering = ["-created_at", "-pk"]
         constraints = [
             # One import per user at a time: the database decides between two uploads at once.
@@ -114,6 +116,8 @@ class ImportedObject(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("imported object")
+        verbose_name_plural = _("imported objects")
         constraints = [
             models.UniqueConstraint(
                 fields=["owner", "source", "kind", "source_id"], name="transfer_imported_unique_source_id"
@@ -161,6 +165,8 @@ class LegacyPath(models.Model):
     objects = LegacyPathQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("legacy path")
+        verbose_name_plural = _("legacy paths")
         constraints = [
             models.UniqueConstraint(fields=["author", "path"], name="transfer_legacy_path_unique_per_author"),
         ]

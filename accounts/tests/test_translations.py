@@ -365,3 +365,50 @@ def test_every_apps_name_is_marked_and_translated(language):
         )
     assert not unmarked, f"app names not marked for translation: {unmarked}"
     assert not untranslated, f"app names not translated in {language}: {untranslated}"
+
+
+def our_models():
+    """The models of the project's own apps (those whose folder is directly under BASE_DIR)."""
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if Path(model._meta.app_config.path).parent == settings.BASE_DIR]
+
+
+def test_our_models_include_every_admin_registered_one():
+    """The scan below covers each model the admin lists for our apps, and the ones named in its pages."""
+    from django.contrib import admin
+
+    labels = {model._meta.label for model in our_models()}
+    registered = {
+        model._meta.label for model in admin.site._registry if Path(model._meta.app_config.path).parent == ROOT
+    }
+    assert {"mentions.Outgoing", "mentions.Receipt", "federation.Instance", "posts.Post"} <= registered <= labels
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_models_name_is_marked_and_translated(language):
+    """The admin names our models (index, change lists, deletion summaries) by their verbose names: each one is
+    set in Meta as a lazy translation, in the singular and the plural, and reads as the catalogue translates it."""
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    catalogue, _nplurals = read_po(catalogue_folder(language) / "django.po")
+    translated: dict[str, set[str]] = {}
+    for (_context, msgid), entry in catalogue.items():
+        translated.setdefault(msgid, set()).update(entry.msgstrs)
+    unmarked, untranslated = [], []
+    for model in our_models():
+        for option in ("verbose_name", "verbose_name_plural"):
+            where = f"{model._meta.label}.{option}"
+            text = getattr(model._meta, option)
+            if option not in model._meta.original_attrs or not isinstance(text, Promise):
+                unmarked.append(where)
+                continue
+            with translation.override("en"):
+                english = str(text)
+            with translation.override(language):
+                shown = str(text)
+            if shown not in translated.get(english, set()):
+                untranslated.append((where, english))
+    assert not unmarked, f"model names not set as lazy translations in Meta: {unmarked}"
+    assert not untranslated, f"model names not translated in {language}: {untranslated}"
