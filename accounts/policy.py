@@ -91,6 +91,12 @@ def can_edit_profile(user, member) -> bool:
     return is_self(user, member)
 
 
+def can_follow(user, owner) -> bool:
+    """Whether the user may follow `owner`'s blog (a visitor by email): anyone but its owner, who always knows
+    when they publish."""
+    return not is_self(user, owner)
+
+
 # Posts ----------------------------------------------------------------------------------------------------
 
 

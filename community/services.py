@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from accounts.models import Notify, User
 from background.mail import queue_mail, render_mail
 from blogsite.ratelimit import count_hit
@@ -52,7 +53,7 @@ def follow_blog(*, follower, owner, delivery: str = Delivery.INSTANT) -> Follow:
     blogs off the site."""
     if delivery not in Delivery.values:
         raise Refused(_("Choose how you want to hear of new posts."))
-    if follower.pk == owner.pk:
+    if not policy.can_follow(follower, owner):
         raise Refused(_("This is your own blog: you will always know when you publish."))
     with transaction.atomic():
         blog = _followable_blog(owner)

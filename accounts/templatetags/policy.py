@@ -24,3 +24,15 @@ def may_manage_blog(user, owner) -> bool:
 def may_edit_profile(user, member) -> bool:
     """`{% if user|may_edit_profile:profile %}`: whether `user` may change `member`'s profile. No query."""
     return policy.can_edit_profile(user, member)
+
+
+@register.filter
+def may_follow(user, owner) -> bool:
+    """`{% if user|may_follow:author %}`: whether to offer `user` to follow `owner`'s blog. No query."""
+    return policy.can_follow(user, owner)
+
+
+@register.filter
+def wrote(user, comment) -> bool:
+    """`{% if user|wrote:comment %}`: whether `user` is the comment's author. No query."""
+    return policy.is_comment_author(user.pk if user.is_authenticated else None, comment.author_id)

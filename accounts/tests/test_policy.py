@@ -94,6 +94,7 @@ RULES = {
     "can_manage_blog": (lambda user, f: policy.can_manage_blog(user, f["post"].author), {"owner"}),
     "can_export": (lambda user, f: policy.can_export(user, f["post"].author), {"owner"}),
     "can_edit_profile": (lambda user, f: policy.can_edit_profile(user, f["people"]["reader"]), {"reader"}),
+    "can_follow": (lambda user, f: policy.can_follow(user, f["post"].author), EVERYONE - {"owner"}),
     "can_see_moderation_queue": (lambda user, f: policy.can_see_moderation_queue(user), {"moderator", "superuser"}),
     "can_ban_users": (lambda user, f: policy.can_ban_users(user), {"moderator", "superuser"}),
     "can_ban (a reader)": (lambda user, f: policy.can_ban(user, f["people"]["reader"]), EVERYONE - {"reader"}),

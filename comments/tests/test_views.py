@@ -392,6 +392,15 @@ def test_author_post_owner_and_staff_may_remove_a_comment(client, post, other_us
     assert comment.status == Comment.Status.REMOVED
 
 
+@pytest.mark.parametrize("who", ["author", "post_owner"])
+def test_the_removal_page_tells_the_author_and_the_others_what_happens(client, post, other_user, who):
+    comment = CommentFactory(post=post, author=other_user)
+    client.force_login({"author": other_user, "post_owner": post.author}[who])
+    html = client.get(reverse("comments:delete", args=[comment.pk])).content.decode()
+    assert ("a note saying it was removed stays in its place" in html) is (who == "author")
+    assert ("The comment disappears from" in html) is (who == "post_owner")
+
+
 def test_another_reader_may_not_remove_a_comment(client, post):
     comment = CommentFactory(post=post)
     client.force_login(UserFactory())
