@@ -97,6 +97,12 @@ def can_follow(user, owner) -> bool:
     return not is_self(user, owner)
 
 
+def can_manage_picture(user, picture) -> bool:
+    """Whether the user may change the alt text of, or delete, a picture of the media library: its owner
+    only (to anyone else it is not there)."""
+    return user.is_authenticated and user.pk == picture.owner_id
+
+
 # Posts ----------------------------------------------------------------------------------------------------
 
 

@@ -17,13 +17,14 @@ from io import BytesIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext, ngettext
 from PIL import Image
 
+from accounts import policy
 from accounts.images import open_image
 from background.queue import enqueue_on_commit
 
@@ -85,7 +86,7 @@ def encode(picture: Image.Image, fmt: str, *, progressive: bool = False) -> byte
     return buffer.getvalue()
 
 
-def store_picture(*, owner, file, alt: str = "") -> Picture:
+def store_picture(*, owner, file, alt: str = "", uploader=None) -> Picture:
     """Check, clean and store an uploaded picture for `owner`; returns the saved `Picture` (its `url` and
     `markdown()` are ready to use). Its renditions are made by a background task after the commit.
 
@@ -94,8 +95,11 @@ def store_picture(*, owner, file, alt: str = "") -> Picture:
     PNG, GIF or WebP by content, at most `PICTURE_MAX_PIXELS` pixels by the header), then decoded, turned
     upright and stored without any metadata (EXIF, GPS position, XMP, comments). A picture that would take
     `owner` past `PICTURE_QUOTA_BYTES` is refused (code `quota`). Raises `ValidationError`; nothing is stored
-    then. Costs about four queries.
+    then. Costs about four queries. `uploader`, the person adding it to their library, is refused with
+    `PermissionDenied` unless they may write posts; imports, which act for the blog's owner, name nobody.
     """
+    if uploader is not None and not policy.can_write(uploader):
+        raise PermissionDenied(gettext("Your account may not write posts."))
     alt = clean_alt(alt)
     image, source_format = open_image(
         file, max_bytes=settings.PICTURE_MAX_BYTES, max_pixels=settings.PICTURE_MAX_PIXELS
@@ -148,23 +152,32 @@ def _quota_error(used: int, size: int) -> ValidationError:
     )
 
 
-def change_alt(*, picture: Picture, alt: str) -> Picture:
+def change_alt(*, picture: Picture, alt: str, user=None) -> Picture:
     """Change the picture's own alt text (what the library shows and offers in its Markdown). Posts keep the
-    alt text written in them. Raises `ValidationError` when it is too long."""
+    alt text written in them. Raises `ValidationError` when it is too long, `PermissionDenied` if `user` may
+    not manage the picture."""
+    _check_manager(user, picture)
     picture.alt = clean_alt(alt)
     picture.save(update_fields=["alt"])
     return picture
 
 
 @transaction.atomic
-def delete_picture(*, picture: Picture) -> None:
+def delete_picture(*, picture: Picture, user=None) -> None:
     """Delete the picture's row, then (after the commit) its files; posts that show it keep their Markdown,
-    which then points nowhere. The pages of those posts move on (`pictures_changed`)."""
+    which then points nowhere. The pages of those posts move on (`pictures_changed`). `PermissionDenied` if
+    `user` may not manage the picture."""
+    _check_manager(user, picture)
     names = [picture.file.name, *picture.rendition_names()]
     storage = picture.file.storage
     pictures_changed.send(sender=Picture, picture_ids={picture.pk})
     picture.delete()
     transaction.on_commit(lambda: _delete_files(storage, names))
+
+
+def _check_manager(user, picture: Picture) -> None:
+    if user is not None and not policy.can_manage_picture(user, picture):
+        raise PermissionDenied(gettext("Only the picture's owner may change it."))
 
 
 @transaction.atomic

@@ -84,7 +84,9 @@ def _store(request) -> Picture | PictureForm:
     if not form.is_valid():
         return form
     try:
-        return services.store_picture(owner=request.user, file=form.cleaned_data["file"], alt=form.cleaned_data["alt"])
+        return services.store_picture(
+            owner=request.user, file=form.cleaned_data["file"], alt=form.cleaned_data["alt"], uploader=request.user
+        )
     except ValidationError as error:
         form.add_error("alt" if error.code == "alt_too_long" else "file", error)
         return form
@@ -116,7 +118,7 @@ def picture_detail(request, pk):
         form = AltForm(request.POST, instance=picture)
         if form.is_valid():
             try:
-                services.change_alt(picture=picture, alt=form.cleaned_data["alt"])
+                services.change_alt(picture=picture, alt=form.cleaned_data["alt"], user=request.user)
             except ValidationError as error:
                 form.add_error("alt", error)
             else:
@@ -134,7 +136,7 @@ def delete(request, pk):
     picture = _own_picture(request, pk)
     used_in = list(picture.posts.all())
     if request.method == "POST" and (not used_in or request.POST.get("confirm") == "yes"):
-        services.delete_picture(picture=picture)
+        services.delete_picture(picture=picture, user=request.user)
         messages.success(request, gettext("Picture deleted."))
         return redirect("library:list")
     return render(request, "library/picture_confirm_delete.html", {"picture": picture, "used_in": used_in})

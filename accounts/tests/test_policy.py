@@ -9,6 +9,7 @@ from accounts import policy
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
+from library.models import Picture
 from posts.tests.factories import DraftFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,11 @@ def comment(people, post):
 
 
 @pytest.fixture
+def picture(people):
+    return Picture(owner=people["owner"])
+
+
+@pytest.fixture
 def held(people, post):
     return Comment(post=post, author=people["reader"], status=Comment.Status.PENDING)
 
@@ -94,6 +100,7 @@ RULES = {
     "can_manage_blog": (lambda user, f: policy.can_manage_blog(user, f["post"].author), {"owner"}),
     "can_export": (lambda user, f: policy.can_export(user, f["post"].author), {"owner"}),
     "can_edit_profile": (lambda user, f: policy.can_edit_profile(user, f["people"]["reader"]), {"reader"}),
+    "can_manage_picture": (lambda user, f: policy.can_manage_picture(user, f["picture"]), {"owner"}),
     "can_follow": (lambda user, f: policy.can_follow(user, f["post"].author), EVERYONE - {"owner"}),
     "can_see_moderation_queue": (lambda user, f: policy.can_see_moderation_queue(user), {"moderator", "superuser"}),
     "can_ban_users": (lambda user, f: policy.can_ban_users(user), {"moderator", "superuser"}),
@@ -107,10 +114,13 @@ RULES = {
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("rule", RULES)
-def test_each_rule_answers_each_role(rule, role, people, post, draft, comment, held, settings):
+def test_each_rule_answers_each_role(rule, role, people, post, draft, comment, held, picture, settings):
     settings.MFA_REQUIRED_FOR_STAFF = True
     ask, allowed = RULES[rule]
-    answer = ask(people[role], {"people": people, "post": post, "draft": draft, "comment": comment, "held": held})
+    answer = ask(
+        people[role],
+        {"people": people, "post": post, "draft": draft, "comment": comment, "held": held, "picture": picture},
+    )
     assert answer is (role in allowed)
 
 

@@ -4,14 +4,14 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from PIL import Image, ImageFile
 
 from accounts.tests.images import SVG, image_bytes, jpeg_with_gps, jpeg_with_orientation, png_bomb, truncated_jpeg
 from accounts.tests.images import upload as uploaded
 from library.models import Picture
-from library.services import delete_picture, store_picture
+from library.services import change_alt, delete_picture, store_picture
 from library.tasks import make_renditions
 
 from .factories import make_picture
@@ -214,3 +214,24 @@ def test_deleting_a_picture_removes_its_files_after_the_commit(user, settings, d
 
     assert not Picture.objects.exists()
     assert stored_files(settings) == []
+
+
+def test_an_uploader_who_may_not_write_stores_nothing(unverified_user, settings):
+    with pytest.raises(PermissionDenied):
+        store_picture(owner=unverified_user, file=uploaded(image_bytes()), uploader=unverified_user)
+    assert not Picture.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_only_the_owner_changes_or_deletes_a_picture(user, other_user):
+    picture = make_picture(user, alt="A heron")
+    with pytest.raises(PermissionDenied):
+        change_alt(picture=picture, alt="Mine now", user=other_user)
+    with pytest.raises(PermissionDenied):
+        delete_picture(picture=picture, user=other_user)
+    picture.refresh_from_db()
+    assert picture.alt == "A heron"
+
+    change_alt(picture=picture, alt="A grey heron", user=user)
+    delete_picture(picture=picture, user=user)
+    assert not Picture.objects.exists()
