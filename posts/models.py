@@ -267,7 +267,9 @@ class Post(models.Model):
     title = models.CharField(max_length=200)
     # Fixed at first publication so that permalinks never break; free to follow the title until then.
     slug = models.SlugField(max_length=200, allow_unicode=True)
-    body = models.TextField(help_text=_("Markdown."))
+    body = models.TextField(
+        help_text=_("In the body format: Markdown, or the HTML of a post brought in from elsewhere.")
+    )
     body_format = models.CharField(max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN)
     body_html = models.TextField(editable=False, blank=True)
     excerpt = models.TextField(
