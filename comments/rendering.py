@@ -24,6 +24,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 
+from accounts.avatars import avatar_html, avatar_source
 from accounts.policy import can_remove_comment, is_comment_author
 
 from .models import HELD_BECAUSE, Comment
@@ -33,6 +34,8 @@ _SENTINEL = 987654321
 # The sixth level of replies and below stop moving right (see comments.css), while staying nested; a reply
 # below that level says whom it answers.
 CAPPED_DEPTH = 6
+# How wide a commenter's avatar is drawn, in pixels.
+COMMENT_AVATAR_SIZE = 40
 
 NOTICE = '<p class="comment-notice alert alert-success py-1 px-2 mb-1" role="status">{}</p>'
 
@@ -70,23 +73,23 @@ def _author_mark() -> str:
 
 
 def _avatar(comment, avatars: dict) -> str:
+    """The commenter's avatar (`accounts.avatars`), drawn once a page for each picture or letter."""
     author = comment.author
-    if author is not None and author.avatar:
-        src = avatars.get(author.pk)
-        if src is None:
-            src = avatars[author.pk] = escape(author.avatar.url)
-        return f'<img class="comment-avatar" src="{src}" alt="" width="40" height="40" loading="lazy">'
+    # A reply from another site shows the copy of its author's picture kept here (accounts/remote_avatars.py).
     remote = comment.remote_avatar if author is None and comment.remote_avatar_id else None
-    if remote is not None and remote.image:
-        # A copy kept here (accounts/remote_avatars.py), never the picture on its own site.
+    if author is not None and author.avatar:
+        key = author.pk
+    elif remote is not None and remote.image:
         key = f"r{remote.pk}"
-        attributes = avatars.get(key)
-        if attributes is None:
-            src, srcset = escape(remote.image.url), escape(remote.srcset)
-            attributes = avatars[key] = f'src="{src}" srcset="{srcset}" sizes="40px"'
-        return f'<img class="comment-avatar" {attributes} alt="" width="40" height="40" loading="lazy">'
-    initial = escape(comment.author_name[:1].upper())
-    return f'<span class="comment-avatar comment-avatar-initial" aria-hidden="true">{initial}</span>'
+    else:
+        key = "i" + comment.author_name[:1].upper()  # a letter, the same for every name it begins
+    html = avatars.get(key)
+    if html is None:
+        source = (
+            avatar_source(author) if author is not None else avatar_source(picture=remote, name=comment.author_name)
+        )
+        html = avatars[key] = avatar_html(source, size=COMMENT_AVATAR_SIZE, base="comment-avatar")
+    return html
 
 
 def _opening(comment, *, urls: _Urls, avatars: dict, comments_open: bool, names: dict, post_author_id=None) -> str:
@@ -177,7 +180,7 @@ def render_items(items, *, comments_open: bool, post_author_id: int | None = Non
     with the markers `personalise` fills in for each reader. Comments by `post_author_id` carry the
     "Author" mark."""
     urls = _Urls()
-    avatars: dict[int, str] = {}
+    avatars: dict[int | str, str] = {}
     names: dict[int, str] = {}
     out = ['<div class="comment-list">']
     for opening, comment in items:

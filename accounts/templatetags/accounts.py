@@ -1,5 +1,7 @@
 from django import template
 
+from accounts.avatars import avatar_html, avatar_source
+
 register = template.Library()
 
 
@@ -7,29 +9,17 @@ register = template.Library()
 SMALL_AVATAR = 28
 
 
-@register.inclusion_tag("accounts/_avatar.html")
+@register.simple_tag
 def avatar(person=None, size=48, *, picture=None, name="", classes=""):
-    """The one way pages draw someone's avatar: their picture as a round `<img>` `size` pixels wide, or the
-    first letter of their name when there is none. No queries.
+    """The one way pages draw someone's avatar (`accounts.avatars`): their picture as a round `<img>` `size`
+    pixels wide, or the first letter of their name when there is none. No queries.
 
     `person` is a user, with the picture they uploaded; someone from another site is given by `picture`,
     the copy of their picture kept here (a `RemoteAvatar`, or None), and `name`. `classes` are added to the
     element's own."""
-    if person is not None:
-        name = person.name
-        src, srcset = (person.avatar.url if person.avatar else ""), ""
-    elif picture is not None and picture.image:
-        src, srcset = picture.image.url, picture.srcset
-    else:
-        src = srcset = ""
-    return {
-        "src": src,
-        "srcset": srcset,
-        "size": size,
-        "initial": name[:1].upper(),
-        "small": size <= SMALL_AVATAR,
-        "classes": classes,
-    }
+    modifiers = ("avatar-sm",) if size <= SMALL_AVATAR else ()
+    source = avatar_source(person, picture=picture, name=name)
+    return avatar_html(source, size=size, modifiers=modifiers, classes=classes)
 
 
 # (what the User-Agent contains, the name shown), the first match winning: Edge and Opera say "Chrome" too,

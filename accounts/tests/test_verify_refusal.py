@@ -2,7 +2,6 @@
 
 import pytest
 from django.core import mail
-from django.template import Context, Template
 
 from posts.tests.factories import PostFactory
 
@@ -62,10 +61,3 @@ def test_the_resend_button_of_the_notice_sends_a_new_link(client, unverified_use
 
     assert response.status_code == 302
     assert mail.outbox[-1].to == ["newcomer@example.com"]
-
-
-def test_the_avatar_tag_shows_an_initial_without_a_picture(user):
-    html = Template("{% load accounts %}{% avatar person 48 %}").render(Context({"person": user}))
-
-    assert ">K</span>" in html
-    assert "<img" not in html
