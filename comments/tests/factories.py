@@ -28,6 +28,13 @@ class CommentFactory(factory.django.DjangoModelFactory):
             Comment.objects.filter(pk=obj.pk).update(path=obj.path)
 
 
+class HeldCommentFactory(CommentFactory):
+    """A comment awaiting moderation, with the writer's address, as the moderation queue sees it."""
+
+    status = Comment.Status.PENDING
+    ip_address = "192.0.2.10"
+
+
 def bulk_threads(post, *, threads: int, replies: int = 0, authors=None, start_pk: int | None = None) -> int:
     """Insert `threads` approved top-level comments, each with a chain of `replies` nested replies, in
     bulk with explicit ids (so that paths are known before the insert). Returns how many were made.

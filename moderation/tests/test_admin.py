@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from comments.tests.factories import HeldCommentFactory
 from moderation.services import ban_user, unban_user
 from posts.models import Post
-from tests.admin.factories import CommentFactory, PostFactory
+from posts.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def log_page(user, language="en") -> str:
 
 def test_the_log_names_the_ban_and_the_status_before_of_what_it_changed(moderator):
     reader = UserFactory(username="reader")
-    CommentFactory(author=reader)
+    HeldCommentFactory(author=reader)
     when = timezone.now() + timedelta(days=3)
     PostFactory(author=reader, status=Post.Status.SCHEDULED, publish_at=when, published_at=when)
     ban = ban_user(user=reader, moderator=moderator, unpublish_posts=True)
@@ -40,7 +41,7 @@ def test_the_log_names_the_ban_and_the_status_before_of_what_it_changed(moderato
 
 def test_the_log_says_it_in_the_moderators_language(moderator):
     reader = UserFactory(username="reader")
-    CommentFactory(author=reader)
+    HeldCommentFactory(author=reader)
     ban = ban_user(user=reader, moderator=moderator)
     moderator.language = "fr"
     moderator.save(update_fields=["language"])

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
+from comments.tests.factories import HeldCommentFactory
 from moderation.models import ModerationEvent
 from moderation.services import unban_user
 from posts.models import Post
-from tests.admin.factories import CommentFactory, PostFactory
+from posts.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,8 @@ fill_migration = importlib.import_module("moderation.migrations.0004_fill_undo_f
 def old_ban(moderator, reader):
     """A ban as the code before the undo fields wrote it: the user deactivated, a held and an approved comment
     removed and a scheduled post unpublished, each tied to the ban by a note only; returns what it changed."""
-    held = CommentFactory(author=reader, status=Comment.Status.REMOVED)
-    approved = CommentFactory(author=reader, status=Comment.Status.REMOVED)
+    held = HeldCommentFactory(author=reader, status=Comment.Status.REMOVED)
+    approved = HeldCommentFactory(author=reader, status=Comment.Status.REMOVED)
     when = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
     scheduled = PostFactory(author=reader, status=Post.Status.DRAFT, publish_at=when, published_at=None)
     reader.is_active = False
@@ -84,7 +85,7 @@ def test_without_the_data_migration_an_old_ban_would_restore_nothing(moderator, 
 
 
 def test_the_data_migration_reads_old_unban_notes_and_reverses(moderator, reader):
-    comment = CommentFactory(author=reader, status=Comment.Status.APPROVED)
+    comment = HeldCommentFactory(author=reader, status=Comment.Status.APPROVED)
     unban = ModerationEvent.objects.create(moderator=moderator, action="unban", target_user=reader)
     restore = ModerationEvent.objects.create(
         moderator=moderator, action="restore", comment=comment, note=f"With unban #{unban.pk}; back to approved"

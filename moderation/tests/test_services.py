@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
+from comments.tests.factories import HeldCommentFactory
 from moderation.models import ModerationEvent
 from moderation.services import ban_user, can_ban, publish_posts, unban_user, unpublish_posts
 from posts.models import Post
-from tests.admin.factories import CommentFactory, PostFactory
+from posts.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,12 +46,12 @@ def test_unban_restores_a_scheduled_post_with_its_time(moderator, reader):
 
 
 def test_unban_undoes_every_ban_since_the_last_unban_only(moderator, reader):
-    first = CommentFactory(author=reader)
+    first = HeldCommentFactory(author=reader)
     ban_user(user=reader, moderator=moderator)
     unban_user(user=reader, moderator=moderator)
     # Removed by a moderator after the unban: not the next unban's business.
     Comment.objects.filter(pk=first.pk).update(status=Comment.Status.REMOVED)
-    second = CommentFactory(author=reader, status=Comment.Status.APPROVED)
+    second = HeldCommentFactory(author=reader, status=Comment.Status.APPROVED)
     ban_user(user=reader, moderator=moderator)
     ban_user(user=reader, moderator=moderator, remove_all_comments=True)
     unban = unban_user(user=reader, moderator=moderator)
@@ -86,8 +87,8 @@ def test_publish_and_unpublish_count_only_changes(moderator):
 
 def test_unban_reads_the_fields_not_the_notes(moderator, reader):
     """A note edited by hand (or by a migration gone wrong) changes nothing about what the unban restores."""
-    approved = CommentFactory(author=reader, status=Comment.Status.APPROVED)
-    held = CommentFactory(author=reader)
+    approved = HeldCommentFactory(author=reader, status=Comment.Status.APPROVED)
+    held = HeldCommentFactory(author=reader)
     when = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
     scheduled = PostFactory(author=reader, status=Post.Status.SCHEDULED, publish_at=when, published_at=when)
     ban = ban_user(user=reader, moderator=moderator, remove_all_comments=True, unpublish_posts=True)
@@ -103,7 +104,7 @@ def test_unban_reads_the_fields_not_the_notes(moderator, reader):
 
 
 def test_a_ban_and_an_unban_carry_the_moderators_note_and_no_other(moderator, reader):
-    CommentFactory(author=reader)
+    HeldCommentFactory(author=reader)
     ban = ban_user(user=reader, moderator=moderator, note="Links to a scam, three times.")
     unban = unban_user(user=reader, moderator=moderator)
     assert (ban.note, unban.note) == ("Links to a scam, three times.", "")

@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
+from comments.tests.factories import HeldCommentFactory
 from moderation.models import ModerationEvent
 from moderation.services import moderate_comments
+from posts.tests.factories import PostFactory
 
-from .factories import CommentFactory, PostFactory
 from .helpers import csrf_token, messages_of, run_action
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +28,9 @@ def statuses(*comments):
 
 
 def test_queue_opens_on_the_comments_awaiting_moderation(browser, moderator):
-    older_pending = CommentFactory(body="older pending")
-    CommentFactory(body="newer approved", status=Comment.Status.APPROVED)
-    newer_pending = CommentFactory(body="newer pending")
+    older_pending = HeldCommentFactory(body="older pending")
+    HeldCommentFactory(body="newer approved", status=Comment.Status.APPROVED)
+    newer_pending = HeldCommentFactory(body="newer pending")
     response = browser(moderator).get(QUEUE)
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [newer_pending, older_pending]
@@ -38,16 +39,16 @@ def test_queue_opens_on_the_comments_awaiting_moderation(browser, moderator):
 
 
 def test_queue_lists_every_status_on_all_with_those_awaiting_moderation_first(browser, moderator):
-    older_pending = CommentFactory(body="older pending")
-    approved = CommentFactory(body="newer approved", status=Comment.Status.APPROVED)
-    newer_pending = CommentFactory(body="newer pending")
+    older_pending = HeldCommentFactory(body="older pending")
+    approved = HeldCommentFactory(body="newer approved", status=Comment.Status.APPROVED)
+    newer_pending = HeldCommentFactory(body="newer pending")
     response = browser(moderator).get(QUEUE, {"status__exact": "all"})
     assert list(response.context["cl"].result_list) == [newer_pending, older_pending, approved]
     assert list(browser(moderator).get(QUEUE, {"status__exact": "approved"}).context["cl"].result_list) == [approved]
 
 
 def test_queue_shows_the_comment_text_wide_enough_to_judge_it(browser, moderator):
-    CommentFactory(body="A considered paragraph. " * 10)
+    HeldCommentFactory(body="A considered paragraph. " * 10)
     html = browser(moderator).get(QUEUE).content.decode()
     assert ("A considered paragraph. " * 10).strip() in html
     assert "css/admin-comments.css" in html
@@ -63,8 +64,8 @@ def test_the_admin_has_the_sites_favicon(client, browser, moderator):
 
 def test_queue_row_shows_post_author_ip_excerpt_and_permalink(browser, moderator):
     post = PostFactory(title="On gardens")
-    comment = CommentFactory(post=post, body="word " * 100, ip_address="198.51.100.7")
-    guest = CommentFactory(post=post, author=None, guest_name="Wanderer", body="Hi")
+    comment = HeldCommentFactory(post=post, body="word " * 100, ip_address="198.51.100.7")
+    guest = HeldCommentFactory(post=post, author=None, guest_name="Wanderer", body="Hi")
     html = browser(moderator).get(QUEUE).content.decode()
     assert "On gardens" in html
     assert comment.author.username in html
@@ -88,8 +89,8 @@ def test_queue_row_shows_post_author_ip_excerpt_and_permalink(browser, moderator
 def test_moderator_bulk_action_changes_comments_reports_and_records(
     browser, moderator, action, before, after, message
 ):
-    chosen = CommentFactory.create_batch(2, status=before)
-    untouched = CommentFactory(status=before)
+    chosen = HeldCommentFactory.create_batch(2, status=before)
+    untouched = HeldCommentFactory(status=before)
     response = run_action(browser(moderator), ALL, action, chosen)
     assert response.status_code == 200
     assert message in messages_of(response)
@@ -100,15 +101,15 @@ def test_moderator_bulk_action_changes_comments_reports_and_records(
 
 
 def test_bulk_action_counts_only_comments_it_changed(browser, moderator):
-    already = CommentFactory(status=Comment.Status.APPROVED)
-    pending = CommentFactory()
+    already = HeldCommentFactory(status=Comment.Status.APPROVED)
+    pending = HeldCommentFactory()
     response = run_action(browser(moderator), QUEUE, "approve", [already, pending])
     assert "1 comment approved." in messages_of(response)
     assert ModerationEvent.objects.filter(comment=already).count() == 0
 
 
 def test_action_post_without_csrf_token_is_refused(browser, moderator):
-    comment = CommentFactory()
+    comment = HeldCommentFactory()
     client = browser(moderator)
     response = client.post(QUEUE, {"action": "approve", "_selected_action": [comment.pk], "index": "0"})
     assert response.status_code == 403
@@ -123,7 +124,7 @@ def test_queue_offers_no_delete_and_no_add(browser, superuser):
 
 
 def test_a_single_comment_cannot_be_deleted_from_the_admin_either(browser, superuser):
-    comment = CommentFactory()
+    comment = HeldCommentFactory()
     client = browser(superuser)
     page = client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
     delete_url = reverse("admin:comments_comment_delete", args=[comment.pk])
@@ -134,7 +135,7 @@ def test_a_single_comment_cannot_be_deleted_from_the_admin_either(browser, super
 
 
 def test_decision_on_a_comments_page_is_applied_and_recorded(browser, moderator):
-    comment = CommentFactory(body="Original words")
+    comment = HeldCommentFactory(body="Original words")
     client = browser(moderator)
     url = reverse("admin:comments_comment_change", args=[comment.pk])
     page = client.get(url)
@@ -151,7 +152,7 @@ def test_decision_on_a_comments_page_is_applied_and_recorded(browser, moderator)
 
 def test_staff_without_comment_permissions_cannot_moderate(browser):
     clerk = UserFactory(username="clerk", is_staff=True)
-    comment = CommentFactory()
+    comment = HeldCommentFactory()
     client = browser(clerk)
     assert client.get(QUEUE).status_code == 403
     assert client.post(QUEUE, {"action": "approve", "_selected_action": [comment.pk]}).status_code == 403
@@ -165,8 +166,8 @@ def test_reader_is_sent_to_the_admin_login(browser, user):
 
 
 def test_moderation_log_shows_decisions_from_the_dashboard_and_the_admin(browser, moderator, user):
-    from_dashboard = CommentFactory()
-    from_admin = CommentFactory()
+    from_dashboard = HeldCommentFactory()
+    from_admin = HeldCommentFactory()
     moderate_comments(
         comments=[from_dashboard], action="approve", moderator=user, source=ModerationEvent.Source.DASHBOARD
     )
@@ -184,7 +185,7 @@ def test_moderation_log_shows_decisions_from_the_dashboard_and_the_admin(browser
 
 
 def test_moderation_log_cannot_be_added_to_changed_or_deleted_by_a_moderator(browser, moderator):
-    comment = CommentFactory()
+    comment = HeldCommentFactory()
     moderate_comments(comments=[comment], action="approve", moderator=moderator)
     event = ModerationEvent.objects.get()
     client = browser(moderator)
@@ -197,7 +198,7 @@ def test_moderation_log_cannot_be_added_to_changed_or_deleted_by_a_moderator(bro
 
 
 def test_superuser_cannot_change_the_log_either(browser, superuser):
-    comment = CommentFactory()
+    comment = HeldCommentFactory()
     moderate_comments(comments=[comment], action="approve", moderator=superuser)
     event = ModerationEvent.objects.get()
     page = browser(superuser).get(reverse("admin:moderation_moderationevent_change", args=[event.pk]))
@@ -205,8 +206,8 @@ def test_superuser_cannot_change_the_log_either(browser, superuser):
 
 
 def test_admin_index_shows_the_pending_count_and_links_to_the_queue(browser, moderator):
-    CommentFactory.create_batch(3)
-    CommentFactory(status=Comment.Status.APPROVED)
+    HeldCommentFactory.create_batch(3)
+    HeldCommentFactory(status=Comment.Status.APPROVED)
     response = browser(moderator).get(reverse("admin:index"))
     html = response.content.decode()
     assert re.search(r"<strong>3</strong> comments awaiting moderation", html)
@@ -219,14 +220,14 @@ def test_admin_index_shows_the_pending_count_and_links_to_the_queue(browser, mod
 
 
 def test_queue_link_lists_only_pending_comments(browser, moderator):
-    pending = CommentFactory()
-    CommentFactory(status=Comment.Status.APPROVED)
+    pending = HeldCommentFactory()
+    HeldCommentFactory(status=Comment.Status.APPROVED)
     response = browser(moderator).get(f"{QUEUE}?status__exact=pending")
     assert list(response.context["cl"].result_list) == [pending]
 
 
 def test_site_header_shows_staff_the_pending_count(browser, moderator):
-    CommentFactory.create_batch(2)
+    HeldCommentFactory.create_batch(2)
     html = browser(moderator).get("/").content.decode()
     badge = re.search(r'id="pending-comments"[^>]*><span class="badge[^"]*">(\d+)</span>', html)
     assert badge and badge[1] == "2"
@@ -239,13 +240,13 @@ def queries_on_comments(client, url):
 
 
 def test_site_header_counts_pending_comments_with_one_query_for_staff(browser, moderator):
-    CommentFactory()
+    HeldCommentFactory()
     queries, _ = queries_on_comments(browser(moderator), "/")
     assert len(queries) == 1
 
 
 def test_site_header_costs_readers_no_query_and_shows_no_count(browser, user):
-    CommentFactory()
+    HeldCommentFactory()
     queries, html = queries_on_comments(browser(user), "/")
     assert queries == []
     assert 'id="pending-comments"' not in html
@@ -255,7 +256,7 @@ def test_staff_who_may_not_see_comments_get_no_count_and_no_dead_link(browser):
     from accounts.tests.factories import UserFactory
 
     clerk = UserFactory(username="clerk", is_staff=True)
-    CommentFactory()
+    HeldCommentFactory()
     for url in ("/", "/admin/"):
         html = browser(clerk).get(url).content.decode()
         assert 'id="pending-comments"' not in html
@@ -263,8 +264,10 @@ def test_staff_who_may_not_see_comments_get_no_count_and_no_dead_link(browser):
 
 
 def test_queue_search_finds_comments_by_words_writer_and_address(browser, moderator):
-    wanted = CommentFactory(body="Buy cheap watches", ip_address="198.51.100.7", author=UserFactory(username="spammy"))
-    CommentFactory(body="A kind word", ip_address="203.0.113.5")
+    wanted = HeldCommentFactory(
+        body="Buy cheap watches", ip_address="198.51.100.7", author=UserFactory(username="spammy")
+    )
+    HeldCommentFactory(body="A kind word", ip_address="203.0.113.5")
     client = browser(moderator)
     for term in ["cheap watches", "spammy", "198.51.100.7"]:
         assert list(client.get(QUEUE, {"q": term}).context["cl"].result_list) == [wanted], term

@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from comments.tests.factories import HeldCommentFactory
 from moderation.models import ModerationEvent
 from posts.models import Post
+from posts.tests.factories import PostFactory
 
-from .factories import CommentFactory, PostFactory
 from .helpers import csrf_token, messages_of, run_action
 
 pytestmark = pytest.mark.django_db
@@ -102,9 +103,9 @@ def test_moderator_may_not_publish_unpublish_add_or_delete_posts(browser, modera
 
 def test_post_page_shows_only_the_newest_comments_and_links_to_all(browser, superuser):
     post = PostFactory()
-    oldest = CommentFactory(post=post, body="the very first word")
-    CommentFactory.create_batch(24, post=post)
-    newest = CommentFactory(post=post, body="the latest word")
+    oldest = HeldCommentFactory(post=post, body="the very first word")
+    HeldCommentFactory.create_batch(24, post=post)
+    newest = HeldCommentFactory(post=post, body="the latest word")
     html = browser(superuser).get(change_url(post)).content.decode()
     assert "the latest word" in html
     assert "the very first word" not in html
@@ -116,7 +117,7 @@ def test_post_page_shows_only_the_newest_comments_and_links_to_all(browser, supe
 
 def test_saving_a_post_with_many_comments_keeps_them(browser, superuser):
     post = PostFactory(title="Before")
-    CommentFactory.create_batch(25, post=post)
+    HeldCommentFactory.create_batch(25, post=post)
     client = browser(superuser)
     page = client.get(change_url(post))
     form = page.context["adminform"].form

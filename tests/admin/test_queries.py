@@ -4,11 +4,11 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from comments.tests.factories import HeldCommentFactory
 from moderation.models import ModerationEvent
 from moderation.services import moderate_comments
 from posts.models import Blog, Label
-
-from .factories import CommentFactory, PostFactory
+from posts.tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def make_users(n):
     for i in range(n):
         user = UserFactory(username=f"reader{i}")
         PostFactory(author=user)
-        CommentFactory(author=user)
+        HeldCommentFactory(author=user)
 
 
 def make_blogs(n):
@@ -44,19 +44,19 @@ def make_labels(n):
 
 
 def make_posts(n):
-    for comment in CommentFactory.create_batch(n):
-        CommentFactory(post=comment.post)
+    for comment in HeldCommentFactory.create_batch(n):
+        HeldCommentFactory(post=comment.post)
 
 
 def make_comments(n):
-    CommentFactory.create_batch(n)
-    CommentFactory.create_batch(n, author=None, guest_name="A guest")
+    HeldCommentFactory.create_batch(n)
+    HeldCommentFactory.create_batch(n, author=None, guest_name="A guest")
 
 
 def make_events(n):
     moderator = UserFactory(username="somemod", is_staff=True)
     moderate_comments(
-        comments=CommentFactory.create_batch(n), action=ModerationEvent.Action.APPROVE, moderator=moderator
+        comments=HeldCommentFactory.create_batch(n), action=ModerationEvent.Action.APPROVE, moderator=moderator
     )
 
 
@@ -118,7 +118,7 @@ CHANGE_PAGE_QUERIES = 9
 @pytest.mark.parametrize("n", [5, 50])
 def test_post_change_page_query_count_does_not_grow_with_comments(client, superuser, n, django_assert_max_num_queries):
     post = PostFactory()
-    CommentFactory.create_batch(n, post=post)
+    HeldCommentFactory.create_batch(n, post=post)
     client.force_login(superuser)
     with django_assert_max_num_queries(CHANGE_PAGE_QUERIES):
         response = client.get(reverse("admin:posts_post_change", args=[post.pk]))
@@ -129,7 +129,7 @@ def test_post_change_page_query_count_does_not_grow_with_comments(client, superu
 @pytest.mark.parametrize("n", [5, 50])
 def test_user_change_page_query_count_does_not_grow_with_activity(client, superuser, n, django_assert_max_num_queries):
     user = UserFactory(username="busy")
-    CommentFactory.create_batch(n, author=user)
+    HeldCommentFactory.create_batch(n, author=user)
     client.force_login(superuser)
     with django_assert_max_num_queries(CHANGE_PAGE_QUERIES):
         response = client.get(reverse("admin:accounts_user_change", args=[user.pk]))

@@ -7,10 +7,11 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
+from comments.tests.factories import HeldCommentFactory
 from moderation.models import ModerationEvent
 from posts.models import Post
+from posts.tests.factories import PostFactory
 
-from .factories import CommentFactory, PostFactory
 from .helpers import csrf_token, messages_of, run_action
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def ban_through_confirmation(client, users, **options):
 def test_user_list_shows_post_and_comment_counts_and_verification(browser, moderator):
     writer = UserFactory(username="writer")
     PostFactory.create_batch(2, author=writer)
-    CommentFactory.create_batch(3, author=writer)
+    HeldCommentFactory.create_batch(3, author=writer)
     unverified = UserFactory(username="unsure")
     EmailAddress.objects.filter(user=unverified).update(verified=False)
     response = browser(moderator).get(USERS)
@@ -72,8 +73,8 @@ def test_ban_asks_for_confirmation_before_doing_anything(browser, moderator):
 
 def test_ban_deactivates_and_removes_pending_comments_only(browser, moderator):
     reader = UserFactory(username="reader")
-    pending = CommentFactory(author=reader)
-    approved = CommentFactory(author=reader, status=Comment.Status.APPROVED)
+    pending = HeldCommentFactory(author=reader)
+    approved = HeldCommentFactory(author=reader, status=Comment.Status.APPROVED)
     post = PostFactory(author=reader)
     response = ban_through_confirmation(browser(moderator), [reader])
     assert "1 user banned." in messages_of(response)
@@ -89,8 +90,8 @@ def test_ban_deactivates_and_removes_pending_comments_only(browser, moderator):
 
 def test_ban_with_both_options_removes_all_comments_and_unpublishes_posts(browser, moderator):
     reader = UserFactory(username="reader")
-    comments = [CommentFactory(author=reader), CommentFactory(author=reader, status=Comment.Status.APPROVED)]
-    spam = CommentFactory(author=reader, status=Comment.Status.SPAM)
+    comments = [HeldCommentFactory(author=reader), HeldCommentFactory(author=reader, status=Comment.Status.APPROVED)]
+    spam = HeldCommentFactory(author=reader, status=Comment.Status.SPAM)
     post = PostFactory(author=reader)
     draft = PostFactory(author=reader, status=Post.Status.DRAFT, published_at=None)
     ban_through_confirmation(browser(moderator), [reader], remove_all_comments=True, unpublish_posts=True)
@@ -103,9 +104,9 @@ def test_ban_with_both_options_removes_all_comments_and_unpublishes_posts(browse
 
 def test_unban_reactivates_and_restores_exactly_what_the_ban_removed(browser, moderator, superuser):
     reader = UserFactory(username="reader")
-    pending = CommentFactory(author=reader)
-    approved = CommentFactory(author=reader, status=Comment.Status.APPROVED)
-    removed_before = CommentFactory(author=reader, status=Comment.Status.REMOVED)
+    pending = HeldCommentFactory(author=reader)
+    approved = HeldCommentFactory(author=reader, status=Comment.Status.APPROVED)
+    removed_before = HeldCommentFactory(author=reader, status=Comment.Status.REMOVED)
     post = PostFactory(author=reader)
     first_published = Post.objects.get(pk=post.pk).published_at
     client = browser(moderator)
@@ -125,7 +126,7 @@ def test_unban_reactivates_and_restores_exactly_what_the_ban_removed(browser, mo
 
 def test_unban_leaves_alone_what_a_moderator_decided_after_the_ban(browser, moderator):
     reader = UserFactory(username="reader")
-    rude = CommentFactory(author=reader, status=Comment.Status.APPROVED)
+    rude = HeldCommentFactory(author=reader, status=Comment.Status.APPROVED)
     client = browser(moderator)
     ban_through_confirmation(client, [reader], remove_all_comments=True)
     run_action(client, reverse("admin:comments_comment_changelist") + "?status__exact=all", "mark_spam", [rude])
