@@ -8,7 +8,6 @@ from django.apps import apps as global_apps
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
 from comments.models import Comment
 from comments.tests.factories import HeldCommentFactory
 from moderation.models import ModerationEvent
@@ -58,11 +57,6 @@ def old_ban(moderator, reader):
         ]
     )
     return held, approved, scheduled, when
-
-
-@pytest.fixture
-def reader(db):
-    return UserFactory(username="reader")
 
 
 def test_a_ban_recorded_before_the_upgrade_unbans_as_it_did(moderator, reader):
