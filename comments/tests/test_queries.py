@@ -1,10 +1,9 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
 from comments.tree import COMMENTS_PER_PAGE
+from tests.queries import page_queries
 
 from .factories import CommentFactory, bulk_threads
 from .helpers import render_thread
@@ -60,13 +59,6 @@ def test_finding_a_comments_page_costs_one_more_query(post, django_assert_num_qu
     assert f'id="c{last.pk}"' in html
 
 
-def _page_queries(client, url) -> tuple[int, str]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response.content.decode()
-
-
 def test_post_page_renders_in_the_same_queries_at_10_1000_and_10000_comments(client, post):
     """Bulk-made comments in threads of ten; the page shows the first 200 comments of each."""
     authors = [UserFactory(), UserFactory(avatar="avatars/1/face.png")]
@@ -75,7 +67,7 @@ def test_post_page_renders_in_the_same_queries_at_10_1000_and_10000_comments(cli
     for total in (10, 1_000, 10_000):
         made = Comment.objects.filter(post=post).count()
         bulk_threads(post, threads=(total - made) // 10, replies=9, authors=authors)
-        n, html = _page_queries(client, url)
+        n, html = page_queries(client, url)
         counts.append(n)
         assert html.count('<article class="comment') == min(total, COMMENTS_PER_PAGE)
     assert counts[0] == counts[1] == counts[2], counts
@@ -85,9 +77,9 @@ def test_post_page_for_a_signed_in_reader_does_not_grow_with_comments(client, po
     client.force_login(other_user)
     url = post.get_absolute_url()
     bulk_threads(post, threads=1, replies=9)
-    few, _ = _page_queries(client, url)
+    few, _ = page_queries(client, url)
     bulk_threads(post, threads=99, replies=9, authors=[UserFactory(), UserFactory(), other_user])
-    many, html = _page_queries(client, url)
+    many, html = page_queries(client, url)
     assert many == few
     assert 'name="body"' in html
 

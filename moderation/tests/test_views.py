@@ -1,14 +1,13 @@
 """The dashboard's moderation queue: a blogger decides on the comments awaiting them, each decision recorded."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
 from moderation.models import ModerationEvent
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -106,19 +105,12 @@ def test_a_long_moderation_queue_says_how_much_is_left(client, post, monkeypatch
     assert "The oldest 3 of 5" in html
 
 
-def _page_queries(client, url) -> tuple[int, str]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response.content.decode()
-
-
 def test_dashboard_shows_the_moderation_queue_in_fixed_queries(client, post):
     client.force_login(post.author)
     CommentFactory(post=post, status=Comment.Status.PENDING)
-    few, html = _page_queries(client, "/dashboard/")
+    few, html = page_queries(client, "/dashboard/")
     assert 'id="moderation"' in html
     CommentFactory.create_batch(15, post=post, status=Comment.Status.PENDING)
-    many, html = _page_queries(client, "/dashboard/")
+    many, html = page_queries(client, "/dashboard/")
     assert many == few
     assert html.count('name="comments"') == 16
