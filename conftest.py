@@ -128,6 +128,15 @@ def post(user):
 
 
 @pytest.fixture
+def open_post(post):
+    """`post`, on a blog whose comment policy publishes comments at once."""
+    from posts.models import Blog
+
+    Blog.objects.update_or_create(owner=post.author, defaults={"comment_policy": Blog.CommentPolicy.OPEN})
+    return post
+
+
+@pytest.fixture
 def database_queue(settings):
     """The production default: tasks, retries included, wait in the database for a worker."""
     settings.TASKS_BACKEND = "database"

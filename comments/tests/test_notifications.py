@@ -12,17 +12,10 @@ from background.models import OutgoingMail
 from background.tests.languages import languages_while_rendering
 from comments import notifications, services
 from comments.models import Comment
-from posts.models import Blog
 
 from .factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def open_post(post):
-    Blog.objects.update_or_create(owner=post.author, defaults={"comment_policy": Blog.CommentPolicy.OPEN})
-    return post
 
 
 def comment(django_capture_on_commit_callbacks, **kwargs):

@@ -7,19 +7,12 @@ from freezegun import freeze_time
 
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
-from posts.models import Blog
 from posts.tests.factories import DraftFactory, PostFactory
 
 from .factories import CommentFactory
 from .helpers import create_url, render_thread
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def open_blog(post):
-    Blog.objects.update_or_create(owner=post.author, defaults={"comment_policy": Blog.CommentPolicy.OPEN})
-    return post
 
 
 # Posting
@@ -40,9 +33,9 @@ def test_unverified_user_cannot_comment_and_is_told_how_to_verify(client, post, 
     assert not Comment.objects.exists()
 
 
-def test_verified_reader_posts_a_comment_and_lands_on_it(client, open_blog, other_user):
+def test_verified_reader_posts_a_comment_and_lands_on_it(client, open_post, other_user):
     client.force_login(other_user)
-    response = client.post(create_url(open_blog), {"body": "So sorry to hear it.", "parent": ""})
+    response = client.post(create_url(open_post), {"body": "So sorry to hear it.", "parent": ""})
     comment = Comment.objects.get()
     assert response.status_code == 302
     assert response["Location"].endswith(f"#c{comment.pk}")
@@ -51,23 +44,23 @@ def test_verified_reader_posts_a_comment_and_lands_on_it(client, open_blog, othe
     assert comment.ip_address == "127.0.0.1"
 
 
-def test_behind_a_trusted_proxy_the_readers_own_address_is_kept(client, open_blog, other_user, settings):
+def test_behind_a_trusted_proxy_the_readers_own_address_is_kept(client, open_post, other_user, settings):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     client.force_login(other_user)
-    client.post(create_url(open_blog), {"body": "Via the proxy.", "parent": ""}, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    client.post(create_url(open_post), {"body": "Via the proxy.", "parent": ""}, HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert Comment.objects.get().ip_address == "203.0.113.9"
 
 
-def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(client, open_blog, other_user):
+def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(client, open_post, other_user):
     client.force_login(other_user)
-    client.post(create_url(open_blog), {"body": "Spoofed.", "parent": ""}, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    client.post(create_url(open_post), {"body": "Spoofed.", "parent": ""}, HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert Comment.objects.get().ip_address == "127.0.0.1"
 
 
-def test_reader_replies_with_the_parent_field(client, open_blog, other_user):
-    parent = CommentFactory(post=open_blog)
+def test_reader_replies_with_the_parent_field(client, open_post, other_user):
+    parent = CommentFactory(post=open_post)
     client.force_login(other_user)
-    client.post(create_url(open_blog), {"body": "Me too.", "parent": str(parent.pk)})
+    client.post(create_url(open_post), {"body": "Me too.", "parent": str(parent.pk)})
     reply = Comment.objects.get(author=other_user)
     assert reply.parent == parent
     assert reply.depth == 1
@@ -154,9 +147,9 @@ def test_twenty_thousand_character_comment_is_a_form_error_with_the_text_kept(cl
     assert not Comment.objects.exists()
 
 
-def test_missing_parent_field_means_a_top_level_comment(client, open_blog, other_user):
+def test_missing_parent_field_means_a_top_level_comment(client, open_post, other_user):
     client.force_login(other_user)
-    client.post(create_url(open_blog), {"body": "No parent field at all"})
+    client.post(create_url(open_post), {"body": "No parent field at all"})
     assert Comment.objects.get().parent is None
 
 

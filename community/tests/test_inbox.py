@@ -13,16 +13,9 @@ from comments.tests.factories import CommentFactory
 from community.models import InboxFeed, Notification
 from moderation.models import ModerationEvent
 from moderation.services import moderate_comments
-from posts.models import Blog
 from tests.feeds.atomcheck import check_atom
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def open_post(post):
-    Blog.objects.update_or_create(owner=post.author, defaults={"comment_policy": Blog.CommentPolicy.OPEN})
-    return post
 
 
 def kinds(user) -> list[str]:
