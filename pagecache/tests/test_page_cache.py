@@ -4,8 +4,6 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.template import RequestContext, Template
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
@@ -22,6 +20,8 @@ from pagecache.middleware import HEADER
 from posts.models import Blog, Post
 from posts.services import create_post, delete_post, publish_due_posts, update_post
 from posts.tests.factories import LabelFactory, PostFactory
+
+from .helpers import thread_html
 
 pytestmark = pytest.mark.django_db
 
@@ -42,18 +42,6 @@ def get(client, url, *, expect=None):
 
 def comments_feed(post) -> str:
     return reverse("comments:feed", kwargs=post.permalink_kwargs())
-
-
-THREAD = Template(
-    "{% load comments pagecache %}{% comment_thread post %}"
-    "{% cache_thread post %}{% shared_comment_thread post %}{% endcache_thread %}{% endcomment_thread %}"
-)
-
-
-def thread_html(post, user=None, query="") -> str:
-    request = RequestFactory().get("/" + (f"?{query}" if query else ""))
-    request.user = user or AnonymousUser()
-    return THREAD.render(RequestContext(request, {"post": post, "user": request.user}))
 
 
 # Serving from the cache

@@ -3,10 +3,7 @@
 import re
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.template import RequestContext, Template
-from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -15,18 +12,9 @@ from comments.tests.factories import CommentFactory, bulk_threads
 from posts.models import Blog
 from posts.tests.factories import PostFactory
 
+from .helpers import thread_html
+
 pytestmark = pytest.mark.django_db
-
-THREAD = Template(
-    "{% load comments pagecache %}{% comment_thread post %}"
-    "{% cache_thread post %}{% shared_comment_thread post %}{% endcache_thread %}{% endcomment_thread %}"
-)
-
-
-def thread_html(post, user=None, query="") -> str:
-    request = RequestFactory().get("/" + (f"?{query}" if query else ""))
-    request.user = user or AnonymousUser()
-    return THREAD.render(RequestContext(request, {"post": post, "user": request.user}))
 
 
 def edit_link(comment) -> str:
