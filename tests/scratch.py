@@ -1,8 +1,12 @@
 """Helpers for tests that run the site in other processes, on a scratch database of their own."""
 
 import contextlib
+import secrets
 import socket
+import urllib.parse
 from collections.abc import Iterator
+
+import pytest
 
 # For `manage.py shell -c`: a blogger (karen) with a blog of the given comment policy and one published post, and
 # a verified reader (sp). Leaves `owner`, `reader` and `post` defined for a script that goes on from there.
@@ -30,6 +34,27 @@ def reachable(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+@contextlib.contextmanager
+def scratch_postgres_database(server_url: str, prefix: str) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server of `server_url`, named `prefix` and a random suffix;
+    yields its URL and drops it, connections and all, on the way out. Skips the test, saying why, when the
+    server can't be reached."""
+    import psycopg
+
+    server = urllib.parse.urlsplit(server_url)
+    if not reachable(server.hostname or "127.0.0.1", server.port or 5432):
+        pytest.skip(f"PostgreSQL is not reachable at {server.hostname}:{server.port or 5432}")
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    admin_url = server._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextlib.contextmanager

@@ -19,14 +19,14 @@ import sys
 import threading
 import time
 import urllib.parse
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.scratch import SEED_BLOG, reachable
+from tests.scratch import SEED_BLOG, reachable, scratch_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 60
@@ -200,18 +200,9 @@ class ScratchSite:
 @pytest.fixture(scope="module")
 def scratch_site(tmp_path_factory):
     suite_url = os.environ.get("DATABASE_URL", "")
-    admin_url = name = None
+    cleanup = ExitStack()
     if suite_url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        server = urllib.parse.urlsplit(suite_url)
-        if not reachable(server.hostname or "127.0.0.1", server.port or 5432):
-            pytest.skip(f"PostgreSQL is not reachable at {server.hostname}:{server.port or 5432}")
-        name = f"blogsite_queue_{secrets.token_hex(4)}"
-        admin_url = server._replace(path="/postgres").geturl()
-        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        database_url = server._replace(path=f"/{name}").geturl()
+        database_url = cleanup.enter_context(scratch_postgres_database(suite_url, "blogsite_queue"))
     else:
         database_url = f"sqlite:///{tmp_path_factory.mktemp('queue') / 'site.sqlite3'}"
     env = {
@@ -234,16 +225,10 @@ def scratch_site(tmp_path_factory):
         "LOG_LEVEL": "WARNING",
     }
     site = ScratchSite(env, database_url)
-    try:
+    with cleanup:
         site.manage("migrate", "--noinput")
         site.shell(SETUP)
         yield site
-    finally:
-        if name:
-            import psycopg
-
-            with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

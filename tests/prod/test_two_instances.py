@@ -17,11 +17,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from tests.scratch import SEED_BLOG, base_url, listening_socket, reachable
+from tests.scratch import SEED_BLOG, base_url, listening_socket, reachable, scratch_postgres_database
 
 pytestmark = pytest.mark.instances
 
@@ -62,27 +63,19 @@ def postgres_server_url() -> str:
 @pytest.fixture(scope="module")
 def shared_services(tmp_path_factory):
     """A fresh PostgreSQL database and a Redis key prefix, migrated, seeded and static files collected."""
-    import psycopg
-
-    server = urllib.parse.urlsplit(postgres_server_url())
-    if not reachable(server.hostname or "127.0.0.1", server.port or 5432):
-        pytest.skip(f"PostgreSQL is not reachable at {server.hostname}:{server.port or 5432}")
     redis_url = os.environ.get("TWO_INSTANCES_REDIS_URL", "redis://127.0.0.1:6379/0")
     redis = urllib.parse.urlsplit(redis_url)
     if not reachable(redis.hostname or "127.0.0.1", redis.port or 6379):
         pytest.skip(f"Redis is not reachable at {redis.hostname}:{redis.port or 6379}")
-
-    name = f"blogsite_instances_{secrets.token_hex(4)}"
-    admin_url = server._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    cleanup = ExitStack()
+    database_url = cleanup.enter_context(scratch_postgres_database(postgres_server_url(), "blogsite_instances"))
     prefix = f"instances-{secrets.token_hex(4)}"
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "AWS_"))},
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": server._replace(path=f"/{name}").geturl(),
+        "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "CACHE_KEY_PREFIX": prefix,
         "STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
@@ -112,8 +105,7 @@ def shared_services(tmp_path_factory):
         seeded = json.loads(subprocess.run([*manage, "shell", "-c", SETUP], **run).stdout.splitlines()[-1])
         yield env, seeded
     finally:
-        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cleanup.close()
         import redis as redis_client
 
         client = redis_client.Redis.from_url(redis_url)
