@@ -1,5 +1,5 @@
-"""Pruning the records that would otherwise grow for ever: receipts of work done (finished deliveries, sent
-mail, refused webmentions, seen signatures), kept only as long as they are useful.
+"""Pruning the records that would otherwise grow for ever: receipts of work done (finished tasks and deliveries,
+sent mail, refused webmentions, seen signatures), kept only as long as they are useful.
 
 Each app says what it prunes with `@register("name")` on a function of `(now, limit)` that deletes what is
 due and returns how many rows it deleted; the app imports its pruners in its AppConfig.ready, so this module
@@ -13,11 +13,13 @@ imports no app. Two things run every pruner:
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from .queue import enqueue_on_commit
 
@@ -75,3 +77,11 @@ def prune_now_and_then() -> bool:
     if due:
         enqueue_on_commit(prune_records)
     return due
+
+
+@register("finished tasks")
+def prune_task_results(now, limit: int | None) -> int:
+    """Delete the database queue's tasks that succeeded or failed more than TASKS_KEEP_DAYS ago (the admin
+    shows them until then); tasks waiting or running always stay. Nothing to do on the other backends."""
+    old = DBTaskResult.objects.finished().filter(finished_at__lt=now - timedelta(days=settings.TASKS_KEEP_DAYS))
+    return delete_in_batches(old, limit=limit)

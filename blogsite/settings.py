@@ -463,6 +463,9 @@ MAIL_RETRY_SECONDS = float(env("MAIL_RETRY_SECONDS", "60"))
 # Days sent and failed mail stay in the outbox (for staff to read, and to keep an event's mail from going twice)
 # before `prune_records` deletes them.
 MAIL_KEEP_DAYS = float(env("MAIL_KEEP_DAYS", "90"))
+# Days a finished task (succeeded or failed) stays on the database queue, for the admin to show, before
+# `prune_records` deletes it.
+TASKS_KEEP_DAYS = float(env("TASKS_KEEP_DAYS", "14"))
 
 # Security. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=1 so that Django trusts its
 # X-Forwarded-Proto header, and turn the HTTPS-only settings on.

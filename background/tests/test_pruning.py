@@ -33,6 +33,30 @@ def test_sent_and_failed_mail_older_than_the_setting_goes_and_waiting_mail_stays
     assert set(OutgoingMail.objects.values_list("key", flat=True)) == {"old-queued", "recent-sent"}
 
 
+def task(status: str, *, days_since_finished: float | None) -> DBTaskResult:
+    finished_at = None if days_since_finished is None else timezone.now() - timedelta(days=days_since_finished)
+    return DBTaskResult.objects.create(
+        status=status,
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="background.tasks.prune_records",
+        backend_name="default",
+        run_after=timezone.now(),
+        finished_at=finished_at,
+    )
+
+
+def test_finished_tasks_older_than_the_setting_go_and_waiting_or_running_ones_stay(settings):
+    settings.TASKS_KEEP_DAYS = 14
+    old_done, old_failed = task("SUCCESSFUL", days_since_finished=15), task("FAILED", days_since_finished=15)
+    recent = task("SUCCESSFUL", days_since_finished=13)
+    waiting, running = task("READY", days_since_finished=None), task("RUNNING", days_since_finished=None)
+
+    call_command("prune_records", stdout=StringIO())
+
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk, running.pk}
+    assert not DBTaskResult.objects.filter(pk__in=[old_done.pk, old_failed.pk]).exists()
+
+
 def test_the_command_runs_every_apps_pruner_and_says_how_many_each_deleted(capsys):
     mail("old-sent", "sent", days_old=365)
 
@@ -40,7 +64,13 @@ def test_the_command_runs_every_apps_pruner_and_says_how_many_each_deleted(capsy
 
     out = capsys.readouterr().out
     assert "sent and failed mail: 1 deleted" in out
-    for name in ("seen signatures", "finished deliveries", "outgoing activities", "webmention receipts"):
+    for name in (
+        "seen signatures",
+        "finished deliveries",
+        "outgoing activities",
+        "webmention receipts",
+        "finished tasks",
+    ):
         assert name in PRUNERS and f"{name}: 0 deleted" in out
 
 
