@@ -49,7 +49,7 @@ def test_page_query_count_is_within_budget(client, user, page, n, django_assert_
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_query_count_does_not_grow_with_posts(client, user, other_user, page):
+def test_page_query_count_does_not_grow_with_posts(client, user, other_user, page, index_tables_known):
     _, url = PAGES[page]
     _make_posts(user, 5)
     few, _ = page_queries(client, url)
