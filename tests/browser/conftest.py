@@ -13,6 +13,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM_PATH = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -134,6 +136,31 @@ class _SharedChromium:
 def browser():
     with _SharedChromium.use() as chromium:
         yield chromium
+
+
+class _ServerThatFinishesItsRequests(ThreadedWSGIServer):
+    """Django's live server, but closing it waits for the requests it has accepted: Django answers each in a
+    daemon thread, which socketserver leaves running when the server closes."""
+
+    daemon_threads = False
+
+
+@pytest.fixture
+def live_server(transactional_db, _test_settings):
+    """A live server for this test alone, stopped as the test ends, before its database is emptied and its
+    settings put back.
+
+    Pages keep talking to the server as they close: the editor's autosave leaves with a keepalive request
+    when its page is hidden, which Chromium sends after the context is closed and which no route sees. A
+    server shared by the whole session would still be writing it while the test's database is flushed (on
+    SQLite, on the very connection the flush uses). Once this one has stopped, every request it accepted
+    has been answered (the contexts, closed first, have closed their connections) and a later one is
+    refused."""
+    server = LiveServer("localhost", start=False)
+    server.thread.server_class = _ServerThatFinishesItsRequests
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
