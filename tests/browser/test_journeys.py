@@ -136,7 +136,11 @@ def test_staff_clear_the_admin_moderation_queue(scene, new_context):
     page = signed_in_page(new_context, "staffer")
     page.locator("#pending-comments").click()
     expect(page.locator("#result_list tbody tr")).to_have_count(len(held))
+    # The select-all box selects the rows only once the admin's actions.js has set it up, as the document
+    # finishes loading; ticked before that, it selects nothing.
+    page.wait_for_load_state()
     page.locator("#action-toggle").check()
+    expect(page.locator("#result_list tbody tr.selected")).to_have_count(len(held))
     page.locator("select[name=action]").select_option(label="Approve selected comments")
     page.get_by_role("button", name="Run").or_(page.get_by_role("button", name="Go")).click()
     expect(page.locator(".messagelist")).to_contain_text("3")
